@@ -1,0 +1,112 @@
+// Plain data shared by the core, the store and the edges. No behaviour here.
+
+export type OsName = 'windows' | 'macos' | 'linux';
+
+/** The vendor's client-authorization settings (PROTOCOL.md, `/agent_backend/wireguard/...`). */
+export interface ClientSettings {
+  enabled: boolean;
+  auth_domain: string | null;
+  local_tunnel: boolean;
+  device_vpn: boolean;
+  trusted_ca_cert: string | null;
+}
+
+/** DECISIONS 50: the settings of a fresh gateway. */
+export const defaultClientSettings: ClientSettings = {
+  enabled: true,
+  auth_domain: null,
+  local_tunnel: false,
+  device_vpn: false,
+  trusted_ca_cert: null,
+};
+
+/** A local user of the gateway; `name` is the normalized login (DECISIONS 14). */
+export interface User {
+  id: string;
+  name: string;
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export type Role = 'admin' | 'viewer';
+
+/** An administrator of the management API. */
+export interface Admin {
+  id: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  createdAt: Date;
+}
+
+/** An API token; only the SHA-256 of the secret is kept (DECISIONS 45). */
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  tokenHash: string;
+  createdAt: Date;
+}
+
+/** A logged-in administrator's console session (HttpOnly cookie + CSRF token). */
+export interface AdminSession {
+  id: string;
+  adminId: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+export type UpdatePolicy = 'exact' | 'minimum';
+
+/** One registered client installer per OS (DECISIONS 12). */
+export interface Installer {
+  os: OsName;
+  major: number;
+  minor: number;
+  build: number;
+  /** The file's name as served at `:<port>/<fileName>`; unique, no path separators. */
+  fileName: string;
+  size: number;
+  sha256: string;
+  policy: UpdatePolicy;
+  addedAt: Date;
+}
+
+export type AuthMethod = 'password';
+
+/**
+ * A client session. `pending` is a tunnel session waiting for its `tunnel_wg` (DECISIONS 30):
+ * not counted, not listed, no access.
+ */
+export interface Session {
+  id: string;
+  /** Normalized account name (DECISIONS 14). */
+  account: string;
+  method: AuthMethod;
+  sourceAddress: string;
+  /** Whether the session has (or is waiting for) a tunnel. */
+  vpn: boolean;
+  tunnelIpv4: string | null;
+  /** The WireGuard public key of a tunnel session, else the source address (DECISIONS 1). */
+  device: string;
+  state: 'pending' | 'active';
+  /** When the session was counted toward the device limit (DECISIONS 60). */
+  since: Date;
+  /** The gateway node that holds the session's connection. */
+  node: string;
+  /** SHA-256 (hex) of the current resume ticket's nonce, or null (DECISIONS 4). */
+  resumeNonceHash: string | null;
+}
+
+export type EventKind =
+  'login' | 'login_failed' | 'session_ended' | 'settings_changed' | 'user_changed' | 'installer_changed';
+
+/** An entry of the event log (DECISIONS 23). */
+export interface GatewayEvent {
+  at: Date;
+  kind: EventKind;
+  account: string | null;
+  sourceAddress: string | null;
+  detail: string;
+}

@@ -1,0 +1,1 @@
+export { Argon2idHasher } from './auth/password.js';

@@ -1,0 +1,126 @@
+// Idempotent set-up: dependencies, the project's Node 24, a native-module check, and
+// (as root) the Debian packages the gateway and the test suites need.
+// Runs under whatever `node` comes first on PATH (the machine's may be Node 20),
+// so it uses only APIs that Node 20 has.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--test');
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const ci = process.env.CI === 'true';
+
+// Debian packages, by who needs them (DECISIONS 43, 46). Lists grow as suites arrive.
+const runtimePackages = [];
+const testPackages = [];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    console.error(`setup: failed: ${cmd} ${args.join(' ')}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function missingDebianPackages(names) {
+  return names.filter((name) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
+}
+
+function ensureDebianPackages() {
+  const wanted = [...runtimePackages, ...(forTests ? testPackages : [])];
+  const missing = missingDebianPackages(wanted);
+  if (missing.length === 0) return;
+  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`;
+  if (!isRoot) {
+    const msg = `setup: missing Debian packages: ${missing.join(' ')}\n  install them as root: ${command}`;
+    if (ci) {
+      console.error(msg);
+      process.exit(1);
+    }
+    console.warn(msg);
+    return;
+  }
+  console.log(`setup: installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env });
+  run('apt-get', ['install', '-y', '-q', ...missing], { env });
+}
+
+function fingerprint() {
+  const h = createHash('sha256');
+  for (const f of ['package.json', 'package-lock.json', ...workspaceManifests()]) {
+    const p = join(root, f);
+    h.update(f);
+    if (existsSync(p)) h.update(readFileSync(p));
+  }
+  return h.digest('hex');
+}
+
+function workspaceManifests() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return pkg.workspaces.map((w) => `${w}/package.json`);
+}
+
+function ensureDependencies() {
+  const stamp = join(root, 'node_modules', '.kordon-setup');
+  const want = fingerprint();
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
+  const hasLock = existsSync(join(root, 'package-lock.json'));
+  // `nodedir` from a user's ~/.npmrc must not steer native builds to the wrong headers.
+  const env = { ...process.env, npm_config_nodedir: '' };
+  delete env.npm_config_nodedir;
+  run(
+    'npm',
+    hasLock
+      ? ['ci', '--no-audit', '--no-fund', '--loglevel=error']
+      : ['install', '--no-audit', '--no-fund', '--loglevel=error'],
+    { env },
+  );
+  writeFileSync(stamp, fingerprint());
+}
+
+const node24 = join(root, 'node_modules', '.bin', 'node');
+
+function checkNode() {
+  const r = spawnSync(node24, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+  const version = r.stdout?.trim() ?? '';
+  if (r.status !== 0 || !version.startsWith('24.')) {
+    console.error(`setup: the project's Node 24 is missing at ${node24} (got "${version}"); run: npm ci`);
+    process.exit(1);
+  }
+  // Native modules must load under the Node that runs the project (ARCHITECTURE.md).
+  const probe =
+    "const D=require('better-sqlite3');const d=new D(':memory:');d.prepare('select 1').get();d.close();";
+  const n = spawnSync(node24, ['-e', probe], { cwd: join(root, 'packages', 'gateway'), encoding: 'utf8' });
+  if (n.status !== 0) {
+    console.error(
+      `setup: better-sqlite3 does not load under Node ${version}:\n${n.stderr}\n  reinstall with: rm -rf node_modules && npm ci`,
+    );
+    process.exit(1);
+  }
+}
+
+// DECISIONS 34: launchers in /usr/local/bin that exec the project's Node 24 by absolute path.
+function installLaunchers() {
+  if (!isRoot || !existsSync('/usr/local/bin')) return;
+  const launchers = { 'kordon-gateway': 'packages/gateway/bin/kordon-gateway.js' };
+  for (const [name, script] of Object.entries(launchers)) {
+    const target = join('/usr/local/bin', name);
+    const body = `#!/bin/sh\nexec '${node24}' '${join(root, script)}' "$@"\n`;
+    if (existsSync(target) && readFileSync(target, 'utf8') === body) continue;
+    mkdirSync('/usr/local/bin', { recursive: true });
+    writeFileSync(target, body);
+    chmodSync(target, 0o755);
+  }
+}
+
+ensureDebianPackages();
+ensureDependencies();
+checkNode();
+installLaunchers();
