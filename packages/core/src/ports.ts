@@ -70,6 +70,7 @@ export interface SessionRepository {
   list(): Promise<Session[]>;
   get(id: string): Promise<Session | undefined>;
   listByAccount(account: string): Promise<Session[]>;
+  listBySourceAddress(address: string): Promise<Session[]>;
   insert(session: Session): Promise<void>;
   update(session: Session): Promise<void>;
   remove(id: string): Promise<boolean>;

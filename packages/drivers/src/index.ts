@@ -1,1 +1,1 @@
-export {};
+export { CommandError, runCommand, type RunOptions, type RunResult } from './process.js';

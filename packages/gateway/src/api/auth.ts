@@ -1,0 +1,181 @@
+// Authentication of the management API (DECISIONS 20): console sessions (HttpOnly cookie plus a CSRF
+// token on unsafe methods) and API tokens (Bearer). Roles: admin (everything), viewer (read only).
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import Type from 'typebox';
+import type { AdminSession, Role } from '@kordon/core';
+import { randomSecret, secretEquals, sha256Hex } from '../auth/secrets.js';
+import type { ApiApp, ApiContext, Principal } from './context.js';
+import { ApiError, ErrorBody, unauthorized } from './errors.js';
+import { noContent, RoleSchema } from './schemas.js';
+
+export const sessionCookie = 'kordon_session';
+const sessionLifetimeMs = 12 * 60 * 60 * 1000;
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface GuardOptions {
+  /** `token`: only API tokens (GET /metrics). */
+  accept: 'session-or-token' | 'token';
+  /** Routes every authenticated caller may use whatever their role (logging out). */
+  anyRole?: boolean;
+}
+
+/** An onRequest hook: runs before the body is read, so an unauthenticated upload is never accepted. */
+export function guard(ctx: ApiContext, options: GuardOptions): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const principal = await authenticate(ctx, request, options);
+    if (principal === undefined) {
+      void reply.header('www-authenticate', 'Bearer');
+      throw unauthorized(
+        options.accept === 'token'
+          ? 'this route needs an API token: send "Authorization: Bearer <token>"'
+          : 'log in (POST /api/v1/login) or send an API token ("Authorization: Bearer <token>")',
+      );
+    }
+    const unsafe = !safeMethods.has(request.method);
+    if (unsafe && principal.kind === 'session') {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !secretEquals(sent, principal.csrfToken)) {
+        throw new ApiError(
+          403,
+          'csrf_token_invalid',
+          'a missing or wrong X-CSRF-Token header: send the csrf_token returned at login',
+        );
+      }
+    }
+    if (unsafe && principal.role === 'viewer' && options.anyRole !== true) {
+      throw new ApiError(403, 'forbidden', 'the viewer role is read-only: this change needs the admin role');
+    }
+    ctx.setPrincipal(request, principal);
+  };
+}
+
+async function authenticate(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  options: GuardOptions,
+): Promise<Principal | undefined> {
+  const { store, clock } = ctx.deps;
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer +(\S+) *$/i.exec(authorization);
+    if (match?.[1] === undefined) return undefined;
+    const token = await store.tokens.getByHash(sha256Hex(match[1]));
+    if (token === undefined) return undefined;
+    return { kind: 'token', name: token.name, role: token.role, tokenId: token.id };
+  }
+  if (options.accept === 'token') return undefined;
+  const sessionId = request.cookies[sessionCookie];
+  if (sessionId === undefined || sessionId === '') return undefined;
+  const session = await store.adminSessions.get(sessionId);
+  if (session === undefined) return undefined;
+  if (session.expiresAt.getTime() <= clock.now().getTime()) {
+    await store.adminSessions.remove(session.id);
+    return undefined;
+  }
+  const admin = await store.admins.getById(session.adminId);
+  if (admin === undefined) return undefined;
+  return { kind: 'session', name: admin.name, role: admin.role, sessionId: session.id, csrfToken: session.csrfToken };
+}
+
+const LoginBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+const LoginReply = Type.Object({ name: Type.String(), role: RoleSchema, csrf_token: Type.String() });
+
+const MeReply = Type.Object({ name: Type.String(), role: RoleSchema });
+
+/** POST /api/v1/login: public. */
+export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
+  const { store, hasher, clock } = ctx.deps;
+  app.post(
+    '/api/v1/login',
+    {
+      schema: {
+        summary: 'Log in to the console: sets the session cookie and returns the CSRF token',
+        tags: ['auth'],
+        security: [],
+        body: LoginBody,
+        response: { 200: LoginReply, '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const name = request.body.name.trim().toLowerCase();
+      const admin = await store.admins.get(name);
+      // Unknown names are verified against a dummy hash: the same answer in the same time (DECISIONS 15).
+      const valid = await hasher.verify(admin?.passwordHash ?? ctx.dummyPasswordHash, request.body.password);
+      const now = clock.now();
+      if (admin === undefined || !valid) {
+        await store.events.append({
+          at: now,
+          kind: 'login_failed',
+          account: null,
+          sourceAddress: request.ip,
+          detail: `management API login failed for "${name.slice(0, 64)}"`,
+        });
+        throw new ApiError(401, 'invalid_credentials', 'wrong name or password');
+      }
+      await store.adminSessions.removeExpired(now);
+      const session: AdminSession = {
+        id: randomSecret(),
+        adminId: admin.id,
+        csrfToken: randomSecret(),
+        expiresAt: new Date(now.getTime() + sessionLifetimeMs),
+      };
+      await store.adminSessions.create(session);
+      await store.events.append({
+        at: now,
+        kind: 'login',
+        account: null,
+        sourceAddress: request.ip,
+        detail: `administrator "${admin.name}" logged in to the management API`,
+      });
+      void reply.setCookie(sessionCookie, session.id, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'strict',
+        path: '/',
+      });
+      return { name: admin.name, role: admin.role, csrf_token: session.csrfToken };
+    },
+  );
+}
+
+/** POST /api/v1/logout and GET /api/v1/me: any authenticated caller. */
+export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/api/v1/logout',
+    {
+      schema: {
+        summary: 'End the console session (clears the cookie); a no-op for API tokens',
+        tags: ['auth'],
+        response: { 204: Type.Null(), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const principal = ctx.principal(request);
+      if (principal.kind === 'session') await ctx.deps.store.adminSessions.remove(principal.sessionId);
+      void reply.clearCookie(sessionCookie, { httpOnly: true, secure: true, sameSite: 'strict', path: '/' });
+      return noContent(reply);
+    },
+  );
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        summary: 'Who is calling: the administrator or the API token, with its role',
+        tags: ['auth'],
+        response: { 200: MeReply, '4xx': ErrorBody },
+      },
+    },
+    (request) => {
+      const principal = ctx.principal(request);
+      const me: { name: string; role: Role } = { name: principal.name, role: principal.role };
+      return Promise.resolve(me);
+    },
+  );
+}

@@ -1,0 +1,59 @@
+// What every route module of the management API receives.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Clock, PasswordHasher, Role, Store } from '@kordon/core';
+import type { SessionControl } from '../control.js';
+import type { GatewayMetrics } from '../metrics.js';
+
+export interface ManagementApiDeps {
+  store: Store;
+  hasher: PasswordHasher;
+  control: SessionControl;
+  metrics: GatewayMetrics;
+  clock: Clock;
+  /** Where installers are kept (and served from by the client endpoint). */
+  installersDir: string;
+  logger: Logger | false;
+  /** PEM key and certificate: the API then serves HTTPS (the default listener is TLS on 127.0.0.1:8443). */
+  https?: { key: string; cert: string };
+}
+
+export type ApiApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Who is calling: a console session (cookie + CSRF token) or an API token. */
+export type Principal =
+  | { kind: 'session'; name: string; role: Role; sessionId: string; csrfToken: string }
+  | { kind: 'token'; name: string; role: Role; tokenId: string };
+
+export interface ApiContext {
+  readonly deps: ManagementApiDeps;
+  /** The authenticated caller; only for routes behind a guard. */
+  principal(request: FastifyRequest): Principal;
+  setPrincipal(request: FastifyRequest, principal: Principal): void;
+  /** Argon2id hash of a random secret: verified for unknown names so timing does not tell them apart. */
+  readonly dummyPasswordHash: string;
+}
+
+/** The caller, for event details: `admin "alice"` or `token "ci"`. */
+export function actorOf(principal: Principal): string {
+  return principal.kind === 'session' ? `admin "${principal.name}"` : `API token "${principal.name}"`;
+}
+
+export function createContext(deps: ManagementApiDeps, dummyPasswordHash: string): ApiContext {
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  return {
+    deps,
+    dummyPasswordHash,
+    principal(request) {
+      const found = principals.get(request);
+      // A route reading the principal without a guard is a programming error, never a client's.
+      if (found === undefined) throw new Error('route has no authentication guard');
+      return found;
+    },
+    setPrincipal(request, principal) {
+      principals.set(request, principal);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Every error of the management API has one shape (DECISIONS 44):
+// {"error":{"code":"<snake_case>","message":"<words for a person>","field":"<JSON Pointer or null>"}}.
+import Type from 'typebox';
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      field: Type.Union([Type.String(), Type.Null()]),
+    }),
+  },
+  { description: 'An error: a stable code, a message for a person, and the JSON Pointer of the field at fault.' },
+);
+export type ErrorBody = Type.Static<typeof ErrorBody>;
+
+export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500;
+
+/** An error a route or hook throws on purpose; the error handler turns it into the body above. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly statusCode: ApiStatus,
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, field: this.field } };
+  }
+}
+
+export const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
+
+export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
+
+export const invalidField = (field: string, message: string): ApiError =>
+  new ApiError(400, 'invalid_field', message, field);
+
+/** The last token of a JSON Pointer, unescaped (RFC 6901), for messages. */
+export function pointerName(pointer: string): string {
+  const last = pointer.slice(pointer.lastIndexOf('/') + 1);
+  return last.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** One token of a JSON Pointer, escaped (RFC 6901). */
+export function pointerToken(name: string): string {
+  return name.replaceAll('~', '~0').replaceAll('/', '~1');
+}

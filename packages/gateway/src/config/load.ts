@@ -1,0 +1,85 @@
+// Builds the configuration from defaults < file < environment < flags (DECISIONS 42).
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
+import { defaultConfig, optionSpecs, type GatewayConfig } from './options.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface ConfigSources {
+  /** Option name → raw text, from the command line. */
+  flags: Record<string, string | undefined>;
+  env: Record<string, string | undefined>;
+  file: string | undefined;
+  defaults: { dataDir: string; nodeName: string };
+}
+
+export function envName(option: string): string {
+  return `KORDON_${option.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function loadConfig(sources: ConfigSources): GatewayConfig {
+  const config = defaultConfig(sources.defaults);
+  const fromFile = sources.file === undefined ? {} : readConfigFile(sources.file);
+  for (const spec of optionSpecs) {
+    const layers: [string, { text: string; where: string } | undefined][] = [
+      ['file', fromFile[spec.name]],
+      ['env', raw(sources.env[envName(spec.name)], `environment variable ${envName(spec.name)}`)],
+      ['flag', raw(sources.flags[spec.name], `--${spec.name}`)],
+    ];
+    for (const [, value] of layers) {
+      if (!value) continue;
+      const parsed = spec.parse(value.text);
+      if (!parsed.ok) throw new ConfigError(`${value.where}: ${parsed.message}`);
+      (config as unknown as Record<string, unknown>)[spec.key] = parsed.value;
+    }
+  }
+  return config;
+}
+
+function raw(text: string | undefined, where: string): { text: string; where: string } | undefined {
+  return text === undefined ? undefined : { text, where };
+}
+
+/** Reads the YAML file into option name → text, naming file, line and key for every problem. */
+function readConfigFile(file: string): Record<string, { text: string; where: string }> {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read the configuration file ${file}: ${(e as Error).message}`);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, uniqueKeys: true });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const at = lines.linePos(firstError.pos[0]);
+    throw new ConfigError(`${file}:${at.line}: ${firstError.message.split('\n')[0] ?? 'invalid YAML'}`);
+  }
+  const out: Record<string, { text: string; where: string }> = {};
+  if (doc.contents === null) return out;
+  if (!isMap(doc.contents))
+    throw new ConfigError(`${file}: the configuration must be a mapping of option: value`);
+  const known = new Set<string>(optionSpecs.map((s) => s.name));
+  for (const pair of doc.contents.items) {
+    const keyNode = pair.key;
+    const line = isScalar(keyNode) && keyNode.range ? lines.linePos(keyNode.range[0]).line : 0;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const where = `${file}:${line}: ${key}`;
+    if (!known.has(key)) {
+      throw new ConfigError(`${where}: unknown option; known options are ${[...known].join(', ')}`);
+    }
+    const value = pair.value;
+    let text: string;
+    if (isSeq(value)) {
+      text = value.items.map((i) => (isScalar(i) ? String(i.value) : '')).join(',');
+    } else if (isScalar(value) && value.value !== null) {
+      text = String(value.value);
+    } else {
+      throw new ConfigError(`${where}: needs a value`);
+    }
+    out[key] = { text, where };
+  }
+  return out;
+}

@@ -1,0 +1,254 @@
+// One client WebSocket: parses each TEXT message, keeps the protocol state machine, answers.
+// Messages of one connection are handled strictly in order.
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import {
+  admit,
+  afterAuthorized,
+  afterSessionEnded,
+  afterVersion,
+  initialConnectionState,
+  maxConsecutiveErrors,
+  type ConnectionState,
+  type InstallerRepository,
+  type SettingsRepository,
+} from '@kordon/core';
+import {
+  encodeServerMessage,
+  needsUpdate,
+  parseClientMessage,
+  type AuthStateMessage,
+  type ClientMessage,
+  type ServerMessage,
+  type VersionMessage,
+} from '@kordon/protocol';
+import type { GatewayMetrics } from '../metrics.js';
+import { CloseCode, failure, type SessionConnection, type SessionService } from './sessions.js';
+
+export interface ConnectionDeps {
+  sessions: SessionService;
+  settings: SettingsRepository;
+  installers: InstallerRepository;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** The client port, for `download_url` (DECISIONS 48). */
+  port: number;
+  versionTimeoutMs: number;
+  pingIntervalMs: number;
+  /** Called once when the connection first holds a session, and when it closes. */
+  onAuthorized: () => void;
+  onClosed: (wasAuthorized: boolean) => void;
+}
+
+/** Requests queued on one connection before it is refused (a client waits for each answer). */
+const maxQueued = 16;
+
+export class ClientConnection implements SessionConnection {
+  sessionId: string | null = null;
+  private state: ConnectionState = initialConnectionState;
+  private errorsInARow = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private closed = false;
+  private everAuthorized = false;
+  private downloadUrl: string | null = null;
+  private readonly versionTimer: NodeJS.Timeout;
+  private readonly pingTimer: NodeJS.Timeout;
+  private alive = true;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly sourceAddress: string,
+    private readonly d: ConnectionDeps,
+  ) {
+    // DECISIONS 6: 4001 when no version comes in time.
+    this.versionTimer = setTimeout(() => {
+      this.close(4001, 'no version message in time');
+    }, d.versionTimeoutMs);
+    this.pingTimer = setInterval(() => {
+      if (!this.alive) {
+        ws.terminate();
+        return;
+      }
+      this.alive = false;
+      ws.ping();
+    }, d.pingIntervalMs);
+    ws.on('pong', () => (this.alive = true));
+    ws.on('message', (data, isBinary) => {
+      this.received(data, isBinary);
+    });
+    // A ws socket without an 'error' listener dies on an oversized frame (ARCHITECTURE pitfalls);
+    // ws closes such a connection with 1009 itself.
+    ws.on('error', (err) => {
+      d.logger.debug({ err, address: sourceAddress }, 'client connection error');
+    });
+    ws.on('close', () => {
+      this.teardown();
+    });
+  }
+
+  terminate(code: number, reason: string, last?: AuthStateMessage): void {
+    this.state = afterSessionEnded(this.state);
+    if (last) this.send(last);
+    this.close(code, reason);
+  }
+
+  private received(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    if (isBinary) {
+      this.close(1003, 'binary frames are not accepted; send JSON text');
+      return;
+    }
+    if (++this.queued > maxQueued) {
+      this.close(CloseCode.protocolViolation, 'too many messages without waiting for answers');
+      return;
+    }
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    this.queue = this.queue
+      .then(() => this.handle(text))
+      .catch((err: unknown) => {
+        this.d.logger.error({ err, address: this.sourceAddress }, 'handling a client message failed');
+        this.reject('internal_error', 'the gateway could not handle this message; try again', null);
+      })
+      .finally(() => {
+        this.queued--;
+      });
+  }
+
+  private async handle(text: string): Promise<void> {
+    if (this.closed) return;
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.reject(parsed.error.code, parsed.error.message, parsed.error.field);
+      return;
+    }
+    const msg = parsed.value;
+    const refusal = admit(this.state, msg.type);
+    if (refusal) {
+      this.reject(refusal.code, refusal.message, null);
+      return;
+    }
+    this.errorsInARow = 0;
+    await this.dispatch(msg);
+  }
+
+  private async dispatch(msg: ClientMessage): Promise<void> {
+    switch (msg.type) {
+      case 'version':
+        await this.version(msg);
+        return;
+      case 'authorize': {
+        const settings = await this.d.settings.get();
+        const gate = this.gate(settings.enabled);
+        if (gate) return void this.send(gate);
+        const outcome = await this.d.sessions.authorizePassword(this, msg.login, msg.password, settings);
+        this.authorized(outcome.reply);
+        return;
+      }
+      case 'resume': {
+        const settings = await this.d.settings.get();
+        if (this.state.updateRequired) return void this.send(this.updateFailure());
+        const outcome = await this.d.sessions.resume(this, msg.ticket, settings);
+        this.authorized(outcome.reply);
+        return;
+      }
+      case 'sso': {
+        const settings = await this.d.settings.get();
+        const gate = this.gate(settings.enabled);
+        if (gate) return void this.send(gate);
+        this.reject(
+          'sso_unavailable',
+          'single sign-on is not configured on this gateway; log in with a password',
+          null,
+        );
+        return;
+      }
+      case 'unauthorize': {
+        const reply = await this.d.sessions.unauthorize(this);
+        this.state = afterSessionEnded(this.state);
+        this.send(reply);
+        return;
+      }
+      case 'tunnel_wg':
+        this.reject(
+          'tunnel_unavailable',
+          'this gateway cannot build tunnels yet (no WireGuard driver is configured)',
+          '/public_key',
+        );
+        return;
+      case 'ztna':
+        // Reports are not answered (PROTOCOL.md); none is requested before posture checks exist (DECISIONS 32).
+        return;
+    }
+  }
+
+  private async version(msg: VersionMessage): Promise<void> {
+    clearTimeout(this.versionTimer);
+    const installer = await this.d.installers.get(msg.os);
+    const update = installer !== undefined && needsUpdate(msg, installer, installer.policy);
+    this.state = afterVersion(this.state, update);
+    if (!update) {
+      this.send({ type: 'update', need_update: false, download_url: null });
+      return;
+    }
+    this.downloadUrl = `:${this.d.port}/${installer.fileName}`;
+    this.send({
+      type: 'update',
+      need_update: true,
+      download_url: this.downloadUrl,
+      version: { major: installer.major, minor: installer.minor, build: installer.build, os: installer.os },
+    });
+  }
+
+  /** Failures that come before credentials are looked at: an update is due, or client login is off. */
+  private gate(enabled: boolean): AuthStateMessage | undefined {
+    if (this.state.updateRequired) return this.updateFailure();
+    if (!enabled) return failure('client_authorization_off');
+    return undefined;
+  }
+
+  private updateFailure(): AuthStateMessage {
+    return failure('update_required', 0, this.downloadUrl ? { downloadUrl: this.downloadUrl } : {});
+  }
+
+  private authorized(reply: AuthStateMessage): void {
+    if (reply.authorized) {
+      this.state = afterAuthorized(this.state, reply.need_tunnel);
+      if (!this.everAuthorized) {
+        this.everAuthorized = true;
+        this.d.onAuthorized();
+      }
+    }
+    this.send(reply);
+  }
+
+  private reject(code: string, message: string, field: string | null): void {
+    this.d.metrics.protocolErrors.inc({ code });
+    this.send({ type: 'error', code, message, field });
+    // DECISIONS 33: the fifth bad message in a row closes the connection.
+    if (++this.errorsInARow >= maxConsecutiveErrors) {
+      this.close(code === 'invalid_json' ? 1007 : 1008, 'too many bad messages in a row');
+    }
+  }
+
+  private send(msg: ServerMessage): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(encodeServerMessage(msg));
+  }
+
+  private close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason.slice(0, 120));
+  }
+
+  private teardown(): void {
+    this.closed = true;
+    clearTimeout(this.versionTimer);
+    clearInterval(this.pingTimer);
+    this.d.sessions.connectionClosed(this);
+    this.d.onClosed(this.everAuthorized);
+  }
+}

@@ -1,0 +1,176 @@
+// The client endpoint on TCP 14765: TLS, `GET /connect` (the probe a balancer answers with 302),
+// the WebSocket at `/connect`, and installer downloads.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { canonicalAddress, type InstallerRepository, type SettingsRepository } from '@kordon/core';
+import type { GatewayMetrics } from '../metrics.js';
+import type { TlsIdentity } from '../tls.js';
+import { ClientConnection } from './connection.js';
+import { serveInstaller } from './installer-files.js';
+import type { SessionService } from './sessions.js';
+
+/** DECISIONS 9: a Kerberos token of a user in many groups reaches 64 KB in base64. */
+export const maxPayloadBytes = 128 * 1024;
+
+export interface ClientEndpointOptions {
+  tls: TlsIdentity;
+  sessions: SessionService;
+  settings: SettingsRepository;
+  installers: InstallerRepository;
+  installersDir: string;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  versionTimeoutMs: number;
+  pingIntervalMs: number;
+  /** DECISIONS 33, 56: connections not yet authorized, per source address. */
+  maxConnectionsPerAddress: number;
+}
+
+export class ClientEndpoint {
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxPayloadBytes,
+    clientTracking: true,
+  });
+  private readonly unauthorized = new Map<string, number>();
+  /** DECISIONS 48: `download_url` names the port this endpoint listens on. */
+  private port = 0;
+
+  constructor(private readonly o: ClientEndpointOptions) {
+    this.server = createServer({ key: o.tls.key, cert: o.tls.cert, minVersion: 'TLSv1.2' }, (req, res) => {
+      this.request(req, res).catch((err: unknown) => {
+        o.logger.error({ err }, 'client endpoint request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    });
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head);
+    });
+    this.server.on('tlsClientError', (err) => {
+      o.logger.debug({ err }, 'TLS handshake failed');
+    });
+    this.server.on('clientError', (_err, socket) => {
+      socket.destroy();
+    });
+  }
+
+  listen(host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        this.port = address.port;
+        resolve(address);
+      });
+    });
+  }
+
+  /**
+   * Stops accepting and closes every client connection with 4006 (reconnect with resume), giving
+   * the close frames up to two seconds to reach the clients.
+   */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const ws of this.wss.clients) ws.close(4006, 'gateway shutting down: reconnect with resume');
+    const deadline = performance.now() + 2000;
+    while (this.wss.clients.size > 0 && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    for (const ws of this.wss.clients) ws.terminate();
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async request(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+      res.end('method not allowed\n');
+      return;
+    }
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/connect') {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(req.method === 'HEAD' ? undefined : 'Kordon gateway: open a WebSocket here\n');
+      return;
+    }
+    if (await serveInstaller(req, res, this.o.installers, this.o.installersDir)) return;
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('not found\n');
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/connect') {
+      refuse(socket, 404, 'Not Found', 'the WebSocket endpoint is /connect');
+      return;
+    }
+    const address = canonicalAddress(req.socket.remoteAddress ?? '');
+    const count = this.unauthorized.get(address) ?? 0;
+    if (count >= this.o.maxConnectionsPerAddress) {
+      this.o.metrics.protocolErrors.inc({ code: 'too_many_connections' });
+      refuse(
+        socket,
+        503,
+        'Service Unavailable',
+        'too many connections not yet authorized from this address',
+        {
+          'Retry-After': '10',
+        },
+      );
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Counted once the handshake succeeded, so a failed handshake leaks nothing.
+      this.unauthorized.set(address, (this.unauthorized.get(address) ?? 0) + 1);
+      this.o.metrics.connectionsTotal.inc();
+      this.o.metrics.connectionsOpen.inc();
+      let counted = true;
+      const release = (): void => {
+        if (!counted) return;
+        counted = false;
+        const n = (this.unauthorized.get(address) ?? 1) - 1;
+        if (n <= 0) this.unauthorized.delete(address);
+        else this.unauthorized.set(address, n);
+      };
+      new ClientConnection(ws, address, {
+        sessions: this.o.sessions,
+        settings: this.o.settings,
+        installers: this.o.installers,
+        metrics: this.o.metrics,
+        logger: this.o.logger,
+        port: this.port,
+        versionTimeoutMs: this.o.versionTimeoutMs,
+        pingIntervalMs: this.o.pingIntervalMs,
+        onAuthorized: release,
+        onClosed: () => {
+          release();
+          this.o.metrics.connectionsOpen.dec();
+        },
+      });
+    });
+  }
+}
+
+function refuse(
+  socket: Duplex,
+  status: number,
+  statusText: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  const lines = [
+    `HTTP/1.1 ${status} ${statusText}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body) + 1}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}\n`);
+}

@@ -1,0 +1,133 @@
+// Assembles a running gateway from its configuration: storage, TLS, the client endpoint and the
+// management API. The order matters: everything stored is restored before any client is accepted.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '@kordon/core';
+import { buildManagementApi } from './api/index.js';
+import { ensureInitialAdmin } from './admins.js';
+import { Argon2idHasher } from './auth/password.js';
+import { systemClock } from './clock.js';
+import type { GatewayConfig } from './config/options.js';
+import { dataPaths, ensureDataDir, loadOrCreateKey } from './data-dir.js';
+import { ClientEndpoint } from './endpoint/server.js';
+import { SessionService } from './endpoint/sessions.js';
+import { ResumeTickets } from './endpoint/tickets.js';
+import { createMetrics } from './metrics.js';
+import { openSqliteStore } from './store/index.js';
+import { loadTlsIdentity } from './tls.js';
+
+export interface RunningGateway {
+  clientAddress: AddressInfo;
+  adminAddress: AddressInfo;
+  fingerprint: string;
+  /** Graceful stop (DECISIONS 3): clients told to resume later, sessions kept. */
+  stop(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const paths = dataPaths(config.dataDir);
+  ensureDataDir(paths);
+  logger.info({ dataDir: paths.dir }, 'data directory');
+  const store = await openSqliteStore({ file: paths.database });
+  try {
+    return await run(config, logger, store, paths);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+async function run(
+  config: GatewayConfig,
+  logger: Logger,
+  store: Store,
+  paths: ReturnType<typeof dataPaths>,
+): Promise<RunningGateway> {
+  const hasher = new Argon2idHasher();
+  const clock = systemClock;
+  const madePasswordFile = await ensureInitialAdmin(store, hasher, clock, paths.initialAdminPassword);
+  if (madePasswordFile) {
+    logger.warn(
+      { file: madePasswordFile },
+      'created the administrator "admin"; its password is in this file (readable by root only): log in and change it',
+    );
+  }
+  const settings = await store.settings.get();
+  const tls = await loadTlsIdentity({
+    dataDir: paths.dir,
+    certFile: config.tlsCert,
+    keyFile: config.tlsKey,
+    authDomain: settings.auth_domain,
+  });
+  logger.info(
+    { fingerprint: tls.fingerprint, selfSigned: tls.selfSigned },
+    'TLS certificate SHA-256 fingerprint',
+  );
+  const metrics = createMetrics();
+  const sessions = new SessionService({
+    store,
+    hasher,
+    clock,
+    logger,
+    metrics,
+    tickets: new ResumeTickets(loadOrCreateKey(paths.resumeKey)),
+    localNetworks: config.localNetworks,
+    reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+    tunnelSetupMs: 30_000,
+    nodeName: config.nodeName,
+  });
+  const restored = await sessions.restore();
+  if (restored > 0)
+    logger.info({ sessions: restored }, 'restored sessions; waiting for their clients to resume');
+
+  const endpoint = new ClientEndpoint({
+    tls,
+    sessions,
+    settings: store.settings,
+    installers: store.installers,
+    installersDir: paths.installers,
+    metrics,
+    logger,
+    versionTimeoutMs: config.versionTimeoutSeconds * 1000,
+    pingIntervalMs: 30_000,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+  });
+  let api: FastifyInstance | undefined;
+  try {
+    api = await buildManagementApi({
+      store,
+      hasher,
+      control: sessions,
+      metrics,
+      clock,
+      installersDir: paths.installers,
+      logger,
+      https: { key: tls.key, cert: tls.cert },
+    });
+    await api.listen({ host: config.adminListen.host, port: config.adminListen.port });
+    const adminAddress = api.server.address() as AddressInfo;
+    const clientAddress = await endpoint.listen(config.listen.host, config.listen.port);
+    logger.info(
+      { client: clientAddress, admin: adminAddress, node: config.nodeName },
+      'gateway started: client endpoint and management API listening',
+    );
+    const apiInstance = api;
+    return {
+      clientAddress,
+      adminAddress,
+      fingerprint: tls.fingerprint,
+      async stop() {
+        sessions.shutdown();
+        await endpoint.close();
+        await apiInstance.close();
+        await store.close();
+        logger.info('gateway stopped');
+      },
+    };
+  } catch (e) {
+    await api?.close();
+    await endpoint.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,315 @@
+// The repositories of the Store port over one Kysely handle (the root database or a transaction).
+import Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import {
+  defaultClientSettings,
+  StoreConflictError,
+  type AdminRepository,
+  type AdminSessionRepository,
+  type EventRepository,
+  type InstallerRepository,
+  type SessionRepository,
+  type SettingsRepository,
+  type TokenRepository,
+  type UserRepository,
+} from '@kordon/core';
+import {
+  adminFromRow,
+  adminSessionFromRow,
+  adminSessionToRow,
+  adminToRow,
+  eventFromRow,
+  eventToRow,
+  installerFromRow,
+  installerToRow,
+  sessionFromRow,
+  sessionToRow,
+  settingsFromRow,
+  settingsToRow,
+  tokenFromRow,
+  tokenToRow,
+  userFromRow,
+  userToRow,
+} from './rows.js';
+import type { Tables } from './schema.js';
+
+type Db = Kysely<Tables>;
+
+const changed = (count: bigint): boolean => count > 0n;
+
+/** Turns a UNIQUE/PRIMARY KEY violation into StoreConflictError; `describe` gets the column that clashed. */
+async function orConflict(write: Promise<unknown>, describe: (column: string) => string): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (
+      error instanceof Database.SqliteError &&
+      (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    ) {
+      const column = /constraint failed: \w+\.(\w+)/.exec(error.message)?.[1] ?? '';
+      throw new StoreConflictError(describe(column), { cause: error });
+    }
+    throw error;
+  }
+}
+
+export function settingsRepository(db: Db): SettingsRepository {
+  return {
+    async get() {
+      const row = await db.selectFrom('settings').selectAll().where('id', '=', 1).executeTakeFirst();
+      return row ? settingsFromRow(row) : { ...defaultClientSettings };
+    },
+    async put(settings) {
+      const row = settingsToRow(settings);
+      await db
+        .insertInto('settings')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .execute();
+    },
+  };
+}
+
+export function userRepository(db: Db): UserRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom('users').selectAll().orderBy('name').execute();
+      return rows.map(userFromRow);
+    },
+    async get(name) {
+      const row = await db.selectFrom('users').selectAll().where('name', '=', name).executeTakeFirst();
+      return row && userFromRow(row);
+    },
+    async create(user) {
+      await orConflict(db.insertInto('users').values(userToRow(user)).execute(), (column) =>
+        column === 'id' ? `user id "${user.id}" already exists` : `user "${user.name}" already exists`,
+      );
+    },
+    async setPassword(name, passwordHash) {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return changed(result.numUpdatedRows);
+    },
+    async setDisabled(name, disabled) {
+      const result = await db
+        .updateTable('users')
+        .set({ disabled: disabled ? 1 : 0 })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return changed(result.numUpdatedRows);
+    },
+    async remove(name) {
+      const result = await db.deleteFrom('users').where('name', '=', name).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+  };
+}
+
+export function adminRepository(db: Db): AdminRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom('admins').selectAll().orderBy('name').execute();
+      return rows.map(adminFromRow);
+    },
+    async get(name) {
+      const row = await db.selectFrom('admins').selectAll().where('name', '=', name).executeTakeFirst();
+      return row && adminFromRow(row);
+    },
+    async getById(id) {
+      const row = await db.selectFrom('admins').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && adminFromRow(row);
+    },
+    async create(admin) {
+      await orConflict(db.insertInto('admins').values(adminToRow(admin)).execute(), (column) =>
+        column === 'id'
+          ? `administrator id "${admin.id}" already exists`
+          : `administrator "${admin.name}" already exists`,
+      );
+    },
+    async setPassword(name, passwordHash) {
+      const result = await db
+        .updateTable('admins')
+        .set({ password_hash: passwordHash })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return changed(result.numUpdatedRows);
+    },
+    async remove(name) {
+      const result = await db.deleteFrom('admins').where('name', '=', name).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+    async count() {
+      const { n } = await db
+        .selectFrom('admins')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return n;
+    },
+  };
+}
+
+export function tokenRepository(db: Db): TokenRepository {
+  return {
+    async list() {
+      const rows = await db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(tokenFromRow);
+    },
+    async getByHash(tokenHash) {
+      const row = await db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return row && tokenFromRow(row);
+    },
+    async create(token) {
+      // Never put the hash in the message: it identifies a credential (DECISIONS 45).
+      await orConflict(db.insertInto('api_tokens').values(tokenToRow(token)).execute(), (column) =>
+        column === 'id'
+          ? `API token id "${token.id}" already exists`
+          : `API token "${token.name}" already exists`,
+      );
+    },
+    async remove(id) {
+      const result = await db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+  };
+}
+
+export function adminSessionRepository(db: Db): AdminSessionRepository {
+  return {
+    async get(id) {
+      const row = await db.selectFrom('admin_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && adminSessionFromRow(row);
+    },
+    async create(session) {
+      // The id is the session cookie's secret: keep it out of the message.
+      await orConflict(
+        db.insertInto('admin_sessions').values(adminSessionToRow(session)).execute(),
+        () => 'administrator session already exists',
+      );
+    },
+    async remove(id) {
+      const result = await db.deleteFrom('admin_sessions').where('id', '=', id).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+    async removeExpired(now) {
+      const result = await db
+        .deleteFrom('admin_sessions')
+        .where('expires_at', '<=', now.getTime())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export function installerRepository(db: Db): InstallerRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom('installers').selectAll().orderBy('os').execute();
+      return rows.map(installerFromRow);
+    },
+    async get(os) {
+      const row = await db.selectFrom('installers').selectAll().where('os', '=', os).executeTakeFirst();
+      return row && installerFromRow(row);
+    },
+    async getByFileName(fileName) {
+      const row = await db
+        .selectFrom('installers')
+        .selectAll()
+        .where('file_name', '=', fileName)
+        .executeTakeFirst();
+      return row && installerFromRow(row);
+    },
+    async put(installer) {
+      const row = installerToRow(installer);
+      await orConflict(
+        db
+          .insertInto('installers')
+          .values(row)
+          .onConflict((oc) => oc.column('os').doUpdateSet(row))
+          .execute(),
+        () => `installer file "${installer.fileName}" is already used by another OS`,
+      );
+    },
+    async remove(os) {
+      const result = await db.deleteFrom('installers').where('os', '=', os).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+  };
+}
+
+export function sessionRepository(db: Db): SessionRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom('sessions').selectAll().orderBy('since').orderBy('id').execute();
+      return rows.map(sessionFromRow);
+    },
+    async get(id) {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && sessionFromRow(row);
+    },
+    async listByAccount(account) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('account', '=', account)
+        .orderBy('since')
+        .orderBy('id')
+        .execute();
+      return rows.map(sessionFromRow);
+    },
+    async listBySourceAddress(address) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('source_address', '=', address)
+        .orderBy('since')
+        .orderBy('id')
+        .execute();
+      return rows.map(sessionFromRow);
+    },
+    async insert(session) {
+      await orConflict(
+        db.insertInto('sessions').values(sessionToRow(session)).execute(),
+        () => `session "${session.id}" already exists`,
+      );
+    },
+    async update(session) {
+      // The port returns nothing: updating a session that another caller already removed is a no-op.
+      const { id, ...fields } = sessionToRow(session);
+      await db.updateTable('sessions').set(fields).where('id', '=', id).execute();
+    },
+    async remove(id) {
+      const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+  };
+}
+
+export function eventRepository(db: Db): EventRepository {
+  return {
+    async append(event) {
+      await db.insertInto('events').values(eventToRow(event)).execute();
+    },
+    async list(limit) {
+      const rows = await db
+        .selectFrom('events')
+        .select(['at', 'kind', 'account', 'source_address', 'detail'])
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.max(0, Math.trunc(limit)))
+        .execute();
+      return rows.map(eventFromRow);
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, StoreOpenError } from '../../src/store/index.js';
+import { makeTempDir, user, type TempDir } from './fixtures.js';
+
+let temp: TempDir;
+
+beforeEach(() => {
+  temp = makeTempDir();
+});
+
+afterEach(() => {
+  temp.remove();
+});
+
+/** Resolves to the StoreOpenError that opening `file` fails with. */
+async function openFailure(file: string): Promise<StoreOpenError> {
+  const error: unknown = await openSqliteStore({ file }).then(
+    async (store) => {
+      await store.close();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StoreOpenError);
+  return error as StoreOpenError;
+}
+
+async function createDatabase(file: string): Promise<void> {
+  const store = await openSqliteStore({ file });
+  await store.users.create(user('alice'));
+  await store.close();
+}
+
+describe('openSqliteStore', () => {
+  it('creates the file with mode 0600, in WAL mode, and logs what it did', async () => {
+    const messages: string[] = [];
+    const store = await openSqliteStore({ file: temp.file, log: (msg) => messages.push(msg) });
+    try {
+      expect(fs.statSync(temp.file).mode & 0o777).toBe(0o600);
+      await store.users.create(user('alice'));
+      // SQLite gives its side files the database's own mode.
+      expect(fs.statSync(`${temp.file}-wal`).mode & 0o777).toBe(0o600);
+      expect(messages).toStrictEqual([
+        `created database ${temp.file}`,
+        `applied migration 0001_initial to ${temp.file}`,
+      ]);
+    } finally {
+      await store.close();
+    }
+    // close() checkpointed the WAL into the file and removed it.
+    expect(fs.readdirSync(temp.dir)).toStrictEqual(['kordon.db']);
+    const raw = new Database(temp.file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare('SELECT name FROM kordon_migrations').pluck().all()).toStrictEqual(['0001_initial']);
+    raw.close();
+  });
+
+  it('reopens an existing database without migrating again, and warns about a readable file', async () => {
+    await createDatabase(temp.file);
+    fs.chmodSync(temp.file, 0o644);
+    const messages: string[] = [];
+    const store = await openSqliteStore({ file: temp.file, log: (msg) => messages.push(msg) });
+    expect(await store.users.get('alice')).toStrictEqual(user('alice'));
+    await store.close();
+    expect(messages).toStrictEqual([
+      `database ${temp.file} is accessible to other users (mode 644); it holds password hashes: chmod 600 it`,
+    ]);
+    expect(fs.statSync(temp.file).mode & 0o777).toBe(0o644); // reported, not changed
+  });
+
+  it('refuses a file of random bytes and leaves it untouched', async () => {
+    const bytes = crypto.randomBytes(8192);
+    fs.writeFileSync(temp.file, bytes, { mode: 0o600 });
+    const error = await openFailure(temp.file);
+    expect(error.file).toBe(temp.file);
+    expect(error.message).toBe(
+      `${temp.file} is not a readable Kordon database (file is not a database); ` +
+        'restore it from a backup or move it away to start empty',
+    );
+    expect(fs.readFileSync(temp.file).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(temp.dir)).toStrictEqual(['kordon.db']);
+  });
+
+  it('refuses a database with a damaged page and leaves it untouched', async () => {
+    await createDatabase(temp.file);
+    const bytes = fs.readFileSync(temp.file);
+    const pageSize = bytes.readUInt16BE(16);
+    expect(bytes.length).toBeGreaterThan(pageSize * 2);
+    bytes.fill(0xa5, pageSize, pageSize * 2); // the second page: a table's b-tree
+    fs.writeFileSync(temp.file, bytes);
+    const error = await openFailure(temp.file);
+    expect(error.message).toMatch(
+      /^\S+ is not a readable Kordon database \(integrity check: \*\*\* in database main \*\*\* [^\n]+\); restore it from a backup or move it away to start empty$/,
+    );
+    expect(error.message.startsWith(`${temp.file} `)).toBe(true);
+    expect(fs.readFileSync(temp.file).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a SQLite database of something else', async () => {
+    const raw = new Database(temp.file);
+    raw.exec('CREATE TABLE photos (id INTEGER PRIMARY KEY)');
+    raw.close();
+    const before = fs.readFileSync(temp.file);
+    const error = await openFailure(temp.file);
+    expect(error.message).toBe(
+      `${temp.file} is not a readable Kordon database (it holds tables of something else: photos); ` +
+        'restore it from a backup or move it away to start empty',
+    );
+    expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
+  });
+
+  it('refuses a database a newer Kordon migrated, and leaves it untouched', async () => {
+    await createDatabase(temp.file);
+    const raw = new Database(temp.file);
+    raw
+      .prepare('INSERT INTO kordon_migrations (name, applied_at) VALUES (?, ?)')
+      .run('0002_future', Date.now());
+    raw.close();
+    const before = fs.readFileSync(temp.file);
+    const error = await openFailure(temp.file);
+    expect(error.file).toBe(temp.file);
+    expect(error.message).toBe(
+      `${temp.file} was written by a newer Kordon (schema 2, this version knows up to 1); ` +
+        'upgrade Kordon or restore a backup',
+    );
+    expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
+    expect(fs.readdirSync(temp.dir)).toStrictEqual(['kordon.db']);
+  });
+
+  it('refuses a missing folder without creating it', async () => {
+    const file = path.join(temp.dir, 'absent', 'kordon.db');
+    const error = await openFailure(file);
+    expect(error.file).toBe(file);
+    expect(error.message).toBe(
+      `cannot create database ${file}: the folder ${path.join(temp.dir, 'absent')} does not exist; ` +
+        'create it or choose another data folder',
+    );
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
+  });
+
+  it('refuses a place where it may not create the file, naming it', async () => {
+    // sysfs refuses new files even to root.
+    const error = await openFailure('/sys/kordon.db');
+    expect(error.file).toBe('/sys/kordon.db');
+    expect(error.message).toMatch(
+      /^permission denied on database \/sys\/kordon\.db \((EACCES|EROFS)\); give the gateway's user read and write access to it and its folder \/sys, or choose another data folder$/,
+    );
+  });
+
+  it('takes the write lock when a transaction begins, so other processes wait rather than fail', async () => {
+    const store = await openSqliteStore({ file: temp.file });
+    const other = new Database(temp.file, { timeout: 0 });
+    try {
+      await store.transaction(async (tx) => {
+        await tx.users.get('alice'); // a read only, yet the lock is held
+        expect(() => other.exec('BEGIN IMMEDIATE')).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+      });
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+});
