@@ -1,19 +1,6 @@
 // What a person reads in `auth_state.message` for each outcome (DECISIONS 15, 55).
 // Never "Unknown error": each failure says what happened and what to do.
-
-export type AuthFailureReason =
-  | 'credentials'
-  | 'throttled'
-  | 'disabled'
-  | 'vpn_denied'
-  | 'address_in_use'
-  | 'update_required'
-  | 'client_authorization_off'
-  | 'resume_refused'
-  | 'device_mismatch'
-  | 'device_limit'
-  | 'tunnel_timeout'
-  | 'logged_out';
+import type { AuthFailureReason } from '@kordon/protocol';
 
 export interface AuthFailureDetails {
   /** Seconds until the next attempt is checked (throttled). */

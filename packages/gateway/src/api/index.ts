@@ -164,8 +164,10 @@ function registerMetricsRoute(scope: ApiApp, ctx: ApiContext): void {
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const apiError = toApiError(error, request);
   if (apiError.statusCode >= 500) request.log.error({ err: error }, 'management API request failed');
-  // An unread body (an upload refused early) must not be drained: close the connection after the reply.
-  if (!request.raw.complete) void reply.header('connection', 'close');
+  // A body refused before it was read (an upload of up to 1 GiB) is not drained: the connection closes.
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !request.raw.readableEnded) void reply.header('connection', 'close');
   void reply.status(apiError.statusCode).send(apiError.toBody());
 }
 

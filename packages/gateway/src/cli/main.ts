@@ -26,15 +26,16 @@ import { dataPaths, defaultDataDir, ensureDataDir } from '../data-dir.js';
 import { startGateway } from '../gateway.js';
 import { InstallerError, registerInstaller } from '../installers.js';
 import { openSqliteStore } from '../store/index.js';
+import { UsageError } from './errors.js';
 import { readSecretFromStdin } from './stdin.js';
 
-class UsageError extends Error {}
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const env = process.env;
 
 function dataDirOf(opts: { dataDir?: string }): string {
-  return opts.dataDir ?? env['KORDON_DATA_DIR'] ?? defaultDataDir(env, isRoot);
+  const fromEnv = env['KORDON_DATA_DIR'];
+  return opts.dataDir ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultDataDir(env, isRoot));
 }
 
 async function withStore<T>(opts: { dataDir?: string }, fn: (store: Store) => Promise<T>): Promise<T> {

@@ -38,8 +38,9 @@ export function loadConfig(sources: ConfigSources): GatewayConfig {
   return config;
 }
 
+/** An unset or empty variable gives no value (the shell convention for "not set"). */
 function raw(text: string | undefined, where: string): { text: string; where: string } | undefined {
-  return text === undefined ? undefined : { text, where };
+  return text === undefined || text === '' ? undefined : { text, where };
 }
 
 /** Reads the YAML file into option name → text, naming file, line and key for every problem. */

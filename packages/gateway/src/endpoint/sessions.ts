@@ -15,7 +15,6 @@ import {
   planActivation,
   toTimeoutSeconds,
   type AuthFailureDetails,
-  type AuthFailureReason,
   type Cidr,
   type ClientSettings,
   type Clock,
@@ -23,7 +22,7 @@ import {
   type Session,
   type Store,
 } from '@kordon/core';
-import type { AuthStateMessage } from '@kordon/protocol';
+import type { AuthFailureReason, AuthStateMessage } from '@kordon/protocol';
 import type { SessionControl } from '../control.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { ResumeTickets } from './tickets.js';

@@ -2,7 +2,7 @@
 // validation rule of the settings object.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultClientSettings } from '@kordon/core';
-import { issue, type Issued } from './certs.js';
+import { certificateMaker, type Issued } from './certs.js';
 import { createHarness, errorOf, type Harness } from './harness.js';
 
 let h: Harness;
@@ -10,10 +10,12 @@ let root: Issued;
 let intermediate: Issued;
 let leaf: Issued;
 
-beforeAll(async () => {
-  root = await issue({ subject: 'CN=Kordon Test Root CA', ca: true });
-  intermediate = await issue({ subject: 'CN=Kordon Test Device CA', ca: true, issuer: root });
-  leaf = await issue({ subject: 'CN=device-1.corp.example', ca: false, issuer: intermediate });
+const certificates = certificateMaker();
+
+beforeAll(() => {
+  root = certificates.issue({ name: 'Kordon Test Root CA', ca: true });
+  intermediate = certificates.issue({ name: 'Kordon Test Device CA', ca: true, issuer: root });
+  leaf = certificates.issue({ name: 'device-1.corp.example', ca: false, issuer: intermediate });
 });
 
 beforeEach(async () => {
@@ -21,7 +23,9 @@ beforeEach(async () => {
   return () => h.close();
 });
 
-afterAll(() => undefined);
+afterAll(() => {
+  certificates.dispose();
+});
 
 const json = (body: unknown) => ({
   payload: JSON.stringify(body),

@@ -1,0 +1,247 @@
+// The `kordon-gateway` program as a user runs it: the built CLI under the project's Node 24.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpsRequest } from '../support/https.js';
+
+const root = resolve(import.meta.dirname, '../../../..');
+const node = join(root, 'node_modules', '.bin', 'node');
+const bin = join(root, 'packages', 'gateway', 'bin', 'kordon-gateway.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((done) => {
+    const env = { ...process.env };
+    delete env['KORDON_DATA_DIR'];
+    const child = spawn(node, [bin, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kordon-cli-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('user, token, installer and settings commands', () => {
+  it('adds and lists users, the password from stdin only', async () => {
+    const data = join(dir, 'users');
+    expect(
+      await cli(['user', 'add', 'Alice', '--password-stdin', '--data-dir', data], 'pw-1\n'),
+    ).toMatchObject({
+      code: 0,
+      stdout: 'added user alice\n',
+    });
+    const list = await cli(['user', 'list', '--json', '--data-dir', data]);
+    expect(JSON.parse(list.stdout)).toMatchObject({ items: [{ name: 'alice', disabled: false }] });
+    const dup = await cli(['user', 'add', 'alice', '--password-stdin', '--data-dir', data], 'pw\n');
+    expect(dup).toMatchObject({ code: 2, stderr: 'kordon-gateway: user "alice" already exists\n' });
+    const argv = await cli(['user', 'add', 'bob', 'secret', '--data-dir', data]);
+    expect(argv.code).toBe(2);
+    const noStdin = await cli(['user', 'add', 'bob', '--password-stdin', '--data-dir', data], '');
+    expect(noStdin).toMatchObject({
+      code: 2,
+      stderr: 'kordon-gateway: the password on standard input is empty\n',
+    });
+    const domain = await cli(['user', 'add', 'CORP\\bob', '--password-stdin', '--data-dir', data], 'x\n');
+    expect(domain.code).toBe(2);
+    expect(domain.stderr).toContain('has no domain part');
+    expect(
+      await cli(['user', 'passwd', 'ALICE', '--password-stdin', '--data-dir', data], 'pw-2\n'),
+    ).toMatchObject({ code: 0 });
+    expect(await cli(['user', 'remove', 'alice', '--data-dir', data])).toMatchObject({
+      code: 0,
+      stdout: 'removed user alice\n',
+    });
+    expect(await cli(['user', 'remove', 'alice', '--data-dir', data])).toMatchObject({ code: 2 });
+  });
+
+  it('creates a token and prints it once', async () => {
+    const data = join(dir, 'tokens');
+    const plain = await cli(['token', 'create', '--name', 'ci', '--data-dir', data]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+    const json = await cli([
+      'token',
+      'create',
+      '--name',
+      'ro',
+      '--role',
+      'viewer',
+      '--json',
+      '--data-dir',
+      data,
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      name: 'ro',
+      role: 'viewer',
+      token: expect.any(String),
+      id: expect.any(String),
+    });
+    expect((await cli(['token', 'create', '--name', 'x', '--role', 'root', '--data-dir', data])).code).toBe(
+      2,
+    );
+  });
+
+  it('registers an installer', async () => {
+    const data = join(dir, 'installers');
+    const file = join(dir, 'Kordon-1.2.3.msi');
+    writeFileSync(file, 'msi bytes');
+    const r = await cli([
+      'installer',
+      'add',
+      '--os',
+      'windows',
+      '--version',
+      '1.2.3',
+      file,
+      '--json',
+      '--data-dir',
+      data,
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      os: 'windows',
+      version: '1.2.3',
+      file_name: 'Kordon-1.2.3.msi',
+      size: 9,
+      policy: 'exact',
+    });
+    expect(readFileSync(join(data, 'installers', 'Kordon-1.2.3.msi'), 'utf8')).toBe('msi bytes');
+    const bad = await cli([
+      'installer',
+      'add',
+      '--os',
+      'beos',
+      '--version',
+      '1.2.3',
+      file,
+      '--data-dir',
+      data,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('beos');
+  });
+
+  it('gets and sets settings with the API’s rules', async () => {
+    const data = join(dir, 'settings');
+    const fresh = await cli(['settings', 'get', '--json', '--data-dir', data]);
+    expect(JSON.parse(fresh.stdout)).toStrictEqual({
+      enabled: true,
+      auth_domain: null,
+      local_tunnel: false,
+      device_vpn: false,
+      trusted_ca_cert: null,
+    });
+    expect(
+      (await cli(['settings', 'set', 'local_tunnel=true', 'auth_domain=gw.corp.example', '--data-dir', data]))
+        .code,
+    ).toBe(0);
+    expect(JSON.parse((await cli(['settings', 'get', '--json', '--data-dir', data])).stdout)).toMatchObject({
+      local_tunnel: true,
+      auth_domain: 'gw.corp.example',
+    });
+    const bad = await cli(['settings', 'set', 'auth_domain=-bad-', '--data-dir', data]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('auth_domain');
+    const vpn = await cli(['settings', 'set', 'device_vpn=true', '--data-dir', data]);
+    expect(vpn.code).toBe(2);
+    expect(vpn.stderr).toContain('trusted_ca_cert is required when device_vpn is true');
+    expect((await cli(['settings', 'set', 'typo=1', '--data-dir', data])).stderr).toContain(
+      'unknown setting "typo"',
+    );
+  });
+});
+
+describe('start', () => {
+  it('creates the first administrator, serves, and stops gracefully on SIGTERM', async () => {
+    const data = join(dir, 'start');
+    const child = spawn(node, [
+      bin,
+      'start',
+      '--data-dir',
+      data,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+    ]);
+    let out = '';
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const started = await new Promise<{ client: { port: number }; admin: { port: number } }>((done, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        for (const line of out.split('\n')) {
+          if (line.includes('gateway started'))
+            done(JSON.parse(line) as { client: { port: number }; admin: { port: number } });
+        }
+      });
+      child.on('exit', () => fail(new Error(`exited early:\n${out}`)));
+    });
+    const passwordFile = join(data, 'initial-admin-password');
+    expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(out).toContain(passwordFile);
+    expect(out).not.toContain(password);
+    expect(out).toMatch(/"fingerprint":"([0-9A-F]{2}:){31}[0-9A-F]{2}"/);
+    const ca = readFileSync(join(data, 'tls', 'cert.pem'), 'utf8');
+    const login = await httpsRequest(started.admin.port, '/api/v1/login', ca, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    expect((await httpsRequest(started.client.port, '/connect', ca)).status).toBe(200);
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a configuration file with an unknown key, naming file, line and key', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'listen: 127.0.0.1:0\nlocal-network: 10.0.0.0/8\n');
+    const r = await cli(['start', '--config', file, '--data-dir', join(dir, 'cfg')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:2: local-network: unknown option`);
+  });
+
+  it('refuses a bad value, naming where it came from', async () => {
+    const r = await cli(['start', '--local-networks', '10.0.0.0/33', '--data-dir', join(dir, 'cfg')]);
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.stderr).toContain('--local-networks: "10.0.0.0/33" has an invalid prefix length');
+  });
+
+  it('stops with a clear message on a corrupt database, and leaves it alone', async () => {
+    const data = join(dir, 'corrupt');
+    await cli(['user', 'list', '--data-dir', data]);
+    const db = join(data, 'kordon.db');
+    writeFileSync(db, Buffer.alloc(8192, 7));
+    const r = await cli([
+      'start',
+      '--data-dir',
+      data,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('is not a readable Kordon database');
+    expect(readFileSync(db).equals(Buffer.alloc(8192, 7))).toBe(true);
+  });
+});
