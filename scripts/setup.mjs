@@ -14,7 +14,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const ci = process.env.CI === 'true';
 
 // Debian packages, by who needs them (DECISIONS 43, 46). Lists grow as suites arrive.
-const runtimePackages = [];
+const runtimePackages = ['openssl'];
 const testPackages = [];
 
 function run(cmd, args, opts = {}) {
