@@ -14,8 +14,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const ci = process.env.CI === 'true';
 
 // Debian packages, by who needs them (DECISIONS 43, 46). Lists grow as suites arrive.
-const runtimePackages = ['openssl'];
-const testPackages = [];
+const runtimePackages = ['openssl', 'wireguard-go', 'wireguard-tools', 'nftables', 'iproute2'];
+const testPackages = ['iputils-ping'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });

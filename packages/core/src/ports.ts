@@ -105,3 +105,70 @@ export interface Store {
 export class StoreConflictError extends Error {
   override readonly name = 'StoreConflictError';
 }
+
+/** A WireGuard peer as the gateway configures it. Keys are standard base64 (as on the wire). */
+export interface TunnelPeer {
+  publicKey: string;
+  /** CIDRs routed to this peer, e.g. ["100.64.0.2/32"]. */
+  allowedIps: string[];
+}
+
+/** A peer as the interface reports it. */
+export interface TunnelPeerState extends TunnelPeer {
+  endpoint: string | null;
+  lastHandshake: Date | null;
+  rxBytes: number;
+  txBytes: number;
+}
+
+export interface TunnelInterfaceConfig {
+  /** The gateway's private key, standard base64. Never logged, never on a command line. */
+  privateKey: string;
+  listenPort: number;
+  /** The gateway's own address in the tunnel network with its prefix, e.g. "100.64.0.1/16". */
+  address: string;
+}
+
+/** The WireGuard interface the gateway owns (wireguard-go through its UAPI socket, or kernel via `wg`). */
+export interface TunnelDriver {
+  readonly kind: 'userspace' | 'kernel' | 'none';
+  readonly interfaceName: string;
+  /** Creates or adopts the interface and sets key, port and address; idempotent. */
+  up(config: TunnelInterfaceConfig): Promise<void>;
+  /** Adds and removes peers in one operation (removals first). */
+  applyPeers(changes: { add: TunnelPeer[]; remove: string[] }): Promise<void>;
+  /** Makes the interface's peers exactly `peers` (reconcile at start). */
+  replacePeers(peers: TunnelPeer[]): Promise<void>;
+  /** The live peers with handshakes and transfer. */
+  peers(): Promise<TunnelPeerState[]>;
+  /** Removes the interface (and stops wireguard-go). */
+  down(): Promise<void>;
+}
+
+export interface FirewallConfig {
+  /** Interfaces whose entering forwarded traffic is enforced (DECISIONS 37, 53). */
+  enforcedInterfaces: string[];
+  /** The WireGuard interface (always enforced). */
+  tunnelInterface: string;
+  /** The tunnel network, masqueraded toward every other interface. */
+  tunnelNetwork: string;
+  /** The addresses authorized at install time (live sessions). */
+  authorized: string[];
+}
+
+/** Kordon's own nftables table: authorized addresses may forward, nobody else (DECISIONS 51, 53). */
+export interface FirewallDriver {
+  readonly kind: 'nftables' | 'none';
+  /** Replaces Kordon's table atomically with one that authorizes exactly `config.authorized`. */
+  install(config: FirewallConfig): Promise<void>;
+  /** Adds addresses to the authorized sets in one atomic batch. */
+  allow(addresses: string[]): Promise<void>;
+  /** Removes addresses from the authorized sets in one atomic batch; absent ones are ignored. */
+  revoke(addresses: string[]): Promise<void>;
+  /** The addresses authorized now, as the kernel has them. */
+  authorized(): Promise<string[]>;
+  /** Empties the authorized sets and keeps the table: nothing forwards (graceful stop, DECISIONS 3). */
+  revokeAll(): Promise<void>;
+  /** Deletes Kordon's table. */
+  remove(): Promise<void>;
+}

@@ -55,7 +55,7 @@ export interface RegisterInstallerOptions {
   actor?: string;
 }
 
-export function parseOsName(os: string): OsName {
+function parseOsName(os: string): OsName {
   const found = installerOsNames.find((name) => name === os);
   if (found === undefined) {
     throw new InstallerError('invalid_field', 'os', `unknown OS "${os}": use windows, macos or linux`);
@@ -76,7 +76,7 @@ function parsePolicy(policy: string): UpdatePolicy {
 }
 
 /** Checks a file name of an installer; returns it unchanged or throws InstallerError. */
-export function checkInstallerFileName(fileName: string): string {
+function checkInstallerFileName(fileName: string): string {
   if (!fileNamePattern.test(fileName) || fileName.includes('..')) {
     throw new InstallerError(
       'invalid_field',

@@ -2,15 +2,13 @@
 // process (tests) never share or double-register metrics.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
-export type AuthAttemptResult = 'success' | 'failure' | 'throttled';
-
 export interface GatewayMetrics {
   readonly registry: Registry;
   /** Client connections accepted since start. */
   readonly connectionsTotal: Counter;
   /** Client connections open now. */
   readonly connectionsOpen: Gauge;
-  /** Authorization attempts by result. */
+  /** Authorization attempts by `result`: success, failure or throttled. */
   readonly authAttempts: Counter<'result'>;
   /** Error replies sent to clients, by error code (DECISIONS 6). */
   readonly protocolErrors: Counter<'code'>;

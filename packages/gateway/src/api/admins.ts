@@ -22,12 +22,24 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, clock } = ctx.deps;
 
   async function logChange(detail: string): Promise<void> {
-    await store.events.append({ at: clock.now(), kind: 'user_changed', account: null, sourceAddress: null, detail });
+    await store.events.append({
+      at: clock.now(),
+      kind: 'user_changed',
+      account: null,
+      sourceAddress: null,
+      detail,
+    });
   }
 
   app.get(
     '/api/v1/admins',
-    { schema: { summary: 'List administrators', tags, response: { 200: ItemsOf(AdminItem), ...errorReplies } } },
+    {
+      schema: {
+        summary: 'List administrators',
+        tags,
+        response: { 200: ItemsOf(AdminItem), ...errorReplies },
+      },
+    },
     async () => ({ items: (await store.admins.list()).map(adminItem) }),
   );
 
@@ -46,8 +58,14 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const checked = validateLocalUserName(request.body.name);
-      if (!checked.ok) throw invalidField('/name', checked.message.replace('a user name', 'an administrator name'));
-      const conflict = new ApiError(409, 'conflict', `an administrator named "${checked.name}" exists`, '/name');
+      if (!checked.ok)
+        throw invalidField('/name', checked.message.replace('a user name', 'an administrator name'));
+      const conflict = new ApiError(
+        409,
+        'conflict',
+        `an administrator named "${checked.name}" exists`,
+        '/name',
+      );
       if ((await store.admins.get(checked.name)) !== undefined) throw conflict;
       const role: Role = request.body.role ?? 'admin';
       const admin: Admin = {
@@ -63,7 +81,9 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
         if (error instanceof StoreConflictError) throw conflict;
         throw error;
       }
-      await logChange(`administrator "${admin.name}" (${role}) created by ${actorOf(ctx.principal(request))}`);
+      await logChange(
+        `administrator "${admin.name}" (${role}) created by ${actorOf(ctx.principal(request))}`,
+      );
       return reply.status(201).send(adminItem(admin));
     },
   );

@@ -74,7 +74,13 @@ async function authenticate(
   }
   const admin = await store.admins.getById(session.adminId);
   if (admin === undefined) return undefined;
-  return { kind: 'session', name: admin.name, role: admin.role, sessionId: session.id, csrfToken: session.csrfToken };
+  return {
+    kind: 'session',
+    name: admin.name,
+    role: admin.role,
+    sessionId: session.id,
+    csrfToken: session.csrfToken,
+  };
 }
 
 const LoginBody = Type.Object(

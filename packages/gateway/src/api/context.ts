@@ -20,7 +20,13 @@ export interface ManagementApiDeps {
   https?: { key: string; cert: string };
 }
 
-export type ApiApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type ApiApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** Who is calling: a console session (cookie + CSRF token) or an API token. */
 export type Principal =

@@ -10,7 +10,10 @@ export const ErrorBody = Type.Object(
       field: Type.Union([Type.String(), Type.Null()]),
     }),
   },
-  { description: 'An error: a stable code, a message for a person, and the JSON Pointer of the field at fault.' },
+  {
+    description:
+      'An error: a stable code, a message for a person, and the JSON Pointer of the field at fault.',
+  },
 );
 export type ErrorBody = Type.Static<typeof ErrorBody>;
 

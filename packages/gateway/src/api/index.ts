@@ -7,7 +7,10 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyError,
-  type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import Type from 'typebox';
 import { parseStrictJson } from '@kordon/protocol';
 import { randomSecret } from '../auth/secrets.js';
@@ -40,7 +43,9 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
         }),
     bodyLimit: jsonBodyLimit,
     // DECISIONS 7: unknown properties are refused, never stripped; nothing is coerced or defaulted.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -152,7 +157,13 @@ function registerMetricsRoute(scope: ApiApp, ctx: ApiContext): void {
   const { registry } = ctx.deps.metrics;
   scope.get(
     '/metrics',
-    { schema: { summary: 'Prometheus metrics (API token only)', tags: ['health'], security: [{ bearer: [] }] } },
+    {
+      schema: {
+        summary: 'Prometheus metrics (API token only)',
+        tags: ['health'],
+        security: [{ bearer: [] }],
+      },
+    },
     async (_request, reply) => {
       const text = await registry.metrics();
       return reply.type(registry.contentType).send(text);
@@ -200,7 +211,11 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new ApiError(400, 'invalid_request', 'the request is not valid');
   }
-  return new ApiError(500, 'internal_error', "the gateway failed to handle the request; see the gateway's log");
+  return new ApiError(
+    500,
+    'internal_error',
+    "the gateway failed to handle the request; see the gateway's log",
+  );
 }
 
 function partOf(request: FastifyRequest, part: RequestPart): unknown {

@@ -96,7 +96,10 @@ export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const body: unknown = request.body;
-      if (request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== octetStream || !isStream(body)) {
+      if (
+        request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== octetStream ||
+        !isStream(body)
+      ) {
         throw new ApiError(415, 'unsupported_media_type', `send the installer's bytes as ${octetStream}`);
       }
       const declared = Number(request.headers['content-length']);

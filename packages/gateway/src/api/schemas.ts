@@ -3,7 +3,9 @@ import type { FastifyReply } from 'fastify';
 import Type, { type TSchema } from 'typebox';
 import { ErrorBody } from './errors.js';
 
-export const RoleSchema = Type.Enum(['admin', 'viewer'], { description: 'admin: everything; viewer: read only' });
+export const RoleSchema = Type.Enum(['admin', 'viewer'], {
+  description: 'admin: everything; viewer: read only',
+});
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
 

@@ -13,7 +13,9 @@ const SessionItem = Type.Object({
   source_address: Type.String(),
   tunnel_ipv4: Type.Union([Type.String(), Type.Null()], { description: 'an address without prefix length' }),
   vpn: Type.Boolean({ description: 'whether the session has a tunnel' }),
-  device: Type.String({ description: 'the WireGuard public key of a tunnel session, else the source address' }),
+  device: Type.String({
+    description: 'the WireGuard public key of a tunnel session, else the source address',
+  }),
   since: Timestamp,
   node: Type.String(),
 });

@@ -25,10 +25,13 @@ const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
  * The gateway's address for clients: an IPv4/IPv6 literal or an RFC 1123 host name. One trailing dot
  * (a fully qualified spelling) is accepted and removed.
  */
-export function checkAuthDomain(value: string): string {
+function checkAuthDomain(value: string): string {
   const field = '/auth_domain';
   if (value === '') {
-    throw invalidField(field, "auth_domain must not be empty: give the gateway's DNS name or IP address, or null");
+    throw invalidField(
+      field,
+      "auth_domain must not be empty: give the gateway's DNS name or IP address, or null",
+    );
   }
   if (isIP(value) !== 0) return value;
   const name = value.endsWith('.') ? value.slice(0, -1) : value;
@@ -48,7 +51,7 @@ export function checkAuthDomain(value: string): string {
 const pemBlock = /-----BEGIN CERTIFICATE-----([^-]*)-----END CERTIFICATE-----/g;
 
 /** One or more PEM CA certificates and nothing but whitespace around them (DECISIONS: Device VPN chain). */
-export function checkTrustedCaCert(pem: string): void {
+function checkTrustedCaCert(pem: string): void {
   const field = '/trusted_ca_cert';
   const blocks = [...pem.matchAll(pemBlock)];
   const outside = pem.replaceAll(pemBlock, '');

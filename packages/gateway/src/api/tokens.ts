@@ -9,7 +9,12 @@ import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schem
 
 const tags = ['tokens'];
 
-const TokenItem = Type.Object({ id: Type.String(), name: Type.String(), role: RoleSchema, created_at: Timestamp });
+const TokenItem = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  created_at: Timestamp,
+});
 
 const CreatedToken = Type.Object({
   id: Type.String(),
@@ -22,12 +27,24 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, clock } = ctx.deps;
 
   async function logChange(detail: string): Promise<void> {
-    await store.events.append({ at: clock.now(), kind: 'user_changed', account: null, sourceAddress: null, detail });
+    await store.events.append({
+      at: clock.now(),
+      kind: 'user_changed',
+      account: null,
+      sourceAddress: null,
+      detail,
+    });
   }
 
   app.get(
     '/api/v1/tokens',
-    { schema: { summary: 'List API tokens (never their secrets)', tags, response: { 200: ItemsOf(TokenItem), ...errorReplies } } },
+    {
+      schema: {
+        summary: 'List API tokens (never their secrets)',
+        tags,
+        response: { 200: ItemsOf(TokenItem), ...errorReplies },
+      },
+    },
     async () => ({
       items: (await store.tokens.list()).map((token) => ({
         id: token.id,
@@ -85,7 +102,8 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      if (!(await store.tokens.remove(request.params.id))) throw notFound(`no API token with id "${request.params.id}"`);
+      if (!(await store.tokens.remove(request.params.id)))
+        throw notFound(`no API token with id "${request.params.id}"`);
       await logChange(`API token ${request.params.id} revoked by ${actorOf(ctx.principal(request))}`);
       return noContent(reply);
     },

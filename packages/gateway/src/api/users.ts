@@ -28,7 +28,13 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, control, clock } = ctx.deps;
 
   async function logChange(account: string, detail: string): Promise<void> {
-    await store.events.append({ at: clock.now(), kind: 'user_changed', account, sourceAddress: null, detail });
+    await store.events.append({
+      at: clock.now(),
+      kind: 'user_changed',
+      account,
+      sourceAddress: null,
+      detail,
+    });
   }
 
   app.get(

@@ -2,7 +2,12 @@
 // and the aliases of later vendor versions (`agent-server`, GET and PATCH).
 import type { FastifyRequest } from 'fastify';
 import type { ClientSettings } from '@kordon/core';
-import { WireguardSetting, WireguardSettingPatch, WireguardState, WireguardStatePatch } from '@kordon/protocol';
+import {
+  WireguardSetting,
+  WireguardSettingPatch,
+  WireguardState,
+  WireguardStatePatch,
+} from '@kordon/protocol';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { checkClientSettings } from './settings-rules.js';
 import { errorReplies } from './schemas.js';
@@ -82,7 +87,8 @@ export function registerVendorRoutes(app: ApiApp, ctx: ApiContext): void {
         response: { 200: WireguardState, ...errorReplies },
       },
     },
-    async (request) => stateOf(await change(request, (current) => ({ ...current, enabled: request.body.enabled }))),
+    async (request) =>
+      stateOf(await change(request, (current) => ({ ...current, enabled: request.body.enabled }))),
   );
   app.patch(
     '/agent_backend/agent-server/state',
@@ -94,7 +100,8 @@ export function registerVendorRoutes(app: ApiApp, ctx: ApiContext): void {
         response: { 200: WireguardState, ...errorReplies },
       },
     },
-    async (request) => stateOf(await change(request, (current) => ({ ...current, ...definedOnly(request.body) }))),
+    async (request) =>
+      stateOf(await change(request, (current) => ({ ...current, ...definedOnly(request.body) }))),
   );
   app.put(
     '/agent_backend/wireguard/setting',

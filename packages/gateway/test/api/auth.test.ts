@@ -13,10 +13,17 @@ afterEach(async () => {
   await h.close();
 });
 
-const json = (body: unknown) => ({ payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const json = (body: unknown) => ({
+  payload: JSON.stringify(body),
+  headers: { 'content-type': 'application/json' },
+});
 
 /** One request of every protected route (a valid body where there is one, so only authentication decides). */
-const protectedRoutes: { method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE'; url: string; body?: unknown }[] = [
+const protectedRoutes: {
+  method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
+  url: string;
+  body?: unknown;
+}[] = [
   { method: 'GET', url: '/agent_backend/wireguard/state' },
   { method: 'PUT', url: '/agent_backend/wireguard/state', body: { enabled: false } },
   { method: 'GET', url: '/agent_backend/wireguard/setting' },
@@ -65,12 +72,18 @@ function expectUnauthorized(response: LightMyRequestResponse): void {
 describe('authentication', () => {
   it('every protected route answers 401 without credentials, with a wrong token and with an unknown cookie', async () => {
     for (const route of protectedRoutes) {
-      const base = { method: route.method, url: route.url, ...(route.body === undefined ? {} : json(route.body)) };
+      const base = {
+        method: route.method,
+        url: route.url,
+        ...(route.body === undefined ? {} : json(route.body)),
+      };
       expectUnauthorized(await h.app.inject(base));
       expectUnauthorized(
         await h.app.inject({ ...base, headers: { ...base.headers, authorization: 'Bearer not-a-token' } }),
       );
-      expectUnauthorized(await h.app.inject({ ...base, headers: { ...base.headers, authorization: 'Basic YTpi' } }));
+      expectUnauthorized(
+        await h.app.inject({ ...base, headers: { ...base.headers, authorization: 'Basic YTpi' } }),
+      );
       expectUnauthorized(await h.app.inject({ ...base, cookies: { kordon_session: 'forged' } }));
     }
     // Nothing was changed by any of them.
@@ -120,7 +133,11 @@ describe('console login, cookie and CSRF', () => {
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.body).toBe(unknown.body);
-    expect(errorOf(wrong)).toStrictEqual({ code: 'invalid_credentials', message: 'wrong name or password', field: null });
+    expect(errorOf(wrong)).toStrictEqual({
+      code: 'invalid_credentials',
+      message: 'wrong name or password',
+      field: null,
+    });
     expect(wrong.headers['set-cookie']).toBeUndefined();
     const kinds = (await h.store.events.list(10)).map((event) => event.kind);
     expect(kinds).toEqual(['login_failed', 'login_failed']);
@@ -149,7 +166,10 @@ describe('console login, cookie and CSRF', () => {
     const setCookie = String(response.headers['set-cookie']);
     const sessionId = /^kordon_session=([A-Za-z0-9_-]{43});/.exec(setCookie)?.[1];
     expect(sessionId).toBeDefined();
-    const attributes = setCookie.split(';').slice(1).map((part) => part.trim());
+    const attributes = setCookie
+      .split(';')
+      .slice(1)
+      .map((part) => part.trim());
     expect(attributes.sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict', 'Secure']);
     const stored = await h.store.adminSessions.get(sessionId!);
     expect(stored?.csrfToken).toBe(body.csrf_token);
@@ -200,7 +220,9 @@ describe('console login, cookie and CSRF', () => {
   it('a console session ends after 12 hours', async () => {
     await h.addAdmin('alice', 'pw');
     const response = await login('alice', 'pw');
-    const cookies = { kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))![1]! };
+    const cookies = {
+      kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))![1]!,
+    };
     h.clock.advance(12 * 3600 * 1000 - 1000);
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies })).statusCode).toBe(200);
     h.clock.advance(1000);
@@ -211,7 +233,9 @@ describe('console login, cookie and CSRF', () => {
     await h.addAdmin('alice', 'pw');
     await h.addAdmin('bob', 'pw');
     const response = await login('bob', 'pw');
-    const cookies = { kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))![1]! };
+    const cookies = {
+      kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))![1]!,
+    };
     expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/admins/bob' })).statusCode).toBe(204);
     expectUnauthorized(await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies }));
   });
@@ -221,7 +245,9 @@ describe('console login, cookie and CSRF', () => {
     const response = await login('vera', 'pw');
     expect(response.json()).toMatchObject({ name: 'vera', role: 'viewer' });
     const csrf = response.json<{ csrf_token: string }>().csrf_token;
-    const cookies = { kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))![1]! };
+    const cookies = {
+      kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))![1]!,
+    };
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/users', cookies })).statusCode).toBe(200);
     const put = await h.app.inject({
       method: 'PUT',
@@ -244,14 +270,20 @@ describe('console login, cookie and CSRF', () => {
 
 describe('API tokens', () => {
   it('Bearer requests need no CSRF token', async () => {
-    const response = await h.asAdmin({ method: 'PUT', url: '/agent_backend/wireguard/state', ...json({ enabled: false }) });
+    const response = await h.asAdmin({
+      method: 'PUT',
+      url: '/agent_backend/wireguard/state',
+      ...json({ enabled: false }),
+    });
     expect(response.statusCode).toBe(200);
     const me = await h.asAdmin({ method: 'GET', url: '/api/v1/me' });
     expect(me.json()).toStrictEqual({ name: 'test-admin', role: 'admin' });
   });
 
   it('a viewer token reads (200) and is refused every change (403)', async () => {
-    expect((await h.asViewer({ method: 'GET', url: '/agent_backend/wireguard/setting' })).statusCode).toBe(200);
+    expect((await h.asViewer({ method: 'GET', url: '/agent_backend/wireguard/setting' })).statusCode).toBe(
+      200,
+    );
     expect((await h.asViewer({ method: 'GET', url: '/api/v1/events' })).statusCode).toBe(200);
     expect((await h.asViewer({ method: 'GET', url: '/api/v1/me' })).json()).toStrictEqual({
       name: 'test-viewer',
@@ -297,14 +329,22 @@ describe('API tokens', () => {
     expect(stored?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.tokenHash).not.toContain(body.token);
 
-    const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${body.token}` } });
+    const me = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${body.token}` },
+    });
     expect(me.json()).toStrictEqual({ name: 'ci', role: 'admin' });
 
     const removed = await h.asAdmin({ method: 'DELETE', url: `/api/v1/tokens/${body.id}` });
     expect(removed.statusCode).toBe(204);
     expect(removed.body).toBe('');
     expectUnauthorized(
-      await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${body.token}` } }),
+      await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: `Bearer ${body.token}` },
+      }),
     );
     const again = await h.asAdmin({ method: 'DELETE', url: `/api/v1/tokens/${body.id}` });
     expect(again.statusCode).toBe(404);
@@ -312,17 +352,30 @@ describe('API tokens', () => {
   });
 
   it('a viewer token made through the API is read-only', async () => {
-    const created = await h.asAdmin({ method: 'POST', url: '/api/v1/tokens', ...json({ name: 'grafana', role: 'viewer' }) });
+    const created = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      ...json({ name: 'grafana', role: 'viewer' }),
+    });
     const { token, role } = created.json<{ token: string; role: string }>();
     expect(role).toBe('viewer');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/users', headers })).statusCode).toBe(200);
-    const put = await h.app.inject({ method: 'PUT', url: '/agent_backend/wireguard/state', headers, payload: '{"enabled":false}' });
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/agent_backend/wireguard/state',
+      headers,
+      payload: '{"enabled":false}',
+    });
     expect(put.statusCode).toBe(403);
   });
 
   it('token bodies are validated', async () => {
-    const badRole = await h.asAdmin({ method: 'POST', url: '/api/v1/tokens', ...json({ name: 'x', role: 'root' }) });
+    const badRole = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      ...json({ name: 'x', role: 'root' }),
+    });
     expect(badRole.statusCode).toBe(400);
     expect(errorOf(badRole)).toMatchObject({ code: 'invalid_field', field: '/role' });
     expect(errorOf(badRole).message).toContain('"admin", "viewer"');
@@ -337,8 +390,14 @@ describe('metrics and the OpenAPI document', () => {
   it('GET /metrics needs an API token; a viewer token is enough; a console session is not', async () => {
     expectUnauthorized(await h.app.inject({ method: 'GET', url: '/metrics' }));
     await h.addAdmin('alice', 'pw');
-    const login = await h.app.inject({ method: 'POST', url: '/api/v1/login', ...json({ name: 'alice', password: 'pw' }) });
-    const cookies = { kordon_session: /^kordon_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1]! };
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      ...json({ name: 'alice', password: 'pw' }),
+    });
+    const cookies = {
+      kordon_session: /^kordon_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1]!,
+    };
     const withCookie = await h.app.inject({ method: 'GET', url: '/metrics', cookies });
     expectUnauthorized(withCookie);
     expect(errorOf(withCookie).message).toContain('API token');
@@ -364,8 +423,18 @@ describe('metrics and the OpenAPI document', () => {
     const doc = response.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths['/agent_backend/wireguard/setting'] ?? {}).sort()).toEqual(['get', 'put']);
-    expect(Object.keys(doc.paths['/agent_backend/agent-server/setting'] ?? {}).sort()).toEqual(['get', 'patch']);
-    for (const path of ['/api/v1/users', '/api/v1/sessions', '/api/v1/tokens', '/api/v1/admins', '/api/v1/events', '/api/v1/installers/{os}']) {
+    expect(Object.keys(doc.paths['/agent_backend/agent-server/setting'] ?? {}).sort()).toEqual([
+      'get',
+      'patch',
+    ]);
+    for (const path of [
+      '/api/v1/users',
+      '/api/v1/sessions',
+      '/api/v1/tokens',
+      '/api/v1/admins',
+      '/api/v1/events',
+      '/api/v1/installers/{os}',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/api/v1/openapi.json']).toBeUndefined();

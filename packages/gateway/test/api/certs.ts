@@ -49,7 +49,12 @@ export function certificateMaker(): CertificateMaker {
         ...(issuer ? ['-CA', issuer.certFile, '-CAkey', issuer.keyFile] : []),
       ];
       execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-      return { pem: readFileSync(certFile, 'utf8'), keyPem: readFileSync(keyFile, 'utf8'), certFile, keyFile };
+      return {
+        pem: readFileSync(certFile, 'utf8'),
+        keyPem: readFileSync(keyFile, 'utf8'),
+        certFile,
+        keyFile,
+      };
     },
     dispose() {
       rmSync(dir, { recursive: true, force: true });

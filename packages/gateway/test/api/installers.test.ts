@@ -49,7 +49,12 @@ describe('installers through the API', () => {
     expect(readFileSync(file).equals(bytes)).toBe(true);
     expect(statSync(h.installersDir).mode & 0o777).toBe(0o755);
     expect(readdirSync(h.installersDir)).toEqual(['KordonSetup_x64.msi']);
-    expect(await h.store.installers.get('windows')).toMatchObject({ major: 1, minor: 2, build: 3, policy: 'minimum' });
+    expect(await h.store.installers.get('windows')).toMatchObject({
+      major: 1,
+      minor: 2,
+      build: 3,
+      policy: 'minimum',
+    });
 
     const list = await h.asViewer({ method: 'GET', url: '/api/v1/installers' });
     expect(list.json()).toStrictEqual({ items: [item] });
@@ -115,14 +120,26 @@ describe('installers through the API', () => {
   });
 
   it('takes raw bytes only, and an empty file is refused', async () => {
-    const asJson = await upload('windows', 'version=1.2.3&file_name=a.msi', Buffer.from('{}'), 'application/json');
+    const asJson = await upload(
+      'windows',
+      'version=1.2.3&file_name=a.msi',
+      Buffer.from('{}'),
+      'application/json',
+    );
     expect(asJson.statusCode).toBe(415);
     expect(errorOf(asJson).code).toBe('unsupported_media_type');
     const empty = await upload('windows', 'version=1.2.3&file_name=a.msi', Buffer.alloc(0));
     expect(empty.statusCode).toBe(400);
-    expect(errorOf(empty)).toStrictEqual({ code: 'invalid_field', message: 'the installer is empty', field: null });
+    expect(errorOf(empty)).toStrictEqual({
+      code: 'invalid_field',
+      message: 'the installer is empty',
+      field: null,
+    });
     expect(filesIn(h.installersDir)).toEqual([]);
-    const none = await h.asAdmin({ method: 'PUT', url: '/api/v1/installers/windows?version=1.2.3&file_name=a.msi' });
+    const none = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/installers/windows?version=1.2.3&file_name=a.msi',
+    });
     expect(none.statusCode).toBe(415);
   });
 
@@ -178,16 +195,28 @@ describe('registerInstaller and removeInstaller (shared with the CLI)', () => {
 
   it('refuses with the field at fault and a clear message', async () => {
     const common = { store: h.store, dir: h.installersDir, clock: h.clock, version: '1.0.0' };
-    const missing = await refusal(registerInstaller({ ...common, os: 'linux', source: join(h.dir, 'nope.deb') }));
+    const missing = await refusal(
+      registerInstaller({ ...common, os: 'linux', source: join(h.dir, 'nope.deb') }),
+    );
     expect(missing).toMatchObject({ code: 'invalid_field', field: 'source' });
     expect(missing.message).toContain('ENOENT');
-    const os = await refusal(registerInstaller({ ...common, os: 'Windows', source: Readable.from([bytes]), fileName: 'a.msi' }));
+    const os = await refusal(
+      registerInstaller({ ...common, os: 'Windows', source: Readable.from([bytes]), fileName: 'a.msi' }),
+    );
     expect(os).toMatchObject({ field: 'os' });
     expect(os.message).toContain('windows, macos or linux');
-    const noName = await refusal(registerInstaller({ ...common, os: 'linux', source: Readable.from([bytes]) }));
+    const noName = await refusal(
+      registerInstaller({ ...common, os: 'linux', source: Readable.from([bytes]) }),
+    );
     expect(noName).toMatchObject({ field: 'file_name' });
     const version = await refusal(
-      registerInstaller({ ...common, version: '1.0', os: 'linux', source: Readable.from([bytes]), fileName: 'a.deb' }),
+      registerInstaller({
+        ...common,
+        version: '1.0',
+        os: 'linux',
+        source: Readable.from([bytes]),
+        fileName: 'a.deb',
+      }),
     );
     expect(version).toMatchObject({ field: 'version' });
     expect(version.message).toContain('1.2.3');

@@ -13,25 +13,46 @@ afterEach(async () => {
   await h.close();
 });
 
-const json = (body: unknown) => ({ payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const json = (body: unknown) => ({
+  payload: JSON.stringify(body),
+  headers: { 'content-type': 'application/json' },
+});
 
 describe('users', () => {
   it('creates, lists, sets the password, disables and deletes; hashes never leave the server', async () => {
-    const created = await h.asAdmin({ method: 'POST', url: '/api/v1/users', ...json({ name: 'Bob', password: 's3cret' }) });
+    const created = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/users',
+      ...json({ name: 'Bob', password: 's3cret' }),
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toStrictEqual({ name: 'bob', disabled: false, created_at: '2026-11-26T10:00:00.000Z' });
+    expect(created.json()).toStrictEqual({
+      name: 'bob',
+      disabled: false,
+      created_at: '2026-11-26T10:00:00.000Z',
+    });
     const stored = await h.store.users.get('bob');
     expect(await hasher.verify(stored!.passwordHash, 's3cret')).toBe(true);
 
     const list = await h.asAdmin({ method: 'GET', url: '/api/v1/users' });
-    expect(list.json()).toStrictEqual({ items: [{ name: 'bob', disabled: false, created_at: '2026-11-26T10:00:00.000Z' }] });
+    expect(list.json()).toStrictEqual({
+      items: [{ name: 'bob', disabled: false, created_at: '2026-11-26T10:00:00.000Z' }],
+    });
     expect(list.body).not.toContain('argon2');
 
-    const conflict = await h.asAdmin({ method: 'POST', url: '/api/v1/users', ...json({ name: 'bob', password: 'x' }) });
+    const conflict = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/users',
+      ...json({ name: 'bob', password: 'x' }),
+    });
     expect(conflict.statusCode).toBe(409);
     expect(errorOf(conflict)).toMatchObject({ code: 'conflict', field: '/name' });
 
-    const password = await h.asAdmin({ method: 'PUT', url: '/api/v1/users/bob/password', ...json({ password: 'new one' }) });
+    const password = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/users/bob/password',
+      ...json({ password: 'new one' }),
+    });
     expect(password.statusCode).toBe(204);
     expect(await hasher.verify((await h.store.users.get('bob'))!.passwordHash, 'new one')).toBe(true);
 
@@ -39,13 +60,25 @@ describe('users', () => {
     expect(unchanged.statusCode).toBe(200);
     expect(h.control.revoked).toEqual([]);
 
-    const disabled = await h.asAdmin({ method: 'PATCH', url: '/api/v1/users/BOB', ...json({ disabled: true }) });
+    const disabled = await h.asAdmin({
+      method: 'PATCH',
+      url: '/api/v1/users/BOB',
+      ...json({ disabled: true }),
+    });
     expect(disabled.statusCode).toBe(200);
-    expect(disabled.json()).toStrictEqual({ name: 'bob', disabled: true, created_at: '2026-11-26T10:00:00.000Z' });
+    expect(disabled.json()).toStrictEqual({
+      name: 'bob',
+      disabled: true,
+      created_at: '2026-11-26T10:00:00.000Z',
+    });
     expect(h.control.revoked).toEqual(['bob']);
     expect((await h.store.users.get('bob'))?.disabled).toBe(true);
 
-    const enabled = await h.asAdmin({ method: 'PATCH', url: '/api/v1/users/bob', ...json({ disabled: false }) });
+    const enabled = await h.asAdmin({
+      method: 'PATCH',
+      url: '/api/v1/users/bob',
+      ...json({ disabled: false }),
+    });
     expect(enabled.json()).toMatchObject({ disabled: false });
     expect(h.control.revoked).toEqual(['bob']);
 
@@ -54,7 +87,9 @@ describe('users', () => {
     expect(h.control.revoked).toEqual(['bob', 'bob']);
     expect(await h.store.users.get('bob')).toBeUndefined();
 
-    const details = (await h.store.events.list(10)).filter((e) => e.kind === 'user_changed').map((e) => e.detail);
+    const details = (await h.store.events.list(10))
+      .filter((e) => e.kind === 'user_changed')
+      .map((e) => e.detail);
     expect(details).toHaveLength(5);
     for (const detail of details) expect(detail).not.toContain('argon2');
   });
@@ -90,15 +125,26 @@ describe('users', () => {
       expect(errorOf(response)).toMatchObject({ code, field });
     }
     expect(await h.store.users.list()).toEqual([]);
-    const longest = await h.asAdmin({ method: 'POST', url: '/api/v1/users', ...json({ name: 'bob', password: 'x'.repeat(1024) }) });
+    const longest = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/users',
+      ...json({ name: 'bob', password: 'x'.repeat(1024) }),
+    });
     expect(longest.statusCode).toBe(201);
-    const patch = await h.asAdmin({ method: 'PATCH', url: '/api/v1/users/bob', ...json({ disabled: 'yes' }) });
+    const patch = await h.asAdmin({
+      method: 'PATCH',
+      url: '/api/v1/users/bob',
+      ...json({ disabled: 'yes' }),
+    });
     expect(errorOf(patch)).toMatchObject({ code: 'invalid_field', field: '/disabled' });
   });
 });
 
 describe('sessions', () => {
-  const base: Omit<Session, 'id' | 'account' | 'sourceAddress' | 'vpn' | 'tunnelIpv4' | 'device' | 'state' | 'since'> = {
+  const base: Omit<
+    Session,
+    'id' | 'account' | 'sourceAddress' | 'vpn' | 'tunnelIpv4' | 'device' | 'state' | 'since'
+  > = {
     method: 'password',
     node: 'gw-1',
     resumeNonceHash: null,
@@ -205,18 +251,42 @@ describe('administrators', () => {
       ...json({ name: 'vera', password: 'pw', role: 'viewer' }),
     });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toStrictEqual({ name: 'vera', role: 'viewer', created_at: '2026-11-26T10:00:00.000Z' });
-    const byDefault = await h.asAdmin({ method: 'POST', url: '/api/v1/admins', ...json({ name: 'dan', password: 'pw' }) });
+    expect(created.json()).toStrictEqual({
+      name: 'vera',
+      role: 'viewer',
+      created_at: '2026-11-26T10:00:00.000Z',
+    });
+    const byDefault = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/admins',
+      ...json({ name: 'dan', password: 'pw' }),
+    });
     expect(byDefault.json()).toMatchObject({ name: 'dan', role: 'admin' });
-    const conflict = await h.asAdmin({ method: 'POST', url: '/api/v1/admins', ...json({ name: 'DAN', password: 'pw' }) });
+    const conflict = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/admins',
+      ...json({ name: 'DAN', password: 'pw' }),
+    });
     expect(conflict.statusCode).toBe(409);
 
     const list = await h.asAdmin({ method: 'GET', url: '/api/v1/admins' });
-    expect(list.json<{ items: { name: string }[] }>().items.map((item) => item.name)).toEqual(['alice', 'dan', 'vera']);
-    expect(list.json<{ items: object[] }>().items.every((item) => Object.keys(item).join() === 'name,role,created_at')).toBe(true);
+    expect(list.json<{ items: { name: string }[] }>().items.map((item) => item.name)).toEqual([
+      'alice',
+      'dan',
+      'vera',
+    ]);
+    expect(
+      list
+        .json<{ items: object[] }>()
+        .items.every((item) => Object.keys(item).join() === 'name,role,created_at'),
+    ).toBe(true);
     expect(list.body).not.toContain('argon2');
 
-    const password = await h.asAdmin({ method: 'PUT', url: '/api/v1/admins/vera/password', ...json({ password: 'pw2' }) });
+    const password = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/admins/vera/password',
+      ...json({ password: 'pw2' }),
+    });
     expect(password.statusCode).toBe(204);
     expect(await hasher.verify((await h.store.admins.get('vera'))!.passwordHash, 'pw2')).toBe(true);
 
@@ -233,9 +303,17 @@ describe('administrators', () => {
   });
 
   it('validates the body', async () => {
-    const badRole = await h.asAdmin({ method: 'POST', url: '/api/v1/admins', ...json({ name: 'x', password: 'p', role: 'owner' }) });
+    const badRole = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/admins',
+      ...json({ name: 'x', password: 'p', role: 'owner' }),
+    });
     expect(errorOf(badRole)).toMatchObject({ code: 'invalid_field', field: '/role' });
-    const badName = await h.asAdmin({ method: 'POST', url: '/api/v1/admins', ...json({ name: 'a b', password: 'p' }) });
+    const badName = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/admins',
+      ...json({ name: 'a b', password: 'p' }),
+    });
     expect(errorOf(badName)).toMatchObject({ code: 'invalid_field', field: '/name' });
     expect(errorOf(badName).message).toContain('an administrator name');
   });
