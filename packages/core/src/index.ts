@@ -6,3 +6,5 @@ export * from './throttle.js';
 export * from './devices.js';
 export * from './connection.js';
 export * from './auth-messages.js';
+export * from './ipam.js';
+export * from './vpn-rules.js';

@@ -1,4 +1,5 @@
 // The ports: what the core needs from the outside world, implemented at the edges.
+import type { VpnRule } from './vpn-rules.js';
 import type {
   Admin,
   AdminSession,
@@ -86,6 +87,51 @@ export interface SettingsRepository {
   put(settings: ClientSettings): Promise<void>;
 }
 
+/** A device's tunnel address (DECISIONS 5); `address` is the IPv4 address as an integer. */
+export interface Lease {
+  device: string;
+  address: number;
+  node: string;
+  lastUsed: Date;
+}
+
+export interface LeaseRepository {
+  get(device: string): Promise<Lease | undefined>;
+  list(): Promise<Lease[]>;
+  /** Leased addresses from `first` to `last`, ascending. */
+  addressesBetween(first: number, last: number): Promise<number[]>;
+  /** Inserts or replaces the device's lease; an address leased to another device is a StoreConflictError. */
+  put(lease: Lease): Promise<void>;
+  remove(device: string): Promise<boolean>;
+  /** Removes leases unused since `before`, except those of `keep` devices; returns how many. */
+  removeIdle(before: Date, keep: readonly string[]): Promise<number>;
+}
+
+export interface Group {
+  name: string;
+  createdAt: Date;
+}
+
+export interface GroupRepository {
+  list(): Promise<Group[]>;
+  get(name: string): Promise<Group | undefined>;
+  create(group: Group): Promise<void>;
+  /** Also removes its memberships. */
+  remove(name: string): Promise<boolean>;
+  members(name: string): Promise<string[]>;
+  /** Idempotent. False when the group does not exist. */
+  addMember(name: string, user: string): Promise<boolean>;
+  removeMember(name: string, user: string): Promise<boolean>;
+  groupsOf(user: string): Promise<string[]>;
+}
+
+export interface VpnRuleRepository {
+  /** In evaluation order. */
+  list(): Promise<VpnRule[]>;
+  create(rule: VpnRule): Promise<void>;
+  remove(id: string): Promise<boolean>;
+}
+
 /** Everything the gateway keeps. Rules that span sessions run inside `transaction`. */
 export interface Store {
   readonly settings: SettingsRepository;
@@ -96,6 +142,9 @@ export interface Store {
   readonly installers: InstallerRepository;
   readonly sessions: SessionRepository;
   readonly events: EventRepository;
+  readonly leases: LeaseRepository;
+  readonly groups: GroupRepository;
+  readonly vpnRules: VpnRuleRepository;
   /** Runs `fn` in one transaction; the `Store` it receives is bound to it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -46,14 +46,19 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
-    return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only (the installer upload adds its own parser in its scope), and strict JSON: duplicate keys
   // are refused (DECISIONS 8), so `{"enabled":true,"enabled":false}` cannot mean two things.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
-    const parsed = parseStrictJson(typeof text === 'string' ? text : text.toString('utf8'));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    const body = typeof text === 'string' ? text : text.toString('utf8');
+    // `DELETE` with a JSON Content-Type and nothing after it is common from scripts: no body, no error.
+    if (body === '' && request.routeOptions.schema?.body === undefined) {
+      done(null, undefined);
+      return;
+    }
+    const parsed = parseStrictJson(body);
     if (parsed.ok) done(null, parsed.value);
     else done(new ApiError(400, parsed.error.code, parsed.error.message, parsed.error.field), undefined);
   });

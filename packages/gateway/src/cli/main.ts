@@ -29,7 +29,6 @@ import { openSqliteStore } from '../store/index.js';
 import { UsageError } from './errors.js';
 import { readSecretFromStdin } from './stdin.js';
 
-
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const env = process.env;
 

@@ -35,10 +35,13 @@ import type { Tables } from './schema.js';
 
 type Db = Kysely<Tables>;
 
-const changed = (count: bigint): boolean => count > 0n;
+export const changed = (count: bigint): boolean => count > 0n;
 
 /** Turns a UNIQUE/PRIMARY KEY violation into StoreConflictError; `describe` gets the column that clashed. */
-async function orConflict(write: Promise<unknown>, describe: (column: string) => string): Promise<void> {
+export async function orConflict(
+  write: Promise<unknown>,
+  describe: (column: string) => string,
+): Promise<void> {
   try {
     await write;
   } catch (error) {

@@ -8,6 +8,9 @@ import type {
   ClientSettings,
   EventKind,
   GatewayEvent,
+  Group,
+  Lease,
+  VpnRule,
   Installer,
   OsName,
   Role,
@@ -20,7 +23,10 @@ import type {
   AdminSessionRow,
   ApiTokenRow,
   EventRow,
+  GroupRow,
   InstallerRow,
+  LeaseRow,
+  VpnRuleRow,
   SessionRow,
   SettingsRow,
   UserRow,
@@ -175,4 +181,38 @@ export const eventFromRow = (r: Omit<EventRow, 'id'>): GatewayEvent => ({
   account: r.account,
   sourceAddress: r.source_address,
   detail: r.detail,
+});
+
+export const leaseToRow = (l: Lease): LeaseRow => ({
+  device: l.device,
+  address: l.address,
+  node: l.node,
+  last_used: ms(l.lastUsed),
+});
+
+export const leaseFromRow = (r: LeaseRow): Lease => ({
+  device: r.device,
+  address: r.address,
+  node: r.node,
+  lastUsed: date(r.last_used),
+});
+
+export const groupFromRow = (r: GroupRow): Group => ({ name: r.name, createdAt: date(r.created_at) });
+
+export const vpnRuleToRow = (v: VpnRule): VpnRuleRow => ({
+  id: v.id,
+  position: v.position,
+  action: v.action,
+  users: JSON.stringify(v.users),
+  groups: JSON.stringify(v.groups),
+  created_at: ms(v.createdAt),
+});
+
+export const vpnRuleFromRow = (r: VpnRuleRow): VpnRule => ({
+  id: r.id,
+  position: r.position,
+  action: r.action as VpnRule['action'],
+  users: JSON.parse(r.users) as string[],
+  groups: JSON.parse(r.groups) as string[],
+  createdAt: date(r.created_at),
 });

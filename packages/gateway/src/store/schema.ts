@@ -78,6 +78,33 @@ export interface EventRow {
   detail: string;
 }
 
+export interface LeaseRow {
+  device: string;
+  address: number;
+  node: string;
+  last_used: number;
+}
+
+export interface GroupRow {
+  name: string;
+  created_at: number;
+}
+
+export interface GroupMemberRow {
+  group_name: string;
+  user_name: string;
+}
+
+export interface VpnRuleRow {
+  id: string;
+  position: number;
+  action: string;
+  /** JSON arrays of names. */
+  users: string;
+  groups: string;
+  created_at: number;
+}
+
 export interface MigrationRow {
   name: string;
   applied_at: number;
@@ -92,6 +119,10 @@ export interface Tables {
   installers: InstallerRow;
   sessions: SessionRow;
   events: EventRow;
+  leases: LeaseRow;
+  groups: GroupRow;
+  group_members: GroupMemberRow;
+  vpn_rules: VpnRuleRow;
   kordon_migrations: MigrationRow;
 }
 
@@ -191,6 +222,37 @@ export const migrations: readonly Migration[] = [
         detail TEXT NOT NULL
       )`,
       `CREATE INDEX events_at ON events (at)`,
+    ],
+  },
+  {
+    name: '0002_tunnels',
+    statements: [
+      // A device keeps its tunnel address (DECISIONS 5); an address belongs to one device at most.
+      `CREATE TABLE leases (
+        device TEXT PRIMARY KEY NOT NULL,
+        address INTEGER NOT NULL UNIQUE,
+        node TEXT NOT NULL,
+        last_used INTEGER NOT NULL
+      )`,
+      `CREATE INDEX leases_last_used ON leases (last_used)`,
+      `CREATE TABLE groups (
+        name TEXT PRIMARY KEY NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      `CREATE TABLE group_members (
+        group_name TEXT NOT NULL REFERENCES groups (name) ON DELETE CASCADE,
+        user_name TEXT NOT NULL,
+        PRIMARY KEY (group_name, user_name)
+      )`,
+      `CREATE INDEX group_members_user ON group_members (user_name)`,
+      `CREATE TABLE vpn_rules (
+        id TEXT PRIMARY KEY NOT NULL,
+        position INTEGER NOT NULL UNIQUE,
+        action TEXT NOT NULL CHECK (action IN ('allow', 'deny')),
+        users TEXT NOT NULL,
+        groups TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
     ],
   },
 ];

@@ -20,6 +20,7 @@ import {
   userRepository,
 } from './repositories.js';
 import type { Tables } from './schema.js';
+import { groupRepository, leaseRepository, vpnRuleRepository } from './access.js';
 
 /**
  * Transactions take the write lock at BEGIN. With a plain (deferred) BEGIN, a transaction that reads and then
@@ -58,6 +59,9 @@ export class SqliteStore implements Store {
   readonly installers;
   readonly sessions;
   readonly events;
+  readonly leases;
+  readonly groups;
+  readonly vpnRules;
 
   /** `db` is the root database or one transaction; a transaction-bound store never touches the root. */
   constructor(private readonly db: Kysely<Tables>) {
@@ -69,6 +73,9 @@ export class SqliteStore implements Store {
     this.installers = installerRepository(db);
     this.sessions = sessionRepository(db);
     this.events = eventRepository(db);
+    this.leases = leaseRepository(db);
+    this.groups = groupRepository(db);
+    this.vpnRules = vpnRuleRepository(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

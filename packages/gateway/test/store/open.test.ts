@@ -47,6 +47,7 @@ describe('openSqliteStore', () => {
       expect(messages).toStrictEqual([
         `created database ${temp.file}`,
         `applied migration 0001_initial to ${temp.file}`,
+        `applied migration 0002_tunnels to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -55,7 +56,10 @@ describe('openSqliteStore', () => {
     expect(fs.readdirSync(temp.dir)).toStrictEqual(['kordon.db']);
     const raw = new Database(temp.file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.prepare('SELECT name FROM kordon_migrations').pluck().all()).toStrictEqual(['0001_initial']);
+    expect(raw.prepare('SELECT name FROM kordon_migrations').pluck().all()).toStrictEqual([
+      '0001_initial',
+      '0002_tunnels',
+    ]);
     raw.close();
   });
 
@@ -118,13 +122,13 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kordon_migrations (name, applied_at) VALUES (?, ?)')
-      .run('0002_future', Date.now());
+      .run('9999_future', Date.now());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.file).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 2, this version knows up to 1); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 2); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);

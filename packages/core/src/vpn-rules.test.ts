@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateVpnRules, type VpnRule } from './vpn-rules.js';
+
+function rule(
+  id: string,
+  position: number,
+  action: 'allow' | 'deny',
+  users: string[],
+  groups: string[] = [],
+): VpnRule {
+  return { id, position, action, users, groups, createdAt: new Date(0) };
+}
+
+describe('VPN-access rules (DECISIONS 17)', () => {
+  it('denies when nothing matches', () => {
+    expect(evaluateVpnRules([], 'alice', [])).toEqual({ allowed: false, ruleId: null });
+    expect(evaluateVpnRules([rule('r', 1, 'allow', ['bob'])], 'alice', [])).toEqual({
+      allowed: false,
+      ruleId: null,
+    });
+  });
+
+  it('takes the first match in position order', () => {
+    const rules = [rule('all', 2, 'allow', ['*']), rule('no-eve', 1, 'deny', ['eve'])];
+    expect(evaluateVpnRules(rules, 'eve', [])).toEqual({ allowed: false, ruleId: 'no-eve' });
+    expect(evaluateVpnRules(rules, 'alice', [])).toEqual({ allowed: true, ruleId: 'all' });
+  });
+
+  it('matches by group', () => {
+    const rules = [rule('staff', 1, 'allow', [], ['staff'])];
+    expect(evaluateVpnRules(rules, 'alice', ['staff'])).toEqual({ allowed: true, ruleId: 'staff' });
+    expect(evaluateVpnRules(rules, 'alice', ['guests'])).toEqual({ allowed: false, ruleId: null });
+  });
+});

@@ -1,0 +1,137 @@
+// Repositories of the tunnels capability: leases, local groups and VPN-access rules.
+import type { Kysely } from 'kysely';
+import type { GroupRepository, LeaseRepository, VpnRuleRepository } from '@kordon/core';
+import { groupFromRow, leaseFromRow, leaseToRow, vpnRuleFromRow, vpnRuleToRow } from './rows.js';
+import { changed, orConflict } from './repositories.js';
+import type { Tables } from './schema.js';
+
+type Db = Kysely<Tables>;
+
+export function leaseRepository(db: Db): LeaseRepository {
+  return {
+    async get(device) {
+      const row = await db.selectFrom('leases').selectAll().where('device', '=', device).executeTakeFirst();
+      return row && leaseFromRow(row);
+    },
+    async list() {
+      const rows = await db.selectFrom('leases').selectAll().orderBy('address').execute();
+      return rows.map(leaseFromRow);
+    },
+    async addressesBetween(first, last) {
+      const rows = await db
+        .selectFrom('leases')
+        .select('address')
+        .where('address', '>=', first)
+        .where('address', '<=', last)
+        .orderBy('address')
+        .execute();
+      return rows.map((r) => r.address);
+    },
+    async put(lease) {
+      const row = leaseToRow(lease);
+      await orConflict(
+        db
+          .insertInto('leases')
+          .values(row)
+          .onConflict((oc) =>
+            oc
+              .column('device')
+              .doUpdateSet({ address: row.address, node: row.node, last_used: row.last_used }),
+          )
+          .execute(),
+        () => `tunnel address ${lease.address} is leased to another device`,
+      );
+    },
+    async remove(device) {
+      const result = await db.deleteFrom('leases').where('device', '=', device).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+    async removeIdle(before, keep) {
+      let query = db.deleteFrom('leases').where('last_used', '<', before.getTime());
+      if (keep.length > 0) query = query.where('device', 'not in', [...keep]);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export function groupRepository(db: Db): GroupRepository {
+  const exists = async (name: string): Promise<boolean> =>
+    (await db.selectFrom('groups').select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
+  return {
+    async list() {
+      const rows = await db.selectFrom('groups').selectAll().orderBy('name').execute();
+      return rows.map(groupFromRow);
+    },
+    async get(name) {
+      const row = await db.selectFrom('groups').selectAll().where('name', '=', name).executeTakeFirst();
+      return row && groupFromRow(row);
+    },
+    async create(group) {
+      await orConflict(
+        db.insertInto('groups').values({ name: group.name, created_at: group.createdAt.getTime() }).execute(),
+        () => `group "${group.name}" already exists`,
+      );
+    },
+    async remove(name) {
+      await db.deleteFrom('group_members').where('group_name', '=', name).execute();
+      const result = await db.deleteFrom('groups').where('name', '=', name).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+    async members(name) {
+      const rows = await db
+        .selectFrom('group_members')
+        .select('user_name')
+        .where('group_name', '=', name)
+        .orderBy('user_name')
+        .execute();
+      return rows.map((r) => r.user_name);
+    },
+    async addMember(name, user) {
+      if (!(await exists(name))) return false;
+      await db
+        .insertInto('group_members')
+        .values({ group_name: name, user_name: user })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      return true;
+    },
+    async removeMember(name, user) {
+      const result = await db
+        .deleteFrom('group_members')
+        .where('group_name', '=', name)
+        .where('user_name', '=', user)
+        .executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+    async groupsOf(user) {
+      const rows = await db
+        .selectFrom('group_members')
+        .select('group_name')
+        .where('user_name', '=', user)
+        .orderBy('group_name')
+        .execute();
+      return rows.map((r) => r.group_name);
+    },
+  };
+}
+
+export function vpnRuleRepository(db: Db): VpnRuleRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom('vpn_rules').selectAll().orderBy('position').execute();
+      return rows.map(vpnRuleFromRow);
+    },
+    async create(rule) {
+      await orConflict(db.insertInto('vpn_rules').values(vpnRuleToRow(rule)).execute(), (column) =>
+        column === 'position'
+          ? `a rule already has position ${rule.position}`
+          : `rule "${rule.id}" already exists`,
+      );
+    },
+    async remove(id) {
+      const result = await db.deleteFrom('vpn_rules').where('id', '=', id).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+  };
+}
