@@ -1,2 +1,4 @@
 export { CommandError, runCommand, type RunOptions, type RunResult } from './process.js';
 export { Netns, link } from './netns.js';
+export * from './nftables/index.js';
+export * from './wireguard/index.js';

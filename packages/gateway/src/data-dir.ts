@@ -17,6 +17,7 @@ export interface DataPaths {
   installers: string;
   resumeKey: string;
   initialAdminPassword: string;
+  wireguardKey: string;
 }
 
 export function dataPaths(dir: string): DataPaths {
@@ -26,6 +27,7 @@ export function dataPaths(dir: string): DataPaths {
     installers: join(dir, 'installers'),
     resumeKey: join(dir, 'resume-key'),
     initialAdminPassword: join(dir, 'initial-admin-password'),
+    wireguardKey: join(dir, 'wireguard.key'),
   };
 }
 
@@ -46,4 +48,13 @@ export function loadOrCreateKey(file: string, bytes = 32): Buffer {
   writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return key;
+}
+
+/** A secret text file made once by `make` (0600) and kept. */
+export function loadOrCreateText(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = make();
+  writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return value;
 }

@@ -3,13 +3,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '@kordon/core';
+import { intToIpv4, type Store } from '@kordon/core';
+import { generateKeyPair, publicKeyOf } from '@kordon/drivers';
+import { AccessControl } from './access.js';
+import { selectDrivers } from './drivers.js';
 import { buildManagementApi } from './api/index.js';
 import { ensureInitialAdmin } from './admins.js';
 import { Argon2idHasher } from './auth/password.js';
 import { systemClock } from './clock.js';
 import type { GatewayConfig } from './config/options.js';
-import { dataPaths, ensureDataDir, loadOrCreateKey } from './data-dir.js';
+import { dataPaths, ensureDataDir, loadOrCreateKey, loadOrCreateText } from './data-dir.js';
 import { ClientEndpoint } from './endpoint/server.js';
 import { SessionService } from './endpoint/sessions.js';
 import { ResumeTickets } from './endpoint/tickets.js';
@@ -25,13 +28,22 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+export interface GatewayEnvironment {
+  env: Record<string, string | undefined>;
+  isRoot: boolean;
+}
+
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  environment: GatewayEnvironment,
+): Promise<RunningGateway> {
   const paths = dataPaths(config.dataDir);
   ensureDataDir(paths);
   logger.info({ dataDir: paths.dir }, 'data directory');
   const store = await openSqliteStore({ file: paths.database });
   try {
-    return await run(config, logger, store, paths);
+    return await run(config, logger, store, paths, environment);
   } catch (e) {
     await store.close();
     throw e;
@@ -43,6 +55,7 @@ async function run(
   logger: Logger,
   store: Store,
   paths: ReturnType<typeof dataPaths>,
+  environment: GatewayEnvironment,
 ): Promise<RunningGateway> {
   const hasher = new Argon2idHasher();
   const clock = systemClock;
@@ -65,6 +78,24 @@ async function run(
     'TLS certificate SHA-256 fingerprint',
   );
   const metrics = createMetrics();
+
+  // Tunnels and enforcement: in place, matching the stored sessions, before any client is accepted.
+  const drivers = selectDrivers(config, logger, environment.env, environment.isRoot);
+  const access = new AccessControl(drivers.tunnel, drivers.firewall, logger);
+  const pool = config.tunnelNetwork;
+  const gatewayTunnelAddress = intToIpv4(pool.gateway);
+  // The gateway's WireGuard key pair is made once and kept (0600).
+  const privateKey = loadOrCreateText(paths.wireguardKey, () => generateKeyPair().privateKey);
+  if (drivers.tunnel.kind !== 'none') {
+    await drivers.tunnel.up({
+      privateKey,
+      listenPort: config.wgPort,
+      address: `${gatewayTunnelAddress}/${pool.network.prefix}`,
+    });
+  }
+  if (config.clientInterfaces.length === 0) {
+    logger.warn('LAN enforcement is off: name the client-facing interfaces with --client-interfaces');
+  }
   const sessions = new SessionService({
     store,
     hasher,
@@ -76,7 +107,36 @@ async function run(
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
     tunnelSetupMs: 30_000,
     nodeName: config.nodeName,
+    access,
+    tunnel:
+      drivers.tunnel.kind === 'none'
+        ? null
+        : {
+            pool,
+            serverPort: config.wgPort,
+            publicKey: publicKeyOf(privateKey),
+            dnsIpv4: config.dns ?? gatewayTunnelAddress,
+            forwardNets: config.forwardNets.map((n) => n.text),
+            dnsSuffix: config.dnsSuffix,
+          },
   });
+  const stored = await store.sessions.list();
+  await access.reconcile(stored, (authorized) =>
+    drivers.firewall.install({
+      enforcedInterfaces: config.clientInterfaces,
+      tunnelInterface: config.wgInterface,
+      tunnelNetwork: pool.network.text,
+      authorized,
+    }),
+  );
+  const released = await sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000);
+  if (released > 0) logger.info({ leases: released }, 'released idle tunnel addresses');
+  const leaseTimer = setInterval(() => {
+    sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000).catch((err: unknown) => {
+      logger.error({ err }, 'releasing idle tunnel addresses failed');
+    });
+  }, 3_600_000);
+  leaseTimer.unref();
   const restored = await sessions.restore();
   if (restored > 0)
     logger.info({ sessions: restored }, 'restored sessions; waiting for their clients to resume');
@@ -118,16 +178,20 @@ async function run(
       adminAddress,
       fingerprint: tls.fingerprint,
       async stop() {
+        clearInterval(leaseTimer);
         sessions.shutdown();
         await endpoint.close();
+        await access.shutdown();
         await apiInstance.close();
         await store.close();
         logger.info('gateway stopped');
       },
     };
   } catch (e) {
+    clearInterval(leaseTimer);
     await api?.close();
     await endpoint.close().catch(() => undefined);
+    await access.shutdown().catch(() => undefined);
     throw e;
   }
 }

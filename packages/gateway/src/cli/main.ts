@@ -92,7 +92,7 @@ start.action(async (opts: Record<string, string | undefined>) => {
     defaults: { dataDir: defaultDataDir(env, isRoot), nodeName: hostname() },
   });
   const logger = pino({ level: config.logLevel, base: { node: config.nodeName } });
-  const gateway = await startGateway(config, logger);
+  const gateway = await startGateway(config, logger, { env, isRoot });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -315,6 +315,165 @@ program
       );
     },
   );
+
+// groups and VPN-access rules (DECISIONS 17, 41) ----------------------------------------------
+const group = program.command('group').description('local groups, named by VPN-access rules');
+group
+  .command('add <name>')
+  .addOption(dataDirOption)
+  .action(async (name: string, opts: { dataDir?: string }) => {
+    const valid = validateLocalUserName(name);
+    if (!valid.ok) throw new UsageError(valid.message.replace('user name', 'group name'));
+    await withStore(opts, (store) => store.groups.create({ name: valid.name, createdAt: systemClock.now() }));
+    process.stdout.write(`added group ${valid.name}\n`);
+  });
+group
+  .command('list')
+  .addOption(dataDirOption)
+  .addOption(jsonOption)
+  .action(async (opts: { dataDir?: string; json?: boolean }) => {
+    const items = await withStore(opts, async (store) =>
+      Promise.all(
+        (await store.groups.list()).map(async (g) => ({
+          name: g.name,
+          members: await store.groups.members(g.name),
+          created_at: g.createdAt.toISOString(),
+        })),
+      ),
+    );
+    print(
+      opts.json === true,
+      { items },
+      items.length === 0
+        ? 'no groups'
+        : table([['GROUP', 'MEMBERS'], ...items.map((g) => [g.name, g.members.join(',')])]),
+    );
+  });
+group
+  .command('remove <name>')
+  .addOption(dataDirOption)
+  .action(async (name: string, opts: { dataDir?: string }) => {
+    const removed = await withStore(opts, (store) => store.groups.remove(name.toLowerCase()));
+    if (!removed) throw new UsageError(`no group named "${name}"`);
+    process.stdout.write(`removed group ${name.toLowerCase()}\n`);
+  });
+for (const [verb, add] of [
+  ['add-member', true],
+  ['remove-member', false],
+] as const) {
+  group
+    .command(`${verb} <group> <user>`)
+    .addOption(dataDirOption)
+    .action(async (groupName: string, userName: string, opts: { dataDir?: string }) => {
+      const account = normalizeLocalLogin(userName) ?? userName;
+      const g = groupName.toLowerCase();
+      const done = await withStore(opts, async (store) => {
+        if (!(await store.groups.get(g))) throw new UsageError(`no group named "${groupName}"`);
+        if (add && !(await store.users.get(account))) throw new UsageError(`no user named "${account}"`);
+        return add ? store.groups.addMember(g, account) : store.groups.removeMember(g, account);
+      });
+      if (!done) throw new UsageError(`${account} is not a member of ${g}`);
+      process.stdout.write(`${add ? 'added' : 'removed'} ${account} ${add ? 'to' : 'from'} ${g}\n`);
+    });
+}
+
+const vpnRule = program
+  .command('vpn-rule')
+  .description('who may connect from outside (first match wins; no match denies)');
+vpnRule
+  .command('add')
+  .option('--users <names>', 'user names, comma-separated ("*": every user)')
+  .option('--groups <names>', 'local group names, comma-separated')
+  .option('--allow', 'allow VPN access (default)')
+  .option('--deny', 'deny VPN access')
+  .option('--position <n>', 'evaluation order (default: after the last rule)')
+  .addOption(dataDirOption)
+  .addOption(jsonOption)
+  .action(
+    async (opts: {
+      users?: string;
+      groups?: string;
+      allow?: boolean;
+      deny?: boolean;
+      position?: string;
+      dataDir?: string;
+      json?: boolean;
+    }) => {
+      if (opts.allow === true && opts.deny === true) throw new UsageError('give --allow or --deny, not both');
+      const split = (v: string | undefined): string[] =>
+        (v ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== '');
+      const users = split(opts.users).map((u) =>
+        u === '*' ? u : (normalizeLocalLogin(u) ?? u.toLowerCase()),
+      );
+      const groups = split(opts.groups).map((g) => g.toLowerCase());
+      if (users.length === 0 && groups.length === 0) {
+        throw new UsageError(
+          'a rule names users (--users alice,bob or --users "*") or groups (--groups staff)',
+        );
+      }
+      const rule = await withStore(opts, async (store) => {
+        const existing = await store.vpnRules.list();
+        let position = (existing[existing.length - 1]?.position ?? 0) + 10;
+        if (opts.position !== undefined) {
+          if (!/^\d{1,9}$/.test(opts.position)) throw new UsageError('--position is a whole number');
+          position = Number(opts.position);
+        }
+        const created = {
+          id: randomUUID(),
+          position,
+          action: opts.deny === true ? ('deny' as const) : ('allow' as const),
+          users,
+          groups,
+          createdAt: systemClock.now(),
+        };
+        await store.vpnRules.create(created);
+        return created;
+      });
+      const item = {
+        id: rule.id,
+        position: rule.position,
+        action: rule.action,
+        users: rule.users,
+        groups: rule.groups,
+      };
+      print(opts.json === true, item, `added rule ${rule.id} at position ${rule.position}: ${rule.action}`);
+    },
+  );
+vpnRule
+  .command('list')
+  .addOption(dataDirOption)
+  .addOption(jsonOption)
+  .action(async (opts: { dataDir?: string; json?: boolean }) => {
+    const rules = await withStore(opts, (store) => store.vpnRules.list());
+    const items = rules.map((r) => ({
+      id: r.id,
+      position: r.position,
+      action: r.action,
+      users: r.users,
+      groups: r.groups,
+    }));
+    print(
+      opts.json === true,
+      { items },
+      items.length === 0
+        ? 'no rules: VPN access from outside is denied to everyone'
+        : table([
+            ['POSITION', 'ACTION', 'USERS', 'GROUPS', 'ID'],
+            ...items.map((r) => [String(r.position), r.action, r.users.join(','), r.groups.join(','), r.id]),
+          ]),
+    );
+  });
+vpnRule
+  .command('remove <id>')
+  .addOption(dataDirOption)
+  .action(async (id: string, opts: { dataDir?: string }) => {
+    const removed = await withStore(opts, (store) => store.vpnRules.remove(id));
+    if (!removed) throw new UsageError(`no rule with id "${id}"`);
+    process.stdout.write(`removed rule ${id}\n`);
+  });
 
 // settings -------------------------------------------------------------------------------------
 const settings = program

@@ -1,6 +1,7 @@
 // The gateway's options: one table gives the flags, the environment variables (KORDON_<OPTION>),
 // the configuration file's keys and the defaults (DECISIONS 42). Parsed and validated once.
-import { parseCidr, type Cidr, defaultLocalNetworks } from '@kordon/core';
+import { isIPv4 } from 'node:net';
+import { parseCidr, tunnelPool, type Cidr, defaultLocalNetworks, type TunnelPool } from '@kordon/core';
 
 export interface HostPort {
   host: string;
@@ -19,6 +20,18 @@ export interface GatewayConfig {
   tlsKey: string | undefined;
   nodeName: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  wireguard: 'auto' | 'userspace' | 'kernel' | 'none';
+  firewall: 'auto' | 'nftables' | 'none';
+  wgInterface: string;
+  wgPort: number;
+  tunnelNetwork: TunnelPool;
+  forwardNets: Cidr[];
+  /** A resolver handed to tunnel clients instead of the gateway's own relay (DECISIONS 38). */
+  dns: string | undefined;
+  dnsSuffix: string;
+  /** Client-facing interfaces whose forwarded traffic is enforced (DECISIONS 37). */
+  clientInterfaces: string[];
+  leaseIdleDays: number;
 }
 
 type Parser<T> = (text: string) => { ok: true; value: T } | { ok: false; message: string };
@@ -72,6 +85,57 @@ const text: Parser<string> = (t) =>
 
 const optionalPath: Parser<string | undefined> = (t) =>
   t.trim() === '' ? { ok: false, message: 'must be a file path' } : { ok: true, value: t.trim() };
+
+function oneOf<T extends string>(values: readonly T[]): Parser<T> {
+  return (t) => {
+    const found = values.find((v) => v === t.trim());
+    return found
+      ? { ok: true, value: found }
+      : { ok: false, message: `"${t}" is not one of ${values.join(', ')}` };
+  };
+}
+
+const pool: Parser<TunnelPool> = (t) => {
+  const r = tunnelPool(t.trim());
+  return r.ok ? { ok: true, value: r.pool } : r;
+};
+
+const ipv4Networks: Parser<Cidr[]> = (t) => {
+  const r = cidrList(t);
+  if (!r.ok) return r;
+  if (r.value.length === 0) return { ok: false, message: 'give at least one network' };
+  const v6 = r.value.find((c) => c.family !== 4);
+  return v6 ? { ok: false, message: `"${v6.text}" is not an IPv4 network (tunnels carry IPv4)` } : r;
+};
+
+const ipv4: Parser<string | undefined> = (t) =>
+  isIPv4(t.trim()) ? { ok: true, value: t.trim() } : { ok: false, message: `"${t}" is not an IPv4 address` };
+
+const interfaceName = /^[A-Za-z0-9_.-]{1,15}$/;
+const oneInterface: Parser<string> = (t) =>
+  interfaceName.test(t.trim())
+    ? { ok: true, value: t.trim() }
+    : { ok: false, message: `"${t}" is not an interface name (1 to 15 letters, digits, "_", ".", "-")` };
+
+const interfaces: Parser<string[]> = (t) => {
+  const out: string[] = [];
+  for (const item of t
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
+    const r = oneInterface(item);
+    if (!r.ok) return r;
+    out.push(r.value);
+  }
+  return { ok: true, value: out };
+};
+
+const domainSuffix: Parser<string> = (t) =>
+  /^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+    t.trim(),
+  )
+    ? { ok: true, value: t.trim() }
+    : { ok: false, message: `"${t}" is not a DNS suffix such as corp.example` };
 
 const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 const logLevel: Parser<GatewayConfig['logLevel']> = (t) => {
@@ -133,6 +197,59 @@ export const optionSpecs = [
   { key: 'tlsKey', name: 'tls-key', description: 'PEM private key file for --tls-cert', parse: optionalPath },
   { key: 'nodeName', name: 'node-name', description: 'this gateway node’s name in sessions', parse: text },
   { key: 'logLevel', name: 'log-level', description: levels.join('|'), parse: logLevel },
+  {
+    key: 'wireguard',
+    name: 'wireguard',
+    description:
+      'auto|userspace|kernel|none: the WireGuard driver (auto: kernel if loaded, else wireguard-go)',
+    parse: oneOf(['auto', 'userspace', 'kernel', 'none'] as const),
+  },
+  {
+    key: 'firewall',
+    name: 'firewall',
+    description: 'auto|nftables|none: access enforcement (auto: nftables when root and nft exist)',
+    parse: oneOf(['auto', 'nftables', 'none'] as const),
+  },
+  {
+    key: 'wgInterface',
+    name: 'wg-interface',
+    description: 'the WireGuard interface name',
+    parse: oneInterface,
+  },
+  { key: 'wgPort', name: 'wg-port', description: 'WireGuard UDP port', parse: integer(1, 65535) },
+  {
+    key: 'tunnelNetwork',
+    name: 'tunnel-network',
+    description: 'tunnel address pool, IPv4 CIDR',
+    parse: pool,
+  },
+  {
+    key: 'forwardNets',
+    name: 'forward-nets',
+    description: 'networks routed into the tunnel, CIDR,CIDR,...',
+    parse: ipv4Networks,
+  },
+  {
+    key: 'dns',
+    name: 'dns',
+    description:
+      "resolver for tunnel clients (default: the gateway's tunnel address, relaying to the host's)",
+    parse: ipv4,
+  },
+  { key: 'dnsSuffix', name: 'dns-suffix', description: 'DNS suffix for tunnel clients', parse: domainSuffix },
+  {
+    key: 'clientInterfaces',
+    name: 'client-interfaces',
+    description:
+      'client-facing interfaces (LAN, and the external one) whose forwarding is enforced, IF,IF,...',
+    parse: interfaces,
+  },
+  {
+    key: 'leaseIdleDays',
+    name: 'lease-idle-days',
+    description: 'days after which an unused tunnel address is released',
+    parse: integer(1, 3650),
+  },
 ] as const satisfies readonly OptionSpec<keyof GatewayConfig>[];
 
 export function defaultConfig(defaults: { dataDir: string; nodeName: string }): GatewayConfig {
@@ -140,11 +257,7 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     dataDir: defaults.dataDir,
     listen: { host: '::', port: 14765 },
     adminListen: { host: '127.0.0.1', port: 8443 },
-    localNetworks: defaultLocalNetworks.map((n) => {
-      const r = parseCidr(n);
-      if (!r.ok) throw new Error(r.message);
-      return r.cidr;
-    }),
+    localNetworks: defaultLocalNetworks.map((n) => must(parseCidr(n)).cidr),
     reconnectGraceSeconds: 120,
     maxConnectionsPerAddress: 64,
     versionTimeoutSeconds: 10,
@@ -152,5 +265,20 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     tlsKey: undefined,
     nodeName: defaults.nodeName,
     logLevel: 'info',
+    wireguard: 'auto',
+    firewall: 'auto',
+    wgInterface: 'kordon-gw0',
+    wgPort: 3051,
+    tunnelNetwork: must(tunnelPool('100.64.0.0/16')).pool,
+    forwardNets: [must(parseCidr('0.0.0.0/0')).cidr],
+    dns: undefined,
+    dnsSuffix: '',
+    clientInterfaces: [],
+    leaseIdleDays: 7,
   };
+}
+
+function must<T extends { ok: true }>(r: T | { ok: false; message: string }): T {
+  if (!r.ok) throw new Error(r.message);
+  return r;
 }

@@ -23,7 +23,13 @@ import {
   type VersionMessage,
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
-import { CloseCode, failure, type SessionConnection, type SessionService } from './sessions.js';
+import {
+  AccessUnavailableError,
+  CloseCode,
+  failure,
+  type SessionConnection,
+  type SessionService,
+} from './sessions.js';
 
 export interface ConnectionDeps {
   sessions: SessionService;
@@ -110,7 +116,12 @@ export class ClientConnection implements SessionConnection {
       .then(() => this.handle(text))
       .catch((err: unknown) => {
         this.d.logger.error({ err, address: this.sourceAddress }, 'handling a client message failed');
-        this.reject('internal_error', 'the gateway could not handle this message; try again', null);
+        if (err instanceof AccessUnavailableError) {
+          this.state = afterSessionEnded(this.state);
+          this.reject('access_unavailable', err.message, null);
+        } else {
+          this.reject('internal_error', 'the gateway could not handle this message; try again', null);
+        }
       })
       .finally(() => {
         this.queued--;

@@ -6,6 +6,10 @@ import type { Logger } from 'pino';
 import {
   Throttle,
   accountThrottlePolicy,
+  evaluateVpnRules,
+  inPool,
+  intToIpv4,
+  lowestFree,
   addressConflicts,
   addressThrottlePolicy,
   authFailureMessage,
@@ -21,8 +25,10 @@ import {
   type PasswordHasher,
   type Session,
   type Store,
+  type TunnelPool,
 } from '@kordon/core';
-import type { AuthFailureReason, AuthStateMessage } from '@kordon/protocol';
+import type { AuthFailureReason, AuthStateMessage, TunnelWgReply } from '@kordon/protocol';
+import type { AccessControl } from '../access.js';
 import type { SessionControl } from '../control.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { ResumeTickets } from './tickets.js';
@@ -60,6 +66,30 @@ export interface SessionServiceOptions {
   /** DECISIONS 30: how long a tunnel session waits for `tunnel_wg`. */
   tunnelSetupMs: number;
   nodeName: string;
+  access: AccessControl;
+  /** What `tunnel_wg` hands out; null when this gateway has no WireGuard driver. */
+  tunnel: TunnelParams | null;
+}
+
+/** The gateway side of every tunnel (PROTOCOL.md `tunnel_wg`, DECISIONS 38). */
+export interface TunnelParams {
+  pool: TunnelPool;
+  serverPort: number;
+  publicKey: string;
+  dnsIpv4: string;
+  forwardNets: string[];
+  dnsSuffix: string;
+}
+
+/** The answer to `tunnel_wg`: the tunnel, an error, or the end of the session (DECISIONS 58). */
+export type TunnelOutcome =
+  | { kind: 'tunnel'; reply: TunnelWgReply }
+  | { kind: 'error'; code: string; message: string; field: string | null }
+  | { kind: 'ended'; reply: AuthStateMessage };
+
+/** Access could not be put in place: the login is refused (fail closed). */
+export class AccessUnavailableError extends Error {
+  override readonly name = 'AccessUnavailableError';
 }
 
 export interface AuthOutcome {
@@ -141,8 +171,15 @@ export class SessionService implements SessionControl {
       return { reply: failure('disabled') };
     }
     const local = this.isLocal(address);
-    // DECISIONS 17: external access needs a VPN-access rule; until rules exist none matches.
-    if (!local) {
+    // DECISIONS 17: external access needs a VPN-access rule that allows the account.
+    if (
+      !local &&
+      !evaluateVpnRules(
+        await this.o.store.vpnRules.list(),
+        user.name,
+        await this.o.store.groups.groupsOf(user.name),
+      ).allowed
+    ) {
       this.o.metrics.authAttempts.inc({ result: 'failure' });
       await this.event('login_failed', user.name, address, 'no VPN-access rule allows this account');
       return { reply: failure('vpn_denied') };
@@ -197,6 +234,7 @@ export class SessionService implements SessionControl {
     for (const e of result.ended) {
       await this.finish(e.session, e.code, endWords(e.code), e.why ? failure(e.why) : undefined);
     }
+    if (!needTunnel) await this.grantOrEnd(session);
     this.attach(conn, session);
     if (needTunnel) this.armTimer(session.id, this.o.tunnelSetupMs, () => this.tunnelTimedOut(session.id));
     this.o.metrics.authAttempts.inc({ result: 'success' });
@@ -234,6 +272,115 @@ export class SessionService implements SessionControl {
       this.armTimer(resumed.id, this.o.tunnelSetupMs, () => this.tunnelTimedOut(resumed.id));
     await this.event('login', resumed.account, conn.sourceAddress, 'session resumed');
     return { reply: success(resumed.account, resumed.vpn, issued.ticket), session: resumed };
+  }
+
+  /** `tunnel_wg` (DECISIONS 1, 5, 27, 30, 58): count the device, lease its address, add the peer. */
+  async setupTunnel(conn: SessionConnection, publicKey: string): Promise<TunnelOutcome> {
+    const params = this.o.tunnel;
+    const id = conn.sessionId;
+    const session = id === null ? undefined : await this.o.store.sessions.get(id);
+    if (!session)
+      return {
+        kind: 'error',
+        code: 'not_authorized',
+        message: 'this connection has no session',
+        field: null,
+      };
+    if (!params) {
+      return {
+        kind: 'error',
+        code: 'tunnel_unavailable',
+        message: 'this gateway runs without a WireGuard driver (--wireguard none) and cannot build tunnels',
+        field: null,
+      };
+    }
+    if (session.state === 'active') {
+      if (session.device === publicKey && session.tunnelIpv4 !== null) {
+        await this.grantOrEnd(session);
+        return { kind: 'tunnel', reply: tunnelReply(params, session.tunnelIpv4) };
+      }
+      await this.finish(session, null, 'a different WireGuard key than the session’s device');
+      return { kind: 'ended', reply: failure('device_mismatch') };
+    }
+    const now = this.o.clock.now();
+    const result = await this.o.store.transaction(async (tx) => {
+      const plan = planActivation(await tx.sessions.listByAccount(session.account), {
+        id: session.id,
+        device: publicKey,
+      });
+      const lease = await tx.leases.get(publicKey);
+      let address = lease && inPool(params.pool, lease.address) ? lease.address : undefined;
+      address ??= lowestFree(
+        params.pool,
+        await tx.leases.addressesBetween(params.pool.first, params.pool.last),
+      );
+      if (address === undefined) return undefined;
+      await tx.leases.put({ device: publicKey, address, node: this.o.nodeName, lastUsed: now });
+      const ended = [
+        ...plan.replaced.map((s) => ({
+          session: s,
+          code: CloseCode.replacedSameDevice as number,
+          why: null,
+        })),
+        ...plan.evicted.map((s) => ({
+          session: s,
+          code: CloseCode.newerDevice as number,
+          why: 'device_limit' as const,
+        })),
+      ];
+      for (const e of ended) await tx.sessions.remove(e.session.id);
+      const active: Session = {
+        ...session,
+        state: 'active',
+        device: publicKey,
+        tunnelIpv4: intToIpv4(address),
+        since: now,
+      };
+      await tx.sessions.update(active);
+      return { active, ended };
+    });
+    if (!result) {
+      await this.finish(session, null, 'the tunnel network has no free address');
+      return {
+        kind: 'error',
+        code: 'tunnel_unavailable',
+        message: 'the tunnel network has no free address; ask your administrator to enlarge it',
+        field: null,
+      };
+    }
+    this.cancelTimer(session.id);
+    for (const e of result.ended) {
+      // A replaced session of this device shares its lease: its peer goes with it, the new one follows.
+      await this.finish(e.session, e.code, endWords(e.code), e.why ? failure(e.why) : undefined);
+    }
+    await this.grantOrEnd(result.active);
+    await this.event(
+      'login',
+      result.active.account,
+      conn.sourceAddress,
+      `tunnel ${result.active.tunnelIpv4 ?? ''}`,
+    );
+    return { kind: 'tunnel', reply: tunnelReply(params, result.active.tunnelIpv4 ?? '') };
+  }
+
+  /** Puts a session's access in the kernel; if that fails the session ends (fail closed). */
+  private async grantOrEnd(session: Session): Promise<void> {
+    try {
+      await this.o.access.grant(session);
+    } catch (e) {
+      await this.finish(session, null, 'access could not be applied');
+      throw new AccessUnavailableError('the gateway could not apply its access rules; try again later', {
+        cause: e,
+      });
+    }
+  }
+
+  /** Releases leases unused for `idleMs`, keeping those of stored sessions (DECISIONS 5). */
+  async releaseIdleLeases(idleMs: number): Promise<number> {
+    const keep = (await this.o.store.sessions.list())
+      .filter((s) => s.vpn && s.device !== '')
+      .map((s) => s.device);
+    return this.o.store.leases.removeIdle(new Date(this.o.clock.now().getTime() - idleMs), keep);
   }
 
   /** `unauthorize`: the session ends at once (DECISIONS 31). */
@@ -327,6 +474,15 @@ export class SessionService implements SessionControl {
   ): Promise<void> {
     this.cancelTimer(session.id);
     const removed = await this.o.store.sessions.remove(session.id);
+    if (removed) {
+      await this.o.access.revoke(session).catch((e: unknown) => {
+        this.o.logger.error({ err: e, session: session.id }, 'revoking access failed; retrying');
+      });
+      if (session.vpn && session.state === 'active') {
+        const lease = await this.o.store.leases.get(session.device);
+        if (lease) await this.o.store.leases.put({ ...lease, lastUsed: this.o.clock.now() });
+      }
+    }
     const conn = this.live.get(session.id);
     this.live.delete(session.id);
     if (conn) {
@@ -404,6 +560,19 @@ function success(account: string, needTunnel: boolean, ticket: string): AuthStat
     message: authSuccessMessage(account, needTunnel),
     welcome_url: '',
     resume_ticket: ticket,
+  };
+}
+
+function tunnelReply(p: TunnelParams, address: string): TunnelWgReply {
+  return {
+    type: 'tunnel_wg',
+    server_port: p.serverPort,
+    public_key: p.publicKey,
+    client_tunnel_ipv4: `${address}/32`,
+    user_tunnel_ipv4_network: p.pool.network.text,
+    dns_ipv4: p.dnsIpv4,
+    forward_nets: p.forwardNets,
+    dns_suffix: p.dnsSuffix,
   };
 }
 

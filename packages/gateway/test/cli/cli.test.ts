@@ -16,11 +16,16 @@ interface Run {
   stderr: string;
 }
 
+/** The tests' environment: no data directory from outside, and no host interface or firewall touched. */
+function testEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KORDON_WIREGUARD: 'none', KORDON_FIREWALL: 'none' };
+  delete env['KORDON_DATA_DIR'];
+  return env;
+}
+
 function cli(args: string[], stdin?: string): Promise<Run> {
   return new Promise((done) => {
-    const env = { ...process.env };
-    delete env['KORDON_DATA_DIR'];
-    const child = spawn(node, [bin, ...args], { env });
+    const child = spawn(node, [bin, ...args], { env: testEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -171,16 +176,11 @@ describe('user, token, installer and settings commands', () => {
 describe('start', () => {
   it('creates the first administrator, serves, and stops gracefully on SIGTERM', async () => {
     const data = join(dir, 'start');
-    const child = spawn(node, [
-      bin,
-      'start',
-      '--data-dir',
-      data,
-      '--listen',
-      '127.0.0.1:0',
-      '--admin-listen',
-      '127.0.0.1:0',
-    ]);
+    const child = spawn(
+      node,
+      [bin, 'start', '--data-dir', data, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0'],
+      { env: testEnv() },
+    );
     let out = '';
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const started = await new Promise<{ client: { port: number }; admin: { port: number } }>((done, fail) => {

@@ -39,10 +39,14 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     listen: { host: '127.0.0.1', port: 0 },
     adminListen: { host: '127.0.0.1', port: 0 },
     logLevel: 'silent' as GatewayConfig['logLevel'],
+    // In-process tests touch no interface or firewall of the host; the end-to-end suites do, in namespaces.
+    wireguard: 'none',
+    firewall: 'none',
     ...overrides,
   };
   const logger = pino({ level: 'silent' });
-  let running = await startGateway(config, logger);
+  const environment = { env: {}, isRoot: false };
+  let running = await startGateway(config, logger, environment);
   const store = await openSqliteStore({ file: dataPaths(dir).database });
   let stopped = false;
   const gw: TestGateway = {
@@ -75,6 +79,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
           adminListen: { host: '127.0.0.1', port: gw.adminPort },
         },
         logger,
+        environment,
       );
       stopped = false;
       gw.running = running;

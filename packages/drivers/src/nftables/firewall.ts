@@ -1,0 +1,158 @@
+// Kordon's nftables table, applied with `nft -f -` (scripts on stdin, one transaction each).
+import type { FirewallConfig, FirewallDriver } from '@kordon/core';
+import type { Netns } from '../netns.js';
+import { CommandError, runCommand, type RunResult } from '../process.js';
+import { validateTableName } from './addresses.js';
+import {
+  IPV4_SET,
+  IPV6_SET,
+  renderAllow,
+  renderRemove,
+  renderRevoke,
+  renderRevokeAll,
+  renderRuleset,
+} from './ruleset.js';
+
+export interface NftablesFirewallOptions {
+  /** Kordon's table in the `inet` family (default "kordon"). */
+  table?: string;
+  /** Runs nft inside this network namespace (tests). */
+  netns?: Netns;
+  /** The nft program (default "nft", found on PATH). */
+  nftCommand?: string;
+  log?: (msg: string) => void;
+}
+
+/** nft is missing or refused a script; the message says what was being done and what nft said. */
+export class NftablesError extends Error {
+  override readonly name = 'NftablesError';
+}
+
+const MAX_DETAIL = 2000;
+
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Direct spawn says ENOENT; through `ip netns exec` it is `exec of "nft" failed`.
+  const missing =
+    error instanceof CommandError &&
+    /spawn \S+ ENOENT|exec of ".*" failed: No such file or directory/.test(message);
+  const detail = message.length > MAX_DETAIL ? `${message.slice(0, MAX_DETAIL)}...` : message;
+  return missing ? `nft is not installed (the nftables package): ${detail}` : detail;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The elements of one set in `nft -j list table` output; an element may be "a" or {"elem":{"val":"a"}}. */
+function setElements(listing: unknown[], setName: string): string[] {
+  for (const entry of listing) {
+    if (!isRecord(entry) || !isRecord(entry.set) || entry.set.name !== setName) continue;
+    const elements = entry.set.elem ?? [];
+    if (!Array.isArray(elements)) throw new Error(`set ${setName}: "elem" is not a list`);
+    return elements.map((element: unknown) => {
+      if (typeof element === 'string') return element;
+      if (isRecord(element) && isRecord(element.elem) && typeof element.elem.val === 'string') {
+        return element.elem.val;
+      }
+      throw new Error(`set ${setName}: unexpected element ${JSON.stringify(element)}`);
+    });
+  }
+  throw new Error(`set ${setName} is missing`);
+}
+
+/**
+ * The FirewallDriver on nftables. Operations run one after another in call order, so an `allow`
+ * followed at once by a `revoke` of the same address can never be applied the other way round.
+ */
+export class NftablesFirewall implements FirewallDriver {
+  readonly kind = 'nftables';
+  readonly table: string;
+  private readonly netns: Netns | undefined;
+  private readonly nftCommand: string;
+  private readonly log: (msg: string) => void;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: NftablesFirewallOptions = {}) {
+    this.table = validateTableName(options.table ?? 'kordon');
+    this.netns = options.netns;
+    this.nftCommand = options.nftCommand ?? 'nft';
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async install(config: FirewallConfig): Promise<void> {
+    const script = renderRuleset(config, this.table);
+    await this.serially(() => this.apply(script, `install table inet ${this.table}`));
+    this.log(
+      `nftables: installed table inet ${this.table} enforcing ${[config.tunnelInterface, ...config.enforcedInterfaces].join(', ')} with ${config.authorized.length} authorized addresses`,
+    );
+  }
+
+  async allow(addresses: string[]): Promise<void> {
+    const script = renderAllow(addresses, this.table);
+    if (script === '') return;
+    await this.serially(() =>
+      this.apply(script, `add ${addresses.length} addresses to table inet ${this.table}`),
+    );
+  }
+
+  async revoke(addresses: string[]): Promise<void> {
+    const script = renderRevoke(addresses, this.table);
+    if (script === '') return;
+    await this.serially(() =>
+      this.apply(script, `remove ${addresses.length} addresses from table inet ${this.table}`),
+    );
+  }
+
+  async authorized(): Promise<string[]> {
+    const action = `list the authorized sets of table inet ${this.table}`;
+    // One listing of the table: both sets from the same moment.
+    const { stdout } = await this.serially(() =>
+      this.nft(['-j', 'list', 'table', 'inet', this.table], action),
+    );
+    try {
+      const parsed: unknown = JSON.parse(stdout);
+      if (!isRecord(parsed) || !Array.isArray(parsed.nftables)) throw new Error('no "nftables" list');
+      const listing: unknown[] = parsed.nftables;
+      // The kernel's own text (nft prints IPv6 like inet_ntop), not re-normalized.
+      return [...setElements(listing, IPV4_SET), ...setElements(listing, IPV6_SET)];
+    } catch (error) {
+      throw new NftablesError(
+        `nftables: could not ${action}: unexpected output of nft -j (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
+    }
+  }
+
+  async revokeAll(): Promise<void> {
+    const script = renderRevokeAll(this.table);
+    await this.serially(() => this.apply(script, `empty the authorized sets of table inet ${this.table}`));
+  }
+
+  async remove(): Promise<void> {
+    const script = renderRemove(this.table);
+    await this.serially(() => this.apply(script, `delete table inet ${this.table}`));
+    this.log(`nftables: removed table inet ${this.table}`);
+  }
+
+  private serially<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation, operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async apply(script: string, action: string): Promise<void> {
+    await this.nft(['-f', '-'], action, script);
+  }
+
+  private async nft(args: string[], action: string, stdin?: string): Promise<RunResult> {
+    const options = stdin === undefined ? {} : { stdin };
+    try {
+      return this.netns
+        ? await this.netns.run(this.nftCommand, args, options)
+        : await runCommand(this.nftCommand, args, options);
+    } catch (error) {
+      throw new NftablesError(`nftables: could not ${action}: ${describeFailure(error)}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,122 @@
+// The one owner of the WireGuard interface and the nftables table (ARCHITECTURE principle 6):
+// sessions ask it to grant and revoke access; it coalesces those requests into batches (one UAPI set,
+// one nft transaction) so many logins at once cost a few operations, not thousands.
+import type { Logger } from 'pino';
+import type { FirewallDriver, Session, TunnelDriver, TunnelPeer } from '@kordon/core';
+
+interface Pending {
+  /** Per address, the last wish: true = authorized. */
+  addresses: Map<string, boolean>;
+  /** Per public key, the peer to have, or null to remove. */
+  peers: Map<string, TunnelPeer | null>;
+  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+}
+
+/** What a session is authorized by: its tunnel address (and peer) or its source address (DECISIONS 1). */
+export function accessOf(session: Session): { address: string; peer: TunnelPeer | null } | undefined {
+  if (session.state !== 'active') return undefined;
+  if (session.vpn) {
+    if (session.tunnelIpv4 === null) return undefined;
+    return {
+      address: session.tunnelIpv4,
+      peer: { publicKey: session.device, allowedIps: [`${session.tunnelIpv4}/32`] },
+    };
+  }
+  return { address: session.sourceAddress, peer: null };
+}
+
+export class AccessControl {
+  private pending: Pending | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly tunnel: TunnelDriver,
+    readonly firewall: FirewallDriver,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once the session's access is in the kernel; rejects if it could not be (fail closed). */
+  grant(session: Session): Promise<void> {
+    const access = accessOf(session);
+    if (!access) return Promise.resolve();
+    return this.enqueue((p) => {
+      if (access.peer) p.peers.set(access.peer.publicKey, access.peer);
+      p.addresses.set(access.address, true);
+    });
+  }
+
+  /** Resolves once the session's access is gone. */
+  revoke(session: Session): Promise<void> {
+    const access = accessOf(session);
+    if (!access) return Promise.resolve();
+    return this.enqueue((p) => {
+      p.addresses.set(access.address, false);
+      if (access.peer) p.peers.set(access.peer.publicKey, null);
+    });
+  }
+
+  private enqueue(change: (p: Pending) => void): Promise<void> {
+    if (!this.pending) {
+      const batch: Pending = { addresses: new Map(), peers: new Map(), waiters: [] };
+      this.pending = batch;
+      // The batch closes when the current flush is done: requests arriving meanwhile share one operation.
+      this.flushing = this.flushing.then(() => this.flush(batch));
+    }
+    const batch = this.pending;
+    change(batch);
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  private async flush(batch: Pending): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    if (this.pending === batch) this.pending = undefined;
+    const allow: string[] = [];
+    const revoke: string[] = [];
+    for (const [address, on] of batch.addresses) (on ? allow : revoke).push(address);
+    const add: TunnelPeer[] = [];
+    const remove: string[] = [];
+    for (const [key, peer] of batch.peers) {
+      if (peer) add.push(peer);
+      else remove.push(key);
+    }
+    try {
+      // Revocations first and on their own: a failure to grant must never keep a revoked address.
+      if (revoke.length > 0) await this.firewall.revoke(revoke);
+      if (remove.length > 0 || add.length > 0) await this.tunnel.applyPeers({ add, remove });
+      if (allow.length > 0) await this.firewall.allow(allow);
+      for (const w of batch.waiters) w.resolve();
+    } catch (e) {
+      this.logger.error(
+        { err: e, allow: allow.length, revoke: revoke.length },
+        'applying access changes failed',
+      );
+      for (const w of batch.waiters) w.reject(e);
+      // Revocations are retried until they hold: an ended session must not keep access.
+      if (revoke.length > 0 || remove.length > 0) {
+        setTimeout(() => {
+          void this.enqueue((p) => {
+            for (const a of revoke) if (!p.addresses.has(a)) p.addresses.set(a, false);
+            for (const k of remove) if (!p.peers.has(k)) p.peers.set(k, null);
+          }).catch(() => undefined);
+        }, 1000).unref();
+      }
+    }
+  }
+
+  /** At start (DECISIONS 3): the interface and the table become exactly the stored live sessions. */
+  async reconcile(
+    sessions: readonly Session[],
+    install: (authorized: string[]) => Promise<void>,
+  ): Promise<void> {
+    const access = sessions.map(accessOf).filter((a) => a !== undefined);
+    await install(access.map((a) => a.address));
+    await this.tunnel.replacePeers(access.flatMap((a) => (a.peer ? [a.peer] : [])));
+  }
+
+  /** Graceful stop: nobody may forward while the gateway is down (DECISIONS 3). */
+  async shutdown(): Promise<void> {
+    await this.flushing;
+    await this.firewall.revokeAll();
+    await this.tunnel.down();
+  }
+}
