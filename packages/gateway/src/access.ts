@@ -13,7 +13,7 @@ interface Pending {
 }
 
 /** What a session is authorized by: its tunnel address (and peer) or its source address (DECISIONS 1). */
-export function accessOf(session: Session): { address: string; peer: TunnelPeer | null } | undefined {
+function accessOf(session: Session): { address: string; peer: TunnelPeer | null } | undefined {
   if (session.state !== 'active') return undefined;
   if (session.vpn) {
     if (session.tunnelIpv4 === null) return undefined;

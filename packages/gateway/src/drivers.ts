@@ -7,7 +7,7 @@ import { NftablesFirewall, selectTunnelDriver } from '@kordon/drivers';
 import type { GatewayConfig } from './config/options.js';
 
 /** Enforcement switched off (`--firewall none`): every call succeeds and nothing is enforced. */
-export class NoFirewall implements FirewallDriver {
+class NoFirewall implements FirewallDriver {
   readonly kind = 'none';
   private readonly set = new Set<string>();
   install(config: FirewallConfig): Promise<void> {

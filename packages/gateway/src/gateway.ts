@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { intToIpv4, type Store } from '@kordon/core';
+import { inPool, intToIpv4, ipv4ToInt, type Store } from '@kordon/core';
 import { generateKeyPair, publicKeyOf } from '@kordon/drivers';
 import { AccessControl } from './access.js';
 import { selectDrivers } from './drivers.js';
@@ -16,6 +16,7 @@ import { dataPaths, ensureDataDir, loadOrCreateKey, loadOrCreateText } from './d
 import { ClientEndpoint } from './endpoint/server.js';
 import { SessionService } from './endpoint/sessions.js';
 import { ResumeTickets } from './endpoint/tickets.js';
+import { DnsRelay, hostResolvers } from './dns-relay.js';
 import { createMetrics } from './metrics.js';
 import { openSqliteStore } from './store/index.js';
 import { loadTlsIdentity } from './tls.js';
@@ -93,6 +94,7 @@ async function run(
       address: `${gatewayTunnelAddress}/${pool.network.prefix}`,
     });
   }
+  const dnsRelay = await startDnsRelay(config, drivers.tunnel.kind, gatewayTunnelAddress, logger);
   if (config.clientInterfaces.length === 0) {
     logger.warn('LAN enforcement is off: name the client-facing interfaces with --client-interfaces');
   }
@@ -164,6 +166,13 @@ async function run(
       installersDir: paths.installers,
       logger,
       https: { key: tls.key, cert: tls.cert },
+      // DECISIONS 37: say whether LAN enforcement is on, and which drivers run.
+      health: () => ({
+        lan_enforcement:
+          config.clientInterfaces.length > 0 && drivers.firewall.kind !== 'none' ? 'on' : 'off',
+        wireguard: drivers.tunnel.kind,
+        firewall: drivers.firewall.kind,
+      }),
     });
     await api.listen({ host: config.adminListen.host, port: config.adminListen.port });
     const adminAddress = api.server.address() as AddressInfo;
@@ -182,6 +191,7 @@ async function run(
         sessions.shutdown();
         await endpoint.close();
         await access.shutdown();
+        await dnsRelay?.stop();
         await apiInstance.close();
         await store.close();
         logger.info('gateway stopped');
@@ -192,6 +202,42 @@ async function run(
     await api?.close();
     await endpoint.close().catch(() => undefined);
     await access.shutdown().catch(() => undefined);
+    await dnsRelay?.stop();
     throw e;
+  }
+}
+
+/** DECISIONS 38: without --dns, the gateway answers DNS on its tunnel address by relaying. */
+async function startDnsRelay(
+  config: GatewayConfig,
+  tunnelKind: string,
+  address: string,
+  logger: Logger,
+): Promise<DnsRelay | undefined> {
+  if (config.dns !== undefined || tunnelKind === 'none') return undefined;
+  const upstreams = hostResolvers();
+  if (upstreams.length === 0) {
+    logger.warn(
+      'DNS relay: the host has no resolvers in /etc/resolv.conf; tunnel clients get no DNS (use --dns)',
+    );
+    return undefined;
+  }
+  const pool = config.tunnelNetwork;
+  const relay = new DnsRelay(
+    { host: address, port: 53 },
+    upstreams,
+    (client) => {
+      const n = ipv4ToInt(client);
+      return n !== undefined && inPool(pool, n);
+    },
+    logger,
+  );
+  try {
+    await relay.start();
+    logger.info({ address, upstreams: upstreams.map((u) => u.host) }, 'DNS relay for tunnel clients');
+    return relay;
+  } catch (err) {
+    logger.error({ err, address }, 'DNS relay could not start; tunnel clients get no DNS (use --dns)');
+    return undefined;
   }
 }

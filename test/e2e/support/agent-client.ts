@@ -98,7 +98,11 @@ export class Agent {
       const idx = e.messages.findIndex((m) => type === undefined || m['type'] === type);
       if (idx >= 0) return e.messages.splice(idx, 1)[0]!;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${type ?? 'message'} on ${id} within ${ms} ms`);
+      if (left <= 0) {
+        throw new Error(
+          `no ${type ?? 'message'} on ${id} within ${ms} ms; got ${JSON.stringify(e.messages)}`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         e.waiters.push((m) => {

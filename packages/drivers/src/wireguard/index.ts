@@ -32,6 +32,7 @@ export {
   type WireGuardLog,
   type WireGuardLogLevel,
 } from './link.js';
+export { withSecretPipe } from './secret-pipe.js';
 export { UserspaceWireGuard, type UserspaceWireGuardOptions } from './userspace.js';
 export {
   WgCliWireGuard,

@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Netns, link } from '../netns.js';
-import { runCommand } from '../process.js';
 import { findOnPath } from './detect.js';
 import { generateKeyPair, type WireGuardKeyPair } from './keys.js';
 import type { WireGuardLogLevel } from './link.js';
@@ -49,8 +48,8 @@ async function waitFor(condition: () => Promise<boolean>, what: string, ms = 500
 
 /** A wireguard-go this test runs itself (foreground), as another owner of an interface would. */
 async function startWireguardGo(ns: Netns, name: string): Promise<ChildProcess> {
-  const [command, ...args] = [...ns.execPrefix(), 'wireguard-go', '-f', name] as [string, ...string[]];
-  const child = spawn(command, args, { stdio: 'ignore' });
+  const argv = [...ns.execPrefix(), 'wireguard-go', '-f', name];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
   await waitFor(async () => (await probeUapiSocket(name)) === 'answering', `wireguard-go ${name}`);
   return child;
 }
@@ -104,7 +103,14 @@ describe.skipIf(!available && process.env.CI !== 'true')(
 
     afterAll(async () => {
       for (const driver of drivers) await driver.down().catch(() => undefined);
-      for (const child of children) child.kill('SIGKILL');
+      for (const child of children) {
+        // Reap it, so no zombie outlives the test.
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
       await gw.remove();
       await cl.remove();
       for (const name of [names.a, names.b, names.c, names.d, names.s, names.t]) {
@@ -231,6 +237,11 @@ describe.skipIf(!available && process.env.CI !== 'true')(
       let c: WgCliWireGuard;
       let d: UserspaceWireGuard;
       const peerD = { publicKey: keys.d.publicKey, allowedIps: ['100.64.61.2/32'] };
+      const clientPeerOfC = {
+        publicKey: keys.c.publicKey,
+        allowedIps: ['100.64.61.1/32'],
+        endpoint: '198.18.60.1:51822',
+      };
 
       beforeAll(async () => {
         children.push(await startWireguardGo(gw, names.c));
@@ -238,11 +249,7 @@ describe.skipIf(!available && process.env.CI !== 'true')(
         d = new UserspaceWireGuard({ interfaceName: names.d, netns: cl, log });
         drivers.push(c, d);
         await d.up({ privateKey: keys.d.privateKey, listenPort: 51823, address: '100.64.61.2/24' });
-        await uapiSet(names.d, {
-          peers: [
-            { publicKey: keys.c.publicKey, allowedIps: ['100.64.61.1/32'], endpoint: '198.18.60.1:51822' },
-          ],
-        });
+        await uapiSet(names.d, { peers: [clientPeerOfC] });
       }, 60_000);
 
       it('refuses to create an interface when told to adopt one', async () => {
@@ -299,6 +306,9 @@ describe.skipIf(!available && process.env.CI !== 'true')(
             [x.publicKey, x.allowedIps],
           ].sort(),
         );
+        // The client still holds the session the gateway forgot when it removed the peer; it would
+        // only re-handshake after about 15 s of unanswered traffic, so make it start afresh now.
+        await uapiSet(names.d, { peers: [{ publicKey: keys.c.publicKey, remove: true }, clientPeerOfC] });
         await ping(cl, '100.64.61.1', 3);
         await c.replacePeers([x]);
         expect((await c.peers()).map((p) => p.publicKey)).toEqual([x.publicKey]);

@@ -3,7 +3,7 @@
 // kernel WireGuard, so creating a kernel interface (`ip link add IF type wireguard`) is untested here.
 import type { TunnelDriver, TunnelInterfaceConfig, TunnelPeer, TunnelPeerState } from '@kordon/core';
 import type { Netns } from '../netns.js';
-import { CommandError } from '../process.js';
+import { CommandError, type RunResult } from '../process.js';
 import { isValidKey } from './keys.js';
 import {
   assignAddressAndUp,
@@ -14,6 +14,7 @@ import {
   runIn,
   type WireGuardDriverOptions,
 } from './link.js';
+import { withSecretPipe } from './secret-pipe.js';
 import { isCidr } from './uapi.js';
 
 export interface WgCliWireGuardOptions extends WireGuardDriverOptions {
@@ -65,10 +66,13 @@ export class WgCliWireGuard implements TunnelDriver {
         );
       }
     }
-    await this.wg(['set', name, 'private-key', '/dev/stdin', 'listen-port', String(config.listenPort)], {
-      stdin: `${config.privateKey}\n`,
-      secret: config.privateKey,
-    });
+    // The key goes through a named pipe: never argv, never disk (secret-pipe.ts says why not /dev/stdin).
+    await withSecretPipe(`${config.privateKey}\n`, (path) =>
+      this.wg(
+        ['set', name, 'private-key', path, 'listen-port', String(config.listenPort)],
+        config.privateKey,
+      ),
+    );
     await assignAddressAndUp(this.netns, name, config.address);
     this.config = { ...config };
   }
@@ -78,7 +82,7 @@ export class WgCliWireGuard implements TunnelDriver {
     for (const argv of buildWgSetArgs(this.interfaceName, changes, this.maxArgvBytes)) await this.wg(argv);
   }
 
-  /** `wg syncconf`: peers that stay keep their sessions. */
+  /** `wg syncconf` with a configuration built in memory: peers that stay keep their sessions. */
   async replacePeers(peers: TunnelPeer[]): Promise<void> {
     const config = this.config;
     if (config === undefined) {
@@ -86,14 +90,13 @@ export class WgCliWireGuard implements TunnelDriver {
         `replacePeers on ${this.interfaceName} needs up() first (syncconf names the private key)`,
       );
     }
-    await this.wg(['syncconf', this.interfaceName, '/dev/stdin'], {
-      stdin: buildWgConfig(config, peers),
-      secret: config.privateKey,
-    });
+    await withSecretPipe(buildWgConfig(config, peers), (path) =>
+      this.wg(['syncconf', this.interfaceName, path], config.privateKey),
+    );
   }
 
   async peers(): Promise<TunnelPeerState[]> {
-    const { stdout } = await this.wg(['show', this.interfaceName, 'dump'], {});
+    const { stdout } = await this.wg(['show', this.interfaceName, 'dump']);
     return parseWgDump(stdout);
   }
 
@@ -109,23 +112,13 @@ export class WgCliWireGuard implements TunnelDriver {
     this.config = undefined;
   }
 
-  private async wg(args: string[], options: { stdin?: string; secret?: string } = {}) {
+  private async wg(args: string[], secret?: string): Promise<RunResult> {
     try {
-      return await runIn(
-        this.netns,
-        this.program,
-        args,
-        options.stdin === undefined ? {} : { stdin: options.stdin },
-      );
+      return await runIn(this.netns, this.program, args);
     } catch (e) {
       // wg quotes a line it cannot parse; make sure no key can reach a log through that.
-      if (options.secret !== undefined && e instanceof CommandError) {
-        throw new CommandError(
-          e.command,
-          e.exitCode,
-          e.stderr.split(options.secret).join('[redacted]'),
-          e.cause,
-        );
+      if (secret !== undefined && e instanceof CommandError) {
+        throw new CommandError(e.command, e.exitCode, e.stderr.split(secret).join('[redacted]'), e.cause);
       }
       throw e;
     }
@@ -166,7 +159,7 @@ export function buildWgSetArgs(
   return result;
 }
 
-/** A `wg syncconf` configuration (pure). It holds the private key: stdin only. */
+/** A `wg syncconf` configuration (pure). It holds the private key: a named pipe only, never a file or argv. */
 export function buildWgConfig(
   config: { privateKey: string; listenPort: number },
   peers: readonly TunnelPeer[],

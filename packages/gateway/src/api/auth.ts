@@ -2,10 +2,11 @@
 // token on unsafe methods) and API tokens (Bearer). Roles: admin (everything), viewer (read only).
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import Type from 'typebox';
-import type { AdminSession, Role } from '@kordon/core';
+import { toTimeoutSeconds, type AdminSession, type Role } from '@kordon/core';
 import { randomSecret, secretEquals, sha256Hex } from '../auth/secrets.js';
 import type { ApiApp, ApiContext, Principal } from './context.js';
 import { ApiError, ErrorBody, unauthorized } from './errors.js';
+import { AdminLoginThrottle } from './login-throttle.js';
 import { noContent, RoleSchema } from './schemas.js';
 
 export const sessionCookie = 'kordon_session';
@@ -95,9 +96,10 @@ const LoginReply = Type.Object({ name: Type.String(), role: RoleSchema, csrf_tok
 
 const MeReply = Type.Object({ name: Type.String(), role: RoleSchema });
 
-/** POST /api/v1/login: public. */
+/** POST /api/v1/login: public, and throttled per name and per source address (DECISIONS 47). */
 export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, clock } = ctx.deps;
+  const throttle = new AdminLoginThrottle();
   app.post(
     '/api/v1/login',
     {
@@ -111,11 +113,20 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const name = request.body.name.trim().toLowerCase();
+      // During a back-off the password is not checked, and the attempt is neither counted nor logged
+      // (it costs no hashing, so logging it would let anyone flood the event log).
+      const waitMs = throttle.remainingMs(name, request.ip, clock.monotonicMs());
+      if (waitMs > 0) {
+        const seconds = toTimeoutSeconds(waitMs);
+        void reply.header('retry-after', String(seconds));
+        throw new ApiError(429, 'throttled', `too many failed logins; try again in ${seconds} s`);
+      }
       const admin = await store.admins.get(name);
       // Unknown names are verified against a dummy hash: the same answer in the same time (DECISIONS 15).
       const valid = await hasher.verify(admin?.passwordHash ?? ctx.dummyPasswordHash, request.body.password);
       const now = clock.now();
       if (admin === undefined || !valid) {
+        throttle.recordFailure(name, request.ip, clock.monotonicMs());
         await store.events.append({
           at: now,
           kind: 'login_failed',
@@ -125,6 +136,7 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
         });
         throw new ApiError(401, 'invalid_credentials', 'wrong name or password');
       }
+      throttle.recordSuccess(name);
       await store.adminSessions.removeExpired(now);
       const session: AdminSession = {
         id: randomSecret(),

@@ -18,6 +18,11 @@ export interface ManagementApiDeps {
   logger: Logger | false;
   /** PEM key and certificate: the API then serves HTTPS (the default listener is TLS on 127.0.0.1:8443). */
   https?: { key: string; cert: string };
+  /**
+   * Fields added to GET /healthz beside `"status":"ok"` (DECISIONS 37): the gateway passes
+   * `lan_enforcement` ("on" or "off") and the kinds of its `wireguard` and `firewall` drivers.
+   */
+  health?: () => Record<string, string>;
 }
 
 export type ApiApp = FastifyInstance<

@@ -17,7 +17,7 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Type.Static<typeof ErrorBody>;
 
-export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500;
+export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
 
 /** An error a route or hook throws on purpose; the error handler turns it into the body above. */
 export class ApiError extends Error {

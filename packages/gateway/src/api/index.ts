@@ -19,12 +19,14 @@ import { guard, registerLoginRoute, registerSessionRoutes, sessionCookie } from 
 import { createContext, type ApiApp, type ApiContext, type ManagementApiDeps } from './context.js';
 import { ApiError } from './errors.js';
 import { registerEventRoutes } from './events.js';
+import { registerGroupRoutes } from './groups.js';
 import { registerInstallerRoutes } from './installers.js';
 import { registerSessionListRoutes } from './sessions.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
 import { validationError, type RequestPart } from './validation.js';
 import { registerVendorRoutes } from './vendor.js';
+import { registerVpnRuleRoutes } from './vpn-rules.js';
 
 export type { ManagementApiDeps } from './context.js';
 
@@ -103,13 +105,13 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
       '/healthz',
       {
         schema: {
-          summary: 'Liveness',
+          summary: 'Liveness, with how the gateway enforces access',
           tags: ['health'],
           security: [],
-          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+          response: { 200: HealthReply },
         },
       },
-      () => Promise.resolve({ status: 'ok' as const }),
+      () => Promise.resolve(healthOf(deps)),
     );
     registerLoginRoute(scope, ctx);
     return Promise.resolve();
@@ -127,6 +129,8 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     scope.addHook('onRequest', guard(ctx, { accept: 'session-or-token' }));
     registerVendorRoutes(scope, ctx);
     registerUserRoutes(scope, ctx);
+    registerGroupRoutes(scope, ctx);
+    registerVpnRuleRoutes(scope, ctx);
     registerSessionListRoutes(scope, ctx);
     registerTokenRoutes(scope, ctx);
     registerAdminRoutes(scope, ctx);
@@ -147,6 +151,21 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
 
   await app.ready();
   return app;
+}
+
+const HealthReply = Type.Object(
+  { status: Type.Literal('ok') },
+  {
+    additionalProperties: Type.String(),
+    description:
+      'Beside "status": "lan_enforcement" ("on" or "off": DECISIONS 37), "wireguard" and "firewall" (the driver kinds in use)',
+  },
+);
+
+function healthOf(deps: ManagementApiDeps): Type.Static<typeof HealthReply> {
+  // "status" is always "ok" (the serializer writes it first): a field of that name from `health`
+  // cannot replace it.
+  return { ...deps.health?.(), status: 'ok' };
 }
 
 function registerOpenApiRoute(scope: ApiApp, root: ApiApp): void {

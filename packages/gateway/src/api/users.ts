@@ -125,7 +125,7 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
     '/api/v1/users/:name',
     {
       schema: {
-        summary: 'Remove a user (ends their sessions)',
+        summary: 'Remove a user (ends their sessions and removes them from every group)',
         tags,
         params: NameParams,
         response: { 204: Type.Null(), ...errorReplies },
@@ -133,7 +133,11 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const name = pathName(request.params.name);
-      if (!(await store.users.remove(name))) throw notFound(`no user named "${name}"`);
+      // Memberships go with the user, so a new user of the same name inherits none (DECISIONS 41).
+      await store.transaction(async (tx) => {
+        if (!(await tx.users.remove(name))) throw notFound(`no user named "${name}"`);
+        for (const group of await tx.groups.groupsOf(name)) await tx.groups.removeMember(group, name);
+      });
       await logChange(name, `user removed by ${actorOf(ctx.principal(request))}`);
       await control.accountRevoked(name);
       return noContent(reply);

@@ -15,7 +15,7 @@ export interface ConfigSources {
   defaults: { dataDir: string; nodeName: string };
 }
 
-export function envName(option: string): string {
+function envName(option: string): string {
   return `KORDON_${option.toUpperCase().replace(/-/g, '_')}`;
 }
 

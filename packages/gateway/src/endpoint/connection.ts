@@ -182,13 +182,19 @@ export class ClientConnection implements SessionConnection {
         this.send(reply);
         return;
       }
-      case 'tunnel_wg':
-        this.reject(
-          'tunnel_unavailable',
-          'this gateway cannot build tunnels yet (no WireGuard driver is configured)',
-          '/public_key',
-        );
+      case 'tunnel_wg': {
+        const outcome = await this.d.sessions.setupTunnel(this, msg.public_key);
+        if (outcome.kind === 'tunnel') {
+          this.state = { ...this.state, tunnelReady: true };
+          this.send(outcome.reply);
+        } else if (outcome.kind === 'ended') {
+          this.state = afterSessionEnded(this.state);
+          this.send(outcome.reply);
+        } else {
+          this.reject(outcome.code, outcome.message, outcome.field);
+        }
         return;
+      }
       case 'ztna':
         // Reports are not answered (PROTOCOL.md); none is requested before posture checks exist (DECISIONS 32).
         return;

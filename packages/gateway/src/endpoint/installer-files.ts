@@ -18,7 +18,7 @@ const contentTypes: Record<string, string> = {
   gz: 'application/gzip',
 };
 
-export function contentTypeOf(fileName: string): string {
+function contentTypeOf(fileName: string): string {
   const ext = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
   return contentTypes[ext] ?? 'application/octet-stream';
 }
@@ -29,7 +29,7 @@ const servable = /^\/([A-Za-z0-9][A-Za-z0-9._-]{0,127})$/;
 type Range = { start: number; end: number } | 'unsatisfiable' | undefined;
 
 /** RFC 9110 single byte range; several ranges are answered with the whole file (allowed). */
-export function parseRange(header: string | undefined, size: number): Range {
+function parseRange(header: string | undefined, size: number): Range {
   if (header === undefined) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m) return undefined;

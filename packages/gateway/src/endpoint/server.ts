@@ -14,7 +14,7 @@ import { serveInstaller } from './installer-files.js';
 import type { SessionService } from './sessions.js';
 
 /** DECISIONS 9: a Kerberos token of a user in many groups reaches 64 KB in base64. */
-export const maxPayloadBytes = 128 * 1024;
+const maxPayloadBytes = 128 * 1024;
 
 export interface ClientEndpointOptions {
   tls: TlsIdentity;

@@ -72,7 +72,7 @@ export interface SessionServiceOptions {
 }
 
 /** The gateway side of every tunnel (PROTOCOL.md `tunnel_wg`, DECISIONS 38). */
-export interface TunnelParams {
+interface TunnelParams {
   pool: TunnelPool;
   serverPort: number;
   publicKey: string;

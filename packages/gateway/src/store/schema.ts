@@ -90,7 +90,7 @@ export interface GroupRow {
   created_at: number;
 }
 
-export interface GroupMemberRow {
+interface GroupMemberRow {
   group_name: string;
   user_name: string;
 }
@@ -105,7 +105,7 @@ export interface VpnRuleRow {
   created_at: number;
 }
 
-export interface MigrationRow {
+interface MigrationRow {
   name: string;
   applied_at: number;
 }

@@ -46,6 +46,14 @@ const protectedRoutes: {
   { method: 'PUT', url: '/api/v1/users/bob/password', body: { password: 'pw2' } },
   { method: 'PATCH', url: '/api/v1/users/bob', body: { disabled: true } },
   { method: 'DELETE', url: '/api/v1/users/bob' },
+  { method: 'GET', url: '/api/v1/groups' },
+  { method: 'POST', url: '/api/v1/groups', body: { name: 'staff' } },
+  { method: 'DELETE', url: '/api/v1/groups/staff' },
+  { method: 'PUT', url: '/api/v1/groups/staff/members/bob' },
+  { method: 'DELETE', url: '/api/v1/groups/staff/members/bob' },
+  { method: 'GET', url: '/api/v1/vpn-rules' },
+  { method: 'POST', url: '/api/v1/vpn-rules', body: { action: 'allow', users: ['*'] } },
+  { method: 'DELETE', url: '/api/v1/vpn-rules/r1' },
   { method: 'GET', url: '/api/v1/sessions' },
   { method: 'DELETE', url: '/api/v1/sessions/s1' },
   { method: 'GET', url: '/api/v1/tokens' },
@@ -91,6 +99,8 @@ describe('authentication', () => {
     }
     // Nothing was changed by any of them.
     expect(await h.store.users.list()).toEqual([]);
+    expect(await h.store.groups.list()).toEqual([]);
+    expect(await h.store.vpnRules.list()).toEqual([]);
     expect(h.control.settingsChanges).toEqual([]);
     expect(h.control.ended).toEqual([]);
   });
@@ -111,6 +121,26 @@ describe('authentication', () => {
     const response = await h.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toStrictEqual({ status: 'ok' });
+  });
+
+  it('GET /healthz adds the fields the gateway reports, and "status" stays "ok"', async () => {
+    const reported = await createHarness({
+      health: () => ({
+        status: 'broken',
+        lan_enforcement: 'off',
+        wireguard: 'wireguard-go',
+        firewall: 'nftables',
+      }),
+    });
+    try {
+      const response = await reported.app.inject({ method: 'GET', url: '/healthz' });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toBe(
+        '{"status":"ok","lan_enforcement":"off","wireguard":"wireguard-go","firewall":"nftables"}',
+      );
+    } finally {
+      await reported.close();
+    }
   });
 
   it('an unknown route is 404 in the error shape', async () => {
@@ -271,6 +301,90 @@ describe('console login, cookie and CSRF', () => {
   });
 });
 
+describe('console login throttling (DECISIONS 47)', () => {
+  async function login(name: string, password: string, remoteAddress = '127.0.0.1') {
+    return h.app.inject({ method: 'POST', url: '/api/v1/login', remoteAddress, ...json({ name, password }) });
+  }
+
+  function expectThrottled(response: LightMyRequestResponse, seconds: number): void {
+    expect(response.statusCode).toBe(429);
+    expect(response.headers['retry-after']).toBe(String(seconds));
+    expect(errorOf(response)).toStrictEqual({
+      code: 'throttled',
+      message: `too many failed logins; try again in ${seconds} s`,
+      field: null,
+    });
+    expect(response.headers['set-cookie']).toBeUndefined();
+  }
+
+  async function loginFailures(): Promise<number> {
+    return (await h.store.events.list(1000)).filter((event) => event.kind === 'login_failed').length;
+  }
+
+  it('the fifth failure starts a back-off in which even the right password is refused; then it works', async () => {
+    await h.addAdmin('alice', 'right');
+    for (let i = 1; i <= 5; i++) {
+      const failed = await login('alice', 'wrong');
+      expect(failed.statusCode, `failure ${i}`).toBe(401);
+      expect(errorOf(failed), `failure ${i}`).toStrictEqual({
+        code: 'invalid_credentials',
+        message: 'wrong name or password',
+        field: null,
+      });
+      expect(failed.headers['retry-after']).toBeUndefined();
+    }
+    expectThrottled(await login('alice', 'right'), 2);
+    expectThrottled(await login('ALICE ', 'right'), 2);
+    h.clock.advance(1_999);
+    expectThrottled(await login('alice', 'right'), 1);
+    // Throttled attempts are neither checked nor logged.
+    expect(await loginFailures()).toBe(5);
+
+    h.clock.advance(1);
+    const success = await login('alice', 'right');
+    expect(success.statusCode).toBe(200);
+    expect(success.json()).toMatchObject({ name: 'alice', role: 'admin' });
+
+    // The success reset the name: the next failure is an ordinary 401 and the password is checked again.
+    expect((await login('alice', 'wrong')).statusCode).toBe(401);
+    expect((await login('alice', 'right')).statusCode).toBe(200);
+  });
+
+  it('attempts during a back-off do not count: the next back-off is the next doubling', async () => {
+    await h.addAdmin('alice', 'right');
+    for (let i = 0; i < 5; i++) await login('alice', 'wrong');
+    for (let i = 0; i < 3; i++) expectThrottled(await login('alice', 'wrong'), 2);
+    h.clock.advance(2_000);
+    expect((await login('alice', 'wrong')).statusCode).toBe(401);
+    expectThrottled(await login('alice', 'right'), 4);
+  });
+
+  it('a name is throttled from any address, and unknown names like known ones', async () => {
+    await h.addAdmin('alice', 'right');
+    for (let i = 1; i <= 5; i++) {
+      expect((await login('alice', 'wrong', `192.0.2.${i}`)).statusCode).toBe(401);
+      expect((await login('nobody', 'wrong', `192.0.2.${i}`)).statusCode).toBe(401);
+    }
+    expectThrottled(await login('alice', 'right', '192.0.2.99'), 2);
+    expectThrottled(await login('nobody', 'right', '192.0.2.99'), 2);
+    // Another name from those addresses is still checked (each address has only 10 failures).
+    await h.addAdmin('bob', 'pw');
+    expect((await login('bob', 'pw', '192.0.2.1')).statusCode).toBe(200);
+  });
+
+  it('an address is throttled from its twentieth failure, whatever the names', async () => {
+    await h.addAdmin('alice', 'right');
+    for (let i = 1; i <= 20; i++) {
+      expect((await login(`user${i}`, 'wrong', '198.51.100.7')).statusCode, `failure ${i}`).toBe(401);
+    }
+    expectThrottled(await login('alice', 'right', '198.51.100.7'), 2);
+    // Another address is not affected.
+    expect((await login('alice', 'right', '198.51.100.8')).statusCode).toBe(200);
+    // A success does not reset the address: alice is still refused from the throttled one.
+    expectThrottled(await login('alice', 'right', '198.51.100.7'), 2);
+  });
+});
+
 describe('API tokens', () => {
   it('Bearer requests need no CSRF token', async () => {
     const response = await h.asAdmin({
@@ -303,6 +417,8 @@ describe('API tokens', () => {
     }
     expect(await h.store.settings.get()).toMatchObject({ enabled: true, local_tunnel: false });
     expect(await h.store.users.list()).toEqual([]);
+    expect(await h.store.groups.list()).toEqual([]);
+    expect(await h.store.vpnRules.list()).toEqual([]);
   });
 
   it('a created token is shown once, stored only as its hash, and works', async () => {
@@ -440,6 +556,44 @@ describe('metrics and the OpenAPI document', () => {
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
+    const methods = (path: string) => Object.keys(doc.paths[path] ?? {}).sort();
+    expect(methods('/api/v1/groups')).toEqual(['get', 'post']);
+    expect(methods('/api/v1/groups/{name}')).toEqual(['delete']);
+    expect(methods('/api/v1/groups/{name}/members/{user}')).toEqual(['delete', 'put']);
+    expect(methods('/api/v1/vpn-rules')).toEqual(['get', 'post']);
+    expect(methods('/api/v1/vpn-rules/{id}')).toEqual(['delete']);
+    const schemaOf = (content: unknown) =>
+      (content as { content: { 'application/json': { schema: Record<string, unknown> } } }).content[
+        'application/json'
+      ].schema;
+    const post = doc.paths['/api/v1/vpn-rules']?.['post'] as {
+      requestBody: unknown;
+      responses: Record<string, unknown>;
+    };
+    const body = schemaOf(post.requestBody);
+    expect(Object.keys(body['properties'] as object)).toEqual(['action', 'users', 'groups', 'position']);
+    expect(body['required']).toEqual(['action']);
+    expect(body['additionalProperties']).toBe(false);
+    const created = schemaOf(post.responses['201']);
+    expect(Object.keys(created['properties'] as object)).toEqual([
+      'id',
+      'position',
+      'action',
+      'users',
+      'groups',
+      'created_at',
+    ]);
+    const groups = doc.paths['/api/v1/groups']?.['get'] as { responses: Record<string, unknown> };
+    const groupList = schemaOf(groups.responses['200']) as {
+      properties: { items: { items: { properties: object } } };
+    };
+    expect(Object.keys(groupList.properties.items.items.properties)).toEqual([
+      'name',
+      'members',
+      'created_at',
+    ]);
+    const health = doc.paths['/healthz']?.['get'] as { responses: Record<string, unknown> };
+    expect(schemaOf(health.responses['200'])['additionalProperties']).toEqual({ type: 'string' });
     expect(doc.paths['/api/v1/openapi.json']).toBeUndefined();
   });
 });

@@ -73,7 +73,7 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: { https?: { key: string; cert: string } } = {},
+  options: { https?: { key: string; cert: string }; health?: () => Record<string, string> } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'kordon-api-'));
   const store = await openSqliteStore({ file: join(dir, 'kordon.db') });
@@ -89,6 +89,7 @@ export async function createHarness(
     installersDir,
     logger: false,
     ...(options.https === undefined ? {} : { https: options.https }),
+    ...(options.health === undefined ? {} : { health: options.health }),
   });
   const makeToken = async (name: string, role: Role): Promise<string> => {
     const secret = randomSecret();
