@@ -195,7 +195,9 @@ describe('internet only while authorized', () => {
       { type: 'tunnel_wg', public_key: wanTunnel.publicKey },
       'tunnel_wg',
     );
+    // The same device gets the same address back (DECISIONS 5).
     expect(tunnel['client_tunnel_ipv4']).toBe('100.64.0.2/32');
+    await wanTunnel.up(tunnel, '198.18.2.1', ['198.18.3.0/24']);
     expect(await reaches(wanAgent, net.wan)).toEqual({ ping: true, tcp: true });
 
     gateway.child.kill('SIGKILL');

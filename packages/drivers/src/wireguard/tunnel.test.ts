@@ -9,6 +9,7 @@ import { Netns, link } from '../netns.js';
 import { findOnPath } from './detect.js';
 import { generateKeyPair, type WireGuardKeyPair } from './keys.js';
 import type { WireGuardLogLevel } from './link.js';
+import { findWireguardGo, processAlive } from './orphans.js';
 import { probeUapiSocket, uapiGet, uapiSet, uapiSocketPath } from './uapi.js';
 import { UserspaceWireGuard } from './userspace.js';
 import { WgCliWireGuard } from './wg-cli.js';
@@ -25,6 +26,8 @@ const names = {
   d: `kdw-${id}d`, // client of c
   s: `kdw-${id}s`, // stale-socket and crash tests
   t: `kdw-${id}t`, // a wireguard-go somebody else runs
+  o: `kdw-${id}o`, // a wireguard-go left running by a killed gateway
+  p: `kdw-${id}p`, // client of o
 };
 
 async function ping(ns: Netns, address: string, attempts = 1): Promise<void> {
@@ -46,21 +49,21 @@ async function waitFor(condition: () => Promise<boolean>, what: string, ms = 500
   }
 }
 
+/** A wireguard-go whose parent exits at once (`setsid -f`), so PID 1 adopts it: a gateway's after SIGKILL. */
+async function startOrphanWireguardGo(ns: Netns, name: string): Promise<void> {
+  const argv = [...ns.execPrefix(), 'setsid', '-f', 'wireguard-go', '-f', name];
+  // stdio ignored: the orphan must not hold pipes that a test helper waits on.
+  const setsid = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
+  await new Promise((resolve) => setsid.once('exit', resolve));
+  await waitFor(async () => (await probeUapiSocket(name)) === 'answering', `the orphan ${name}`);
+}
+
 /** A wireguard-go this test runs itself (foreground), as another owner of an interface would. */
 async function startWireguardGo(ns: Netns, name: string): Promise<ChildProcess> {
   const argv = [...ns.execPrefix(), 'wireguard-go', '-f', name];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
   await waitFor(async () => (await probeUapiSocket(name)) === 'answering', `wireguard-go ${name}`);
   return child;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.skipIf(!available && process.env.CI !== 'true')(
@@ -75,12 +78,15 @@ describe.skipIf(!available && process.env.CI !== 'true')(
     const log = (level: WireGuardLogLevel, message: string): void => {
       logs.push([level, message]);
     };
-    const keys: Record<'a' | 'b' | 'c' | 'd', WireGuardKeyPair> = {
+    const keys: Record<'a' | 'b' | 'c' | 'd' | 'o' | 'p', WireGuardKeyPair> = {
       a: generateKeyPair(),
       b: generateKeyPair(),
       c: generateKeyPair(),
       d: generateKeyPair(),
+      o: generateKeyPair(),
+      p: generateKeyPair(),
     };
+    const orphanPids: number[] = [];
     let a: UserspaceWireGuard;
     let b: UserspaceWireGuard;
 
@@ -102,7 +108,11 @@ describe.skipIf(!available && process.env.CI !== 'true')(
     }, 60_000);
 
     afterAll(async () => {
-      for (const driver of drivers) await driver.down().catch(() => undefined);
+      // Every step runs even when an earlier one (or the set-up) failed.
+      const attempt = async (step: () => Promise<unknown>): Promise<void> => {
+        await step().catch(() => undefined);
+      };
+      for (const driver of drivers) await attempt(() => driver.down());
       for (const child of children) {
         // Reap it, so no zombie outlives the test.
         if (child.exitCode === null && child.signalCode === null) {
@@ -111,11 +121,16 @@ describe.skipIf(!available && process.env.CI !== 'true')(
           await exited;
         }
       }
-      await gw.remove();
-      await cl.remove();
-      for (const name of [names.a, names.b, names.c, names.d, names.s, names.t]) {
-        await rm(uapiSocketPath(name), { force: true });
+      for (const pid of orphanPids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already (down() stopped it).
+        }
       }
+      await attempt(() => gw.remove());
+      await attempt(() => cl.remove());
+      for (const name of Object.values(names)) await attempt(() => rm(uapiSocketPath(name), { force: true }));
     }, 60_000);
 
     describe('UserspaceWireGuard', () => {
@@ -193,7 +208,8 @@ describe.skipIf(!available && process.env.CI !== 'true')(
           driver.up({ privateKey: keys.a.privateKey, listenPort: 51830, address: '100.64.62.1/24' }),
         ).rejects.toThrow(
           `interface ${names.t} is already run by another wireguard-go (its control socket ` +
-            `${uapiSocketPath(names.t)} answers): stop that process or choose another interface name`,
+            `${uapiSocketPath(names.t)} answers: pid ${other.pid}, parent ${process.pid}): stop that process ` +
+            'or choose another interface name',
         );
         expect(await probeUapiSocket(names.t)).toBe('answering');
         other.kill('SIGTERM');
@@ -225,11 +241,66 @@ describe.skipIf(!available && process.env.CI !== 'true')(
         const secondPid = driver.pid!;
         await driver.down();
         expect(driver.pid).toBeUndefined();
-        expect(processAlive(secondPid)).toBe(false);
+        expect(await processAlive(secondPid)).toBe(false);
         expect(existsSync(uapiSocketPath(names.s))).toBe(false);
         await expect(gw.run('ip', ['link', 'show', 'dev', names.s])).rejects.toThrow('exited with 1');
         await driver.down(); // twice is harmless
         expect(JSON.stringify(logs)).not.toContain(keys.c.privateKey);
+      });
+    });
+
+    describe('a wireguard-go left running by a gateway killed with SIGKILL', () => {
+      it('is adopted by the next up(): its peers keep their sessions, and down() stops it', async () => {
+        // The orphan: re-parented to PID 1, as after SIGKILL of the gateway that started it.
+        await startOrphanWireguardGo(gw, names.o);
+        const [orphan] = await findWireguardGo(names.o);
+        expect(orphan?.ppid).toBe(1);
+        orphanPids.push(orphan!.pid);
+        const config = { privateKey: keys.o.privateKey, listenPort: 51824, address: '100.64.65.1/24' };
+        const peerP = { publicKey: keys.p.publicKey, allowedIps: ['100.64.65.2/32'] };
+        // What the killed gateway had configured, and a client with a live session.
+        await uapiSet(names.o, {
+          privateKey: config.privateKey,
+          listenPort: config.listenPort,
+          peers: [peerP],
+        });
+        await gw.run('ip', ['addr', 'add', config.address, 'dev', names.o]);
+        await gw.run('ip', ['link', 'set', names.o, 'up']);
+        const client = new UserspaceWireGuard({ interfaceName: names.p, netns: cl, log });
+        drivers.push(client);
+        await client.up({ privateKey: keys.p.privateKey, listenPort: 51825, address: '100.64.65.2/24' });
+        await uapiSet(names.p, {
+          peers: [
+            { publicKey: keys.o.publicKey, allowedIps: ['100.64.65.1/32'], endpoint: '198.18.60.1:51824' },
+          ],
+        });
+        await ping(cl, '100.64.65.1', 3);
+        const handshake = (await uapiGet(names.o)).peers[0]?.lastHandshake;
+        expect(handshake).toBeInstanceOf(Date);
+
+        // The restarted gateway.
+        const driver = new UserspaceWireGuard({ interfaceName: names.o, netns: gw, log });
+        drivers.push(driver);
+        await driver.up(config);
+        expect(driver.pid).toBe(orphan!.pid);
+        expect(logs).toContainEqual([
+          'warn',
+          `adopted the wireguard-go of ${names.o} (pid ${orphan!.pid}) left running by an earlier gateway ` +
+            'process; its peers stay until they are reconciled',
+        ]);
+        await driver.replacePeers([peerP]);
+        const [peer] = await driver.peers();
+        expect(peer?.publicKey).toBe(keys.p.publicKey);
+        expect(peer?.lastHandshake).toEqual(handshake);
+        await ping(cl, '100.64.65.1'); // at once: the session survived
+        const { stdout } = await gw.run('ip', ['-o', '-4', 'addr', 'show', 'dev', names.o]);
+        expect(stdout.trim().split('\n')).toHaveLength(1);
+
+        await driver.down();
+        expect(driver.pid).toBeUndefined();
+        expect(await processAlive(orphan!.pid)).toBe(false);
+        expect(await probeUapiSocket(names.o)).toBe('absent');
+        await expect(gw.run('ip', ['link', 'show', 'dev', names.o])).rejects.toThrow('exited with 1');
       });
     });
 

@@ -210,7 +210,7 @@ export function splitAnswer(text: string): { body: string; errno: number } | und
   return { body: text.slice(0, start), errno: Number(match[1]) };
 }
 
-export function describeErrno(errno: number): string {
+function describeErrno(errno: number): string {
   return ERRNO_NAMES[errno] ?? `errno ${errno}`;
 }
 

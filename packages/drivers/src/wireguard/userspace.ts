@@ -1,6 +1,8 @@
 // The gateway's WireGuard interface run by wireguard-go, a child process this driver supervises,
 // configured through its control socket (UAPI). ARCHITECTURE "Pitfalls": foreground mode only
 // (`wg set` hung against the self-daemonizing mode), unique names, stale sockets after a crash.
+// After SIGKILL of the gateway its wireguard-go keeps running (re-parented to PID 1): the next start
+// adopts it, so live tunnels survive the restart (DECISIONS 3: restore, then reconcile).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import type { TunnelDriver, TunnelInterfaceConfig, TunnelPeer, TunnelPeerState } from '@kordon/core';
@@ -13,6 +15,7 @@ import {
   type WireGuardDriverOptions,
   type WireGuardLog,
 } from './link.js';
+import { findWireguardGo, processAlive } from './orphans.js';
 import {
   GET_REQUEST,
   probeUapiSocket,
@@ -35,6 +38,8 @@ export interface UserspaceWireGuardOptions extends WireGuardDriverOptions {
 
 const STOP_GRACE_MS = 2000;
 const OUTPUT_LINES_KEPT = 20;
+/** How often an adopted wireguard-go (not our child: no exit event) is checked. */
+const ADOPTED_CHECK_MS = 1000;
 
 export class UserspaceWireGuard implements TunnelDriver {
   readonly kind = 'userspace';
@@ -45,6 +50,8 @@ export class UserspaceWireGuard implements TunnelDriver {
   private readonly startTimeoutMs: number;
   private readonly uapiOptions: UapiCallOptions;
   private child: ChildProcess | undefined;
+  /** A wireguard-go left running by an earlier process, adopted by `up()`. */
+  private adopted: { pid: number; timer: NodeJS.Timeout } | undefined;
   private stopping = false;
   /** The last lines wireguard-go printed (its banner left out), for error messages. */
   private output: string[] = [];
@@ -58,8 +65,9 @@ export class UserspaceWireGuard implements TunnelDriver {
     this.uapiOptions = { timeoutMs: options.requestTimeoutMs ?? 60_000 };
   }
 
-  /** The process id of the running wireguard-go, if any (for supervision and tests). */
+  /** The process id of the running wireguard-go (our child or an adopted one), if any. */
   get pid(): number | undefined {
+    if (this.adopted !== undefined) return this.adopted.pid;
     return this.child !== undefined && isRunning(this.child) ? this.child.pid : undefined;
   }
 
@@ -115,6 +123,7 @@ export class UserspaceWireGuard implements TunnelDriver {
   /** Stops wireguard-go (SIGTERM, SIGKILL after 2 s), then removes what it may have left. */
   async down(): Promise<void> {
     const child = this.child;
+    const adopted = this.adopted;
     this.stopping = true;
     try {
       if (child !== undefined && isRunning(child)) {
@@ -126,6 +135,11 @@ export class UserspaceWireGuard implements TunnelDriver {
         }
       }
       this.child = undefined;
+      if (adopted !== undefined) {
+        clearInterval(adopted.timer);
+        this.adopted = undefined;
+        await stopProcess(adopted.pid);
+      }
       await deleteLinkIfPresent(this.netns, this.interfaceName);
       // Never remove a socket somebody answers on: wireguard-go exits when its socket disappears.
       if ((await probeUapiSocket(this.interfaceName)) === 'stale') {
@@ -140,10 +154,8 @@ export class UserspaceWireGuard implements TunnelDriver {
     const socketPath = uapiSocketPath(this.interfaceName);
     const state = await probeUapiSocket(this.interfaceName);
     if (state === 'answering') {
-      throw new Error(
-        `interface ${this.interfaceName} is already run by another wireguard-go (its control socket ` +
-          `${socketPath} answers): stop that process or choose another interface name`,
-      );
+      await this.adoptOrRefuse(socketPath);
+      return;
     }
     if (state === 'stale') {
       await rm(socketPath, { force: true });
@@ -209,6 +221,43 @@ export class UserspaceWireGuard implements TunnelDriver {
     }
   }
 
+  /**
+   * Somebody answers on the socket. A wireguard-go for this interface whose parent is PID 1 was left
+   * by an earlier gateway process (killed with SIGKILL): adopt it, keeping its peers' sessions. Any
+   * other owner is alive, so the interface is not ours to take.
+   */
+  private async adoptOrRefuse(socketPath: string): Promise<void> {
+    const found = await findWireguardGo(this.interfaceName);
+    const orphan = found.length === 1 && found[0]?.ppid === 1 ? found[0] : undefined;
+    if (orphan === undefined) {
+      const who = found.map((p) => `pid ${p.pid}, parent ${p.ppid}`).join('; ');
+      throw new Error(
+        `interface ${this.interfaceName} is already run by another wireguard-go (its control socket ` +
+          `${socketPath} answers${who ? `: ${who}` : ''}): stop that process or choose another interface name`,
+      );
+    }
+    const timer = setInterval(() => {
+      void processAlive(orphan.pid).then((alive) => {
+        if (alive || this.adopted?.pid !== orphan.pid) return;
+        clearInterval(timer);
+        this.adopted = undefined;
+        if (!this.stopping) {
+          this.log(
+            'error',
+            `wireguard-go of ${this.interfaceName} (adopted, pid ${orphan.pid}) exited unexpectedly`,
+          );
+        }
+      });
+    }, ADOPTED_CHECK_MS);
+    timer.unref();
+    this.adopted = { pid: orphan.pid, timer };
+    this.log(
+      'warn',
+      `adopted the wireguard-go of ${this.interfaceName} (pid ${orphan.pid}) left running by an earlier ` +
+        'gateway process; its peers stay until they are reconciled',
+    );
+  }
+
   private keepOutput(text: string): void {
     for (const line of text.split('\n')) {
       const trimmed = line.trim();
@@ -235,6 +284,22 @@ function upsert(peer: TunnelPeer): UapiPeerChange {
 
 function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
+}
+
+/** SIGTERM, then SIGKILL after 2 s, for a process that is not our child (so: polled). */
+async function stopProcess(pid: number): Promise<void> {
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return; // already gone
+    }
+    const deadline = performance.now() + STOP_GRACE_MS;
+    while (performance.now() < deadline) {
+      if (!(await processAlive(pid))) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 }
 
 /** Resolves true once the child has exited, false after `ms`. */

@@ -193,6 +193,7 @@ user
       const ok = await store.users.remove(account);
       if (ok) {
         for (const s of await store.sessions.listByAccount(account)) await store.sessions.remove(s.id);
+        for (const g of await store.groups.groupsOf(account)) await store.groups.removeMember(g, account);
         await store.events.append({
           at: systemClock.now(),
           kind: 'user_changed',
@@ -405,10 +406,13 @@ vpnRule
           .split(',')
           .map((x) => x.trim())
           .filter((x) => x !== '');
-      const users = split(opts.users).map((u) =>
-        u === '*' ? u : (normalizeLocalLogin(u) ?? u.toLowerCase()),
-      );
-      const groups = split(opts.groups).map((g) => g.toLowerCase());
+      const checkName = (name: string, what: string): string => {
+        const valid = validateLocalUserName(normalizeLocalLogin(name) ?? name);
+        if (!valid.ok) throw new UsageError(`${what} "${name}": ${valid.message}`);
+        return valid.name;
+      };
+      const users = split(opts.users).map((u) => (u === '*' ? u : checkName(u, 'user')));
+      const groups = split(opts.groups).map((g) => checkName(g, 'group'));
       if (users.length === 0 && groups.length === 0) {
         throw new UsageError(
           'a rule names users (--users alice,bob or --users "*") or groups (--groups staff)',

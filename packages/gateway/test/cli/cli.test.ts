@@ -76,6 +76,55 @@ describe('user, token, installer and settings commands', () => {
     expect(await cli(['user', 'remove', 'alice', '--data-dir', data])).toMatchObject({ code: 2 });
   });
 
+  it('manages groups and VPN-access rules (DECISIONS 17, 41)', async () => {
+    const d = ['--data-dir', join(dir, 'rules')];
+    await cli(['user', 'add', 'bob', '--password-stdin', ...d], 'pw\n');
+    expect(await cli(['group', 'add', 'Remote', ...d])).toMatchObject({
+      code: 0,
+      stdout: 'added group remote\n',
+    });
+    expect(await cli(['group', 'add-member', 'remote', 'CORP\\Bob', ...d])).toMatchObject({ code: 0 });
+    expect((await cli(['group', 'add-member', 'remote', 'nobody', ...d])).stderr).toContain(
+      'no user named "nobody"',
+    );
+    expect(JSON.parse((await cli(['group', 'list', '--json', ...d])).stdout)).toMatchObject({
+      items: [{ name: 'remote', members: ['bob'] }],
+    });
+    const empty = await cli(['vpn-rule', 'list', ...d]);
+    expect(empty.stdout).toBe('no rules: VPN access from outside is denied to everyone\n');
+    const added = await cli(['vpn-rule', 'add', '--groups', 'remote', '--allow', '--json', ...d]);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      position: 10,
+      action: 'allow',
+      users: [],
+      groups: ['remote'],
+    });
+    const deny = await cli([
+      'vpn-rule',
+      'add',
+      '--users',
+      'eve,*',
+      '--deny',
+      '--position',
+      '5',
+      '--json',
+      ...d,
+    ]);
+    expect(JSON.parse(deny.stdout)).toMatchObject({ position: 5, action: 'deny', users: ['eve', '*'] });
+    const listed = JSON.parse((await cli(['vpn-rule', 'list', '--json', ...d])).stdout) as {
+      items: { id: string }[];
+    };
+    expect(listed.items.map((r) => (r as unknown as { position: number }).position)).toEqual([5, 10]);
+    expect((await cli(['vpn-rule', 'add', '--allow', ...d])).stderr).toContain('a rule names users');
+    expect((await cli(['vpn-rule', 'add', '--users', 'a b', ...d])).code).toBe(2);
+    expect(await cli(['vpn-rule', 'remove', listed.items[0]!.id, ...d])).toMatchObject({ code: 0 });
+    // Removing a user also removes their memberships.
+    await cli(['user', 'remove', 'bob', ...d]);
+    expect(JSON.parse((await cli(['group', 'list', '--json', ...d])).stdout)).toMatchObject({
+      items: [{ name: 'remote', members: [] }],
+    });
+  });
+
   it('creates a token and prints it once', async () => {
     const data = join(dir, 'tokens');
     const plain = await cli(['token', 'create', '--name', 'ci', '--data-dir', data]);
