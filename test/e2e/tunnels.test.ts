@@ -69,17 +69,21 @@ beforeAll(async () => {
   lanTunnel = await PlainWireGuardClient.create(net.lan, `k${net.id}lan0`);
 });
 
+// Set-up may fail half-way: clean up whatever exists.
 afterAll(async () => {
-  for (const a of [lanAgent, wanAgent, gwAgent, inetAgent]) a?.stop();
-  await wanTunnel?.down();
-  await lanTunnel?.down();
-  if (gateway) {
-    gateway.child.kill('SIGTERM');
-    await exited(gateway.child);
+  const maybe = <T>(v: T): T | undefined => v;
+  for (const a of [lanAgent, wanAgent, gwAgent, inetAgent]) maybe(a)?.stop();
+  await maybe(wanTunnel)?.down();
+  await maybe(lanTunnel)?.down();
+  const gw = maybe(gateway);
+  if (gw) {
+    gw.child.kill('SIGTERM');
+    await exited(gw.child);
   }
-  await net?.remove();
-  await runCommand('pkill', ['-f', `k${net.id}`]).catch(() => undefined);
-  data?.remove();
+  const n = maybe(net);
+  await n?.remove();
+  if (n) await runCommand('pkill', ['-f', `k${n.id}`]).catch(() => undefined);
+  maybe(data)?.remove();
 });
 
 async function reaches(agent: Agent, ns: Network['lan']): Promise<{ ping: boolean; tcp: boolean }> {

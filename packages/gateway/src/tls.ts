@@ -47,7 +47,7 @@ function readIdentity(certFile: string, keyFile: string, selfSigned: boolean): T
   try {
     parsed = new X509Certificate(cert);
   } catch (e) {
-    throw new Error(`${certFile} is not a PEM certificate: ${(e as Error).message}`);
+    throw new Error(`${certFile} is not a PEM certificate: ${(e as Error).message}`, { cause: e });
   }
   return { cert, key, fingerprint: parsed.fingerprint256, selfSigned };
 }

@@ -30,10 +30,10 @@ export class Agent {
     createInterface({ input: child.stdout }).on('line', (line) => {
       const msg = JSON.parse(line) as Record<string, unknown>;
       if (msg['event'] === 'ready') markReady();
-      else if (msg['event'] === 'message')
-        (this.events(String(msg['id'])).messages.push(msg['data'] as Record<string, unknown>),
-          this.drain(String(msg['id'])));
-      else if (msg['event'] === 'close')
+      else if (msg['event'] === 'message') {
+        this.events(String(msg['id'])).messages.push(msg['data'] as Record<string, unknown>);
+        this.drain(String(msg['id']));
+      } else if (msg['event'] === 'close')
         this.events(String(msg['id'])).closeResolve({
           code: Number(msg['code']),
           reason: String(msg['reason']),
@@ -41,7 +41,7 @@ export class Agent {
       else if (typeof msg['seq'] === 'number') {
         const p = this.pending.get(msg['seq']);
         this.pending.delete(msg['seq']);
-        if (msg['error'] !== undefined) p?.reject(new Error(String(msg['error'])));
+        if (typeof msg['error'] === 'string') p?.reject(new Error(msg['error']));
         else p?.resolve(msg['result']);
       }
     });

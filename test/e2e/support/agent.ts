@@ -67,7 +67,9 @@ async function handle(cmd: Command): Promise<void> {
       const id = str(cmd, 'id');
       const ws = new WebSocket(str(cmd, 'url'), { ca: str(cmd, 'ca') });
       sockets.set(id, ws);
-      ws.on('message', (data) => emit({ event: 'message', id, data: JSON.parse(String(data)) as unknown }));
+      ws.on('message', (data) =>
+        emit({ event: 'message', id, data: JSON.parse((data as Buffer).toString('utf8')) as unknown }),
+      );
       ws.on('close', (code, reason) => emit({ event: 'close', id, code, reason: String(reason) }));
       ws.on('error', () => undefined);
       await new Promise<void>((resolve, reject) => {
@@ -101,7 +103,7 @@ async function handle(cmd: Command): Promise<void> {
             host: url.hostname,
             port: url.port,
             path: url.pathname + url.search,
-            method: String(cmd['method'] ?? 'GET'),
+            method: typeof cmd['method'] === 'string' ? cmd['method'] : 'GET',
             headers,
             ca: str(cmd, 'ca'),
           },

@@ -65,7 +65,7 @@ function readConfigFile(file: string): Record<string, { text: string; where: str
   const known = new Set<string>(optionSpecs.map((s) => s.name));
   for (const pair of doc.contents.items) {
     const keyNode = pair.key;
-    const line = isScalar(keyNode) && keyNode.range ? lines.linePos(keyNode.range[0]).line : 0;
+    const line = isScalar(keyNode) ? lines.linePos(keyNode.range[0]).line : 0;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const where = `${file}:${line}: ${key}`;
     if (!known.has(key)) {
@@ -75,7 +75,7 @@ function readConfigFile(file: string): Record<string, { text: string; where: str
     let text: string;
     if (isSeq(value)) {
       text = value.items.map((i) => (isScalar(i) ? String(i.value) : '')).join(',');
-    } else if (isScalar(value) && value.value !== null) {
+    } else if (isScalar(value) && ['string', 'number', 'boolean'].includes(typeof value.value)) {
       text = String(value.value);
     } else {
       throw new ConfigError(`${where}: needs a value`);

@@ -153,14 +153,20 @@ export class ClientConnection implements SessionConnection {
       case 'authorize': {
         const settings = await this.d.settings.get();
         const gate = this.gate(settings.enabled);
-        if (gate) return void this.send(gate);
+        if (gate) {
+          this.send(gate);
+          return;
+        }
         const outcome = await this.d.sessions.authorizePassword(this, msg.login, msg.password, settings);
         this.authorized(outcome.reply);
         return;
       }
       case 'resume': {
         const settings = await this.d.settings.get();
-        if (this.state.updateRequired) return void this.send(this.updateFailure());
+        if (this.state.updateRequired) {
+          this.send(this.updateFailure());
+          return;
+        }
         const outcome = await this.d.sessions.resume(this, msg.ticket, settings);
         this.authorized(outcome.reply);
         return;
@@ -168,7 +174,10 @@ export class ClientConnection implements SessionConnection {
       case 'sso': {
         const settings = await this.d.settings.get();
         const gate = this.gate(settings.enabled);
-        if (gate) return void this.send(gate);
+        if (gate) {
+          this.send(gate);
+          return;
+        }
         this.reject(
           'sso_unavailable',
           'single sign-on is not configured on this gateway; log in with a password',

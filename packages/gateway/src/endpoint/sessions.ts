@@ -319,12 +319,12 @@ export class SessionService implements SessionControl {
       const ended = [
         ...plan.replaced.map((s) => ({
           session: s,
-          code: CloseCode.replacedSameDevice as number,
+          code: CloseCode.replacedSameDevice,
           why: null,
         })),
         ...plan.evicted.map((s) => ({
           session: s,
-          code: CloseCode.newerDevice as number,
+          code: CloseCode.newerDevice,
           why: 'device_limit' as const,
         })),
       ];
