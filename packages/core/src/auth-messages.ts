@@ -34,7 +34,7 @@ export function authFailureMessage(reason: AuthFailureReason, d: AuthFailureDeta
     case 'device_limit':
       return 'Your account was logged in on another device, and at most 5 devices may be logged in at once; this, the oldest session, was ended.';
     case 'tunnel_timeout':
-      return 'The tunnel was not set up in time (no tunnel_wg within 30 s); the session was ended.';
+      return 'The tunnel was not set up in time (no tunnel_wg); the session was ended.';
     case 'logged_out':
       return 'Logged out.';
   }

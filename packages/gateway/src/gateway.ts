@@ -107,7 +107,7 @@ async function run(
     tickets: new ResumeTickets(loadOrCreateKey(paths.resumeKey)),
     localNetworks: config.localNetworks,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
-    tunnelSetupMs: 30_000,
+    tunnelSetupMs: config.tunnelSetupSeconds * 1000,
     nodeName: config.nodeName,
     access,
     tunnel:

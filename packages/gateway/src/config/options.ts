@@ -16,6 +16,7 @@ export interface GatewayConfig {
   reconnectGraceSeconds: number;
   maxConnectionsPerAddress: number;
   versionTimeoutSeconds: number;
+  tunnelSetupSeconds: number;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   nodeName: string;
@@ -189,6 +190,12 @@ export const optionSpecs = [
     parse: integer(1, 600),
   },
   {
+    key: 'tunnelSetupSeconds',
+    name: 'tunnel-setup-timeout',
+    description: 'seconds a session that needs a tunnel has to send tunnel_wg (DECISIONS 30)',
+    parse: integer(1, 600),
+  },
+  {
     key: 'tlsCert',
     name: 'tls-cert',
     description: 'PEM certificate (chain) file; default: self-signed',
@@ -261,6 +268,7 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     reconnectGraceSeconds: 120,
     maxConnectionsPerAddress: 64,
     versionTimeoutSeconds: 10,
+    tunnelSetupSeconds: 30,
     tlsCert: undefined,
     tlsKey: undefined,
     nodeName: defaults.nodeName,

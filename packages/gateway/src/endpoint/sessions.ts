@@ -510,7 +510,7 @@ export class SessionService implements SessionControl {
     await this.finish(
       session,
       CloseCode.protocolViolation,
-      'no tunnel_wg within 30 s',
+      'no tunnel_wg in time',
       failure('tunnel_timeout'),
     );
   }
