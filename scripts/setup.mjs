@@ -109,7 +109,10 @@ function checkNode() {
 // DECISIONS 34: launchers in /usr/local/bin that exec the project's Node 24 by absolute path.
 function installLaunchers() {
   if (!isRoot || !existsSync('/usr/local/bin')) return;
-  const launchers = { 'kordon-gateway': 'packages/gateway/bin/kordon-gateway.js' };
+  const launchers = {
+    'kordon-gateway': 'packages/gateway/bin/kordon-gateway.js',
+    kordon: 'packages/client/bin/kordon.js',
+  };
   for (const [name, script] of Object.entries(launchers)) {
     const target = join('/usr/local/bin', name);
     const body = `#!/bin/sh\nexec '${node24}' '${join(root, script)}' "$@"\n`;

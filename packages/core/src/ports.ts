@@ -160,10 +160,15 @@ export interface TunnelPeer {
   publicKey: string;
   /** CIDRs routed to this peer, e.g. ["100.64.0.2/32"]. */
   allowedIps: string[];
+  /** Only clients set these: the gateway's "host:port", and a keepalive in seconds. */
+  endpoint?: string;
+  persistentKeepalive?: number;
 }
 
 /** A peer as the interface reports it. */
-export interface TunnelPeerState extends TunnelPeer {
+export interface TunnelPeerState {
+  publicKey: string;
+  allowedIps: string[];
   endpoint: string | null;
   lastHandshake: Date | null;
   rxBytes: number;

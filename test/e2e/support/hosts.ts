@@ -10,6 +10,7 @@ import { Netns, link, runCommand } from '@kordon/drivers';
 import { node24, repoRoot } from './agent-client.js';
 
 export const gatewayBin = join(repoRoot, 'packages/gateway/bin/kordon-gateway.js');
+export const clientBin = join(repoRoot, 'packages/client/bin/kordon.js');
 
 export interface Network {
   id: string;

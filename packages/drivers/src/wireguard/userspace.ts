@@ -279,7 +279,12 @@ function removal(publicKey: string): UapiPeerChange {
 }
 
 function upsert(peer: TunnelPeer): UapiPeerChange {
-  return { publicKey: peer.publicKey, allowedIps: peer.allowedIps };
+  return {
+    publicKey: peer.publicKey,
+    allowedIps: peer.allowedIps,
+    ...(peer.endpoint === undefined ? {} : { endpoint: peer.endpoint }),
+    ...(peer.persistentKeepalive === undefined ? {} : { persistentKeepalive: peer.persistentKeepalive }),
+  };
 }
 
 function isRunning(child: ChildProcess): boolean {

@@ -1,0 +1,338 @@
+// `kordon`: the workstation client. Talks to `kordon daemon` over its local socket, or runs one
+// connection in the foreground (`kordon connect --foreground`) for scripts and tests.
+import { Command, Option } from 'commander';
+import {
+  AdminConfigStore,
+  ConfigError,
+  ProfileStore,
+  detectDomain,
+  formatConfigIssues,
+  nodeFileReader,
+  parseServerAddress,
+  userProfilesFolder,
+  type Profile,
+  type ProfileData,
+} from '../config/index.js';
+import { ClientDaemon } from '../daemon/daemon.js';
+import { call } from '../ipc/channel.js';
+import { createSession } from '../runner.js';
+import type { SessionState } from '../session/engine.js';
+import { progressBar, readPassword } from './terminal.js';
+
+const defaults = {
+  stateDir: '/var/lib/kordon-client',
+  socket: '/run/kordon-client.sock',
+  interfaceName: 'kordon-c0',
+};
+const uid = process.getuid?.() ?? 0;
+const isRoot = uid === 0;
+
+class UsageError extends Error {}
+
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  process.stderr.write(`${level}: ${message}\n`);
+}
+
+function out(json: boolean, data: unknown, human: string): void {
+  process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
+}
+
+const socketOption = new Option('--socket <path>', 'the daemon socket').default(defaults.socket);
+
+const program = new Command('kordon')
+  .description('Kordon client: connect this computer through a Kordon (Ideco Client compatible) gateway')
+  .option('--set-json-config <path>', "set the administrator's JSON configuration (root)")
+  .option('--print-json-config', "print the administrator's JSON configuration")
+  .option('--reset-json-config', "remove the administrator's JSON configuration (root)")
+  .option(
+    '--json-config-path <path>',
+    'where the administrator configuration lives',
+    '/etc/kordon/config.json',
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+program.action(
+  (opts: {
+    setJsonConfig?: string;
+    printJsonConfig?: boolean;
+    resetJsonConfig?: boolean;
+    jsonConfigPath: string;
+  }) => {
+    const store = new AdminConfigStore({ isRoot, path: opts.jsonConfigPath });
+    if (opts.setJsonConfig !== undefined) {
+      const result = store.set(opts.setJsonConfig);
+      if (!result.ok) throw new UsageError(formatConfigIssues(opts.setJsonConfig, result.issues));
+      process.stdout.write(`configuration set from ${opts.setJsonConfig}\n`);
+    } else if (opts.printJsonConfig === true) {
+      process.stdout.write(`${store.printable()}\n`);
+    } else if (opts.resetJsonConfig === true) {
+      process.stdout.write(store.reset() ? 'configuration removed\n' : 'there was no configuration\n');
+    } else {
+      program.help();
+    }
+  },
+);
+
+program
+  .command('daemon')
+  .description('run the daemon that owns the tunnel (root; one per machine)')
+  .option('--state-dir <dir>', 'state folder', defaults.stateDir)
+  .addOption(socketOption)
+  .option('--interface <name>', 'WireGuard interface (at most 15 characters)', defaults.interfaceName)
+  .option('--json-config-path <path>', 'administrator configuration', '/etc/kordon/config.json')
+  .action(async (opts: { stateDir: string; socket: string; interface: string; jsonConfigPath: string }) => {
+    if (!isRoot) throw new UsageError('the daemon runs as root (it owns the tunnel)');
+    if (opts.interface.length > 15) throw new UsageError('--interface is at most 15 characters');
+    const daemon = new ClientDaemon({
+      stateDir: opts.stateDir,
+      socket: opts.socket,
+      interfaceName: opts.interface,
+      adminConfigPath: opts.jsonConfigPath,
+      log,
+    });
+    await daemon.start();
+    const stop = (): void => {
+      void daemon.stop().then(() => process.exit(0));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+
+program
+  .command('connect [profile]')
+  .description('connect with a profile (its id or name; default: the auto-selected one)')
+  .option('--foreground', 'run the connection in this process until Ctrl-C (root)')
+  .option('--server <host>', 'foreground: connect to this server without a profile')
+  .option('--login <login>', 'foreground: the login for --server')
+  .option('--ca-file <file>', 'foreground: trust this CA for --server')
+  .option('--server-sha256 <fingerprint>', "foreground: pin the gateway certificate's SHA-256")
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--state-dir <dir>', 'foreground: state folder', defaults.stateDir)
+  .option('--interface <name>', 'foreground: WireGuard interface', defaults.interfaceName)
+  .option('--json', 'print the result as JSON')
+  .addOption(socketOption)
+  .action(async (name: string | undefined, opts: ConnectOptions) => {
+    if (opts.foreground === true) return foreground(name, opts);
+    const password = opts.passwordStdin === true ? await readPassword('') : undefined;
+    const result = (await call(opts.socket, {
+      op: 'connect',
+      args: { ...(name ? { profile: name } : {}), ...(password ? { password } : {}) },
+    })) as Record<string, unknown>;
+    out(opts.json === true, result, humanStatus(result));
+    if (result['state'] === 'stopped') process.exitCode = 1;
+  });
+
+interface ConnectOptions {
+  foreground?: boolean;
+  server?: string;
+  login?: string;
+  caFile?: string;
+  serverSha256?: string;
+  passwordStdin?: boolean;
+  stateDir: string;
+  interface: string;
+  json?: boolean;
+  socket: string;
+}
+
+async function foreground(name: string | undefined, opts: ConnectOptions): Promise<void> {
+  const store = new ProfileStore({
+    folder: userProfilesFolder(opts.stateDir, uid),
+    adminConfig: new AdminConfigStore({ isRoot }),
+  });
+  let profile: Profile | undefined;
+  if (opts.server !== undefined) {
+    if (opts.login === undefined) throw new UsageError('--server needs --login');
+    if (!parseServerAddress(opts.server)) throw new UsageError(`"${opts.server}" is not a server address`);
+    const data: ProfileData = {
+      type: 'password',
+      server: opts.server,
+      login: opts.login,
+      ...(opts.caFile ? { ca_file: opts.caFile } : {}),
+      ...(opts.serverSha256 ? { server_sha256: opts.serverSha256 } : {}),
+    };
+    profile = {
+      id: `adhoc-${opts.login}@${opts.server}`.replace(/[^A-Za-z0-9@._-]/g, '_'),
+      name: opts.server,
+      source: 'user',
+      data,
+      profile_options: { autoselect: false, autoconnect: false, read_only: false },
+    };
+  } else {
+    profile = name ? store.find(name) : store.list().find((p) => p.profile_options.autoselect);
+    if (!profile)
+      throw new UsageError(name ? `no profile "${name}"` : 'no profile: give one, or --server and --login');
+  }
+  const fromStdin = opts.passwordStdin === true ? await readPassword('') : undefined;
+  const saved =
+    profile.source === 'json' || opts.server !== undefined ? null : store.savedPassword(profile.id);
+  let last: SessionState | undefined;
+  const session = createSession({
+    profile,
+    userDir: userProfilesFolder(opts.stateDir, uid),
+    stateDir: opts.stateDir,
+    interfaceName: opts.interface,
+    domain: detectDomain(nodeFileReader)?.realm ?? '',
+    password: async (failed) => {
+      if (failed) {
+        process.stderr.write(`${failed.message}\n`);
+        if (!process.stdin.isTTY) return undefined;
+        return readPassword('Password: ');
+      }
+      return fromStdin ?? saved ?? (process.stdin.isTTY ? readPassword('Password: ') : undefined);
+    },
+    onState: (s) => {
+      last = s;
+      process.stderr.write(`${humanStatus(s as unknown as Record<string, unknown>)}\n`);
+      if (opts.json === true && s.state === 'connected') process.stdout.write(`${JSON.stringify(s)}\n`);
+    },
+    onProgress: progressBar('downloading the update'),
+    log,
+  });
+  // DECISIONS 31: Ctrl-C or SIGTERM logs out (the session ends at once) before leaving.
+  const stop = (): void => {
+    void session.stop();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const end = await session.run();
+  if (last?.state === 'stopped' && end.why !== 'disconnected') process.exitCode = 1;
+}
+
+program
+  .command('disconnect')
+  .description('log out and take the tunnel down')
+  .addOption(socketOption)
+  .action(async (opts: { socket: string }) => {
+    await call(opts.socket, { op: 'disconnect', args: {} });
+    process.stdout.write('disconnected\n');
+  });
+
+program
+  .command('status')
+  .description('the connection: state, server, user, local/VPN, tunnel address, since, last posture report')
+  .option('--json', 'print JSON')
+  .addOption(socketOption)
+  .action(async (opts: { json?: boolean; socket: string }) => {
+    const s = (await call(opts.socket, { op: 'status', args: {} })) as Record<string, unknown>;
+    out(opts.json === true, s, humanStatus(s));
+  });
+
+program
+  .command('logs')
+  .description("this user's connection log")
+  .addOption(socketOption)
+  .action(async (opts: { socket: string }) => {
+    const lines = (await call(opts.socket, { op: 'logs', args: {} })) as string[];
+    process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+  });
+
+const profile = program
+  .command('profile')
+  .description('connection profiles (yours; administrator profiles are read-only)');
+profile
+  .command('add <name>')
+  .requiredOption('--server <host>', 'the gateway: name, address, optionally :port')
+  .option('--login <login>', 'alice, CORP\\alice or alice@corp.example (password profiles)')
+  .option('--sso', 'single sign-on profile (credentials from the operating system)')
+  .option('--ca-file <file>', 'trust this CA (a self-signed gateway)')
+  .option('--server-sha256 <fingerprint>', "pin the gateway certificate's SHA-256")
+  .option('--save-password', 'save the password (read from stdin) if the administrator allows it')
+  .option('--json', 'print JSON')
+  .addOption(socketOption)
+  .action(
+    async (
+      name: string,
+      opts: {
+        server: string;
+        login?: string;
+        sso?: boolean;
+        caFile?: string;
+        serverSha256?: string;
+        savePassword?: boolean;
+        json?: boolean;
+        socket: string;
+      },
+    ) => {
+      if (opts.sso !== true && opts.login === undefined)
+        throw new UsageError('a password profile needs --login (or use --sso)');
+      const pin = {
+        ...(opts.caFile ? { ca_file: opts.caFile } : {}),
+        ...(opts.serverSha256 ? { server_sha256: opts.serverSha256 } : {}),
+      };
+      const data =
+        opts.sso === true
+          ? { type: 'sso', server: opts.server, ...pin }
+          : { type: 'password', server: opts.server, login: opts.login, ...pin };
+      const password = opts.savePassword === true ? await readPassword('Password to save: ') : undefined;
+      const p = (await call(opts.socket, {
+        op: 'profile-add',
+        args: { name, data, ...(password ? { password } : {}) },
+      })) as Profile;
+      out(opts.json === true, p, `added profile ${p.name} (${p.id})`);
+    },
+  );
+profile
+  .command('list')
+  .option('--json', 'print JSON')
+  .addOption(socketOption)
+  .action(async (opts: { json?: boolean; socket: string }) => {
+    const list = (await call(opts.socket, { op: 'profile-list', args: {} })) as Profile[];
+    const human =
+      list.length === 0
+        ? 'no profiles'
+        : list
+            .map(
+              (p) =>
+                `${p.profile_options.autoconnect ? '*' : ' '} ${p.name}  ${p.data.type}  ${p.data.server}  ${p.source}${p.profile_options.read_only ? ' (read-only)' : ''}  ${p.id}`,
+            )
+            .join('\n');
+    out(opts.json === true, { items: list }, human);
+  });
+profile
+  .command('remove <profile>')
+  .addOption(socketOption)
+  .action(async (name: string, opts: { socket: string }) => {
+    await call(opts.socket, { op: 'profile-remove', args: { profile: name } });
+    process.stdout.write(`removed profile ${name}\n`);
+  });
+profile
+  .command('set-auto <profile>')
+  .description('make this the one profile that connects automatically (--off to stop)')
+  .option('--off', 'turn auto-connect off')
+  .addOption(socketOption)
+  .action(async (name: string, opts: { off?: boolean; socket: string }) => {
+    await call(opts.socket, { op: 'profile-set-auto', args: { profile: name, on: opts.off !== true } });
+    process.stdout.write(`${name}: auto-connect ${opts.off === true ? 'off' : 'on'}\n`);
+  });
+
+function humanStatus(s: Record<string, unknown>): string {
+  switch (s['state']) {
+    case 'connected': {
+      const tunnel = s['tunnel_address'] ?? s['tunnelAddress'];
+      return `connected to ${String(s['server'])} as ${String(s['user'])} (${typeof tunnel === 'string' ? `VPN, tunnel ${tunnel}` : 'local network'})`;
+    }
+    case 'waiting':
+      return `waiting ${String(s['retry_in_seconds'] ?? s['retryInSeconds'])} s: ${String(s['why'])}`;
+    case 'stopped':
+      return `not connected: ${String(s['why'])}`;
+    default:
+      return String(s['state']);
+  }
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (
+    err instanceof Error &&
+    'code' in err &&
+    typeof err.code === 'string' &&
+    err.code.startsWith('commander.')
+  ) {
+    const exitCode = 'exitCode' in err && typeof err.exitCode === 'number' ? err.exitCode : 2;
+    process.exit(exitCode === 0 ? 0 : 2);
+  }
+  const known = err instanceof UsageError || err instanceof ConfigError;
+  process.stderr.write(`kordon: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(known ? 2 : 1);
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { afterClose, afterFailure, reconnectDelayMs } from './policy.js';
+
+describe('client reactions (DECISIONS 28, 29, 54, 55)', () => {
+  it.each([4001, 4002, 4003, 4004, 4007, 1003, 1007, 1008, 1009])('stops after close %i', (code) => {
+    expect(afterClose(code).kind).toBe('stop');
+  });
+
+  it('reconnects after 4005 with a fresh login, and after 4006, 1001, 1006 with resume', () => {
+    expect(afterClose(4005)).toEqual({ kind: 'reconnect', freshLogin: true });
+    for (const code of [4006, 1001, 1006])
+      expect(afterClose(code)).toEqual({ kind: 'reconnect', freshLogin: false });
+  });
+
+  it('retries only a back-off by itself', () => {
+    expect(afterFailure('throttled', 4)).toEqual({ kind: 'retry', afterSeconds: 4 });
+    expect(afterFailure('credentials', 2)).toEqual({ kind: 'ask-again', afterSeconds: 2 });
+    expect(afterFailure('resume_refused', 0)).toEqual({ kind: 'login-afresh' });
+    for (const r of [
+      'disabled',
+      'vpn_denied',
+      'address_in_use',
+      'update_required',
+      'client_authorization_off',
+    ] as const) {
+      expect(afterFailure(r, 0)).toEqual({ kind: 'stop' });
+    }
+  });
+
+  it('backs off from 1 s to 60 s with jitter', () => {
+    expect(reconnectDelayMs(0, () => 0)).toBe(1000);
+    expect(reconnectDelayMs(3, () => 0)).toBe(8000);
+    expect(reconnectDelayMs(20, () => 0)).toBe(60_000);
+    expect(reconnectDelayMs(20, () => 1)).toBe(78_000);
+  });
+});

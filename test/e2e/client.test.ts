@@ -1,0 +1,217 @@
+// The real `kordon` (daemon and CLI) against the real gateway, in network namespaces: a LAN client and
+// a WAN client connect with password profiles and reach the internet host only while connected.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type Netns } from '@kordon/drivers';
+import { Agent, node24 } from './support/agent-client.js';
+import {
+  cli,
+  clientBin,
+  createNetwork,
+  exited,
+  makeDataDir,
+  pings,
+  startGateway,
+  type GatewayProcess,
+  type Network,
+} from './support/hosts.js';
+
+const internet = '198.18.3.2';
+let net: Network;
+let data: ReturnType<typeof makeDataDir>;
+let gateway: GatewayProcess;
+let inetAgent: Agent;
+let lanAgent: Agent;
+let wanAgent: Agent;
+const daemons: ChildProcess[] = [];
+
+interface Host {
+  ns: Netns;
+  socket: string;
+  iface: string;
+  stateDir: string;
+}
+let lan: Host;
+let wan: Host;
+
+function kordon(
+  host: Host,
+  args: string[],
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('ip', [
+      'netns',
+      'exec',
+      host.ns.name,
+      node24,
+      clientBin,
+      ...args,
+      '--socket',
+      host.socket,
+    ]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+async function startDaemon(host: Host): Promise<void> {
+  const child = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      host.ns.name,
+      node24,
+      clientBin,
+      'daemon',
+      '--state-dir',
+      host.stateDir,
+      '--socket',
+      host.socket,
+      '--interface',
+      host.iface,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  daemons.push(child);
+  for (let i = 0; i < 100 && !existsSync(host.socket); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(host.socket)) throw new Error('the kordon daemon did not start');
+}
+
+async function reaches(agent: Agent, host: Host): Promise<boolean> {
+  const [ping, tcp] = await Promise.all([pings(host.ns, internet), agent.tcpProbe(internet, 8080, 1000)]);
+  expect(ping).toBe(tcp);
+  return tcp;
+}
+
+beforeAll(async () => {
+  net = await createNetwork();
+  data = makeDataDir();
+  const d = ['--data-dir', data.dir];
+  await cli(['user', 'add', 'alice', '--password-stdin', ...d], 'alice-password\n');
+  await cli(['user', 'add', 'bob', '--password-stdin', ...d], 'bob-password\n');
+  await cli(['vpn-rule', 'add', '--users', 'bob', '--allow', ...d]);
+  gateway = await startGateway(net.gw, [
+    ...d,
+    '--listen',
+    '0.0.0.0:14765',
+    '--local-networks',
+    '198.18.1.0/24',
+    '--client-interfaces',
+    'lan0,wan0',
+    '--wg-interface',
+    `k${net.id}gw0`,
+    '--wireguard',
+    'userspace',
+    '--firewall',
+    'nftables',
+  ]);
+  [inetAgent, lanAgent, wanAgent] = (await Promise.all(
+    [net.inet, net.lan, net.wan].map((ns) => Agent.start(ns.name)),
+  )) as [Agent, Agent, Agent];
+  await inetAgent.call('tcp-echo-server', { port: 8080 });
+  // A WAN client has no way to the internet host but the tunnel.
+  await net.wan.run('ip', ['route', 'del', '198.18.3.0/24']);
+  const tmp = data.dir;
+  lan = { ns: net.lan, socket: `${tmp}/lan.sock`, iface: `k${net.id}c0`, stateDir: `${tmp}/lan-client` };
+  wan = { ns: net.wan, socket: `${tmp}/wan.sock`, iface: `k${net.id}c1`, stateDir: `${tmp}/wan-client` };
+  await startDaemon(lan);
+  await startDaemon(wan);
+  // The gateway's self-signed certificate is trusted through the profile's CA file (DECISIONS 24).
+  const ca = `${data.dir}/tls/cert.pem`;
+  await kordon(
+    lan,
+    [
+      'profile',
+      'add',
+      'office',
+      '--server',
+      '198.18.1.1',
+      '--login',
+      'CORP\\alice',
+      '--ca-file',
+      ca,
+      '--save-password',
+    ],
+    'alice-password\n',
+  );
+  await kordon(wan, ['profile', 'add', 'home', '--server', '198.18.2.1', '--login', 'bob', '--ca-file', ca]);
+});
+
+afterAll(async () => {
+  const maybe = <T>(v: T): T | undefined => v;
+  for (const a of [inetAgent, lanAgent, wanAgent]) maybe(a)?.stop();
+  for (const d of daemons) {
+    d.kill('SIGTERM');
+    await exited(d);
+  }
+  const gw = maybe(gateway);
+  if (gw) {
+    gw.child.kill('SIGTERM');
+    await exited(gw.child);
+  }
+  const n = maybe(net);
+  await n?.remove();
+  if (n) await runCommand('pkill', ['-f', `k${n.id}`]).catch(() => undefined);
+  maybe(data)?.remove();
+});
+
+describe('kordon against the gateway', () => {
+  it('the LAN client reaches the internet only while connected, and status tells the truth', async () => {
+    expect(await reaches(lanAgent, lan)).toBe(false);
+    const connected = await kordon(lan, ['connect', 'office', '--json']);
+    expect(JSON.parse(connected.stdout)).toMatchObject({
+      state: 'connected',
+      server: '198.18.1.1',
+      mode: 'local',
+      tunnel_address: null,
+    });
+    expect(await reaches(lanAgent, lan)).toBe(true);
+    const status = JSON.parse((await kordon(lan, ['status', '--json'])).stdout) as Record<string, unknown>;
+    expect(status).toMatchObject({
+      state: 'connected',
+      profile: 'office',
+      user: 'CORP\\alice',
+      mode: 'local',
+    });
+    expect(Date.parse(String(status['since']))).toBeGreaterThan(Date.now() - 60_000);
+    await kordon(lan, ['disconnect']);
+    expect(await reaches(lanAgent, lan)).toBe(false);
+    expect(JSON.parse((await kordon(lan, ['status', '--json'])).stdout)).toMatchObject({
+      state: 'disconnected',
+    });
+  });
+
+  it('the WAN client builds a tunnel, reaches the internet through it, and disconnect removes all it added', async () => {
+    const routesBefore = (await wan.ns.run('ip', ['route'])).stdout;
+    expect(await reaches(wanAgent, wan)).toBe(false);
+    const connected = await kordon(wan, ['connect', 'home', '--password-stdin', '--json'], 'bob-password\n');
+    expect(JSON.parse(connected.stdout)).toMatchObject({
+      state: 'connected',
+      mode: 'vpn',
+      tunnel_address: '100.64.0.2/32',
+    });
+    expect((await wan.ns.run('ip', ['-br', 'addr', 'show', wan.iface])).stdout).toContain('100.64.0.2/32');
+    const routes = (await wan.ns.run('ip', ['route'])).stdout;
+    expect(routes).toContain(`0.0.0.0/1 dev ${wan.iface}`);
+    expect(routes).toContain(`100.64.0.0/16 dev ${wan.iface}`);
+    expect(await reaches(wanAgent, wan)).toBe(true);
+    await kordon(wan, ['disconnect']);
+    await expect(wan.ns.run('ip', ['link', 'show', wan.iface])).rejects.toThrow();
+    expect((await wan.ns.run('ip', ['route'])).stdout).toBe(routesBefore);
+    expect(await reaches(wanAgent, wan)).toBe(false);
+  });
+
+  it('a wrong password is reported in words, and nothing is left connected', async () => {
+    const r = await kordon(wan, ['connect', 'home', '--password-stdin', '--json'], 'wrong\n');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ state: 'stopped', why: 'Wrong login or password.' });
+    await expect(wan.ns.run('ip', ['link', 'show', wan.iface])).rejects.toThrow();
+  });
+});
