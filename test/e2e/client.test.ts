@@ -21,6 +21,7 @@ const internet = '198.18.3.2';
 let net: Network;
 let data: ReturnType<typeof makeDataDir>;
 let gateway: GatewayProcess;
+let gatewayArgs: string[];
 let inetAgent: Agent;
 let lanAgent: Agent;
 let wanAgent: Agent;
@@ -97,7 +98,7 @@ beforeAll(async () => {
   await cli(['user', 'add', 'alice', '--password-stdin', ...d], 'alice-password\n');
   await cli(['user', 'add', 'bob', '--password-stdin', ...d], 'bob-password\n');
   await cli(['vpn-rule', 'add', '--users', 'bob', '--allow', ...d]);
-  gateway = await startGateway(net.gw, [
+  gatewayArgs = [
     ...d,
     '--listen',
     '0.0.0.0:14765',
@@ -111,7 +112,8 @@ beforeAll(async () => {
     'userspace',
     '--firewall',
     'nftables',
-  ]);
+  ];
+  gateway = await startGateway(net.gw, gatewayArgs);
   [inetAgent, lanAgent, wanAgent] = (await Promise.all(
     [net.inet, net.lan, net.wan].map((ns) => Agent.start(ns.name)),
   )) as [Agent, Agent, Agent];
@@ -213,5 +215,25 @@ describe('kordon against the gateway', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ state: 'stopped', why: 'Wrong login or password.' });
     await expect(wan.ns.run('ip', ['link', 'show', wan.iface])).rejects.toThrow();
+  });
+
+  it('comes back by itself with resume after the gateway restarts (4006)', async () => {
+    await kordon(lan, ['connect', 'office']);
+    expect(await reaches(lanAgent, lan)).toBe(true);
+    gateway.child.kill('SIGTERM');
+    await exited(gateway.child);
+    expect(await reaches(lanAgent, lan)).toBe(false);
+    gateway = await startGateway(net.gw, gatewayArgs);
+    let status: Record<string, unknown> = {};
+    for (let i = 0; i < 60; i++) {
+      status = JSON.parse((await kordon(lan, ['status', '--json'])).stdout) as Record<string, unknown>;
+      if (status['state'] === 'connected') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(status).toMatchObject({ state: 'connected', mode: 'local' });
+    expect(await reaches(lanAgent, lan)).toBe(true);
+    const logs = (await kordon(lan, ['logs'])).stdout;
+    expect(logs).toContain('the gateway is restarting; reconnecting');
+    await kordon(lan, ['disconnect']);
   });
 });

@@ -2,9 +2,9 @@
 import type { ClientIdentity } from './session/engine.js';
 
 /** The client's own version, kept in step with packages/client/package.json. */
-export const clientVersion = { major: 0, minor: 1, build: 0 };
+const clientVersion = { major: 0, minor: 1, build: 0 };
 
-export function currentOs(platform: NodeJS.Platform = process.platform): ClientIdentity['os'] {
+function currentOs(platform: NodeJS.Platform = process.platform): ClientIdentity['os'] {
   if (platform === 'win32') return 'windows';
   if (platform === 'darwin') return 'macos';
   return 'linux';

@@ -184,7 +184,7 @@ async function foreground(name: string | undefined, opts: ConnectOptions): Promi
     },
     onState: (s) => {
       last = s;
-      process.stderr.write(`${humanStatus(s as unknown as Record<string, unknown>)}\n`);
+      process.stderr.write(`${humanStatus({ ...s })}\n`);
       if (opts.json === true && s.state === 'connected') process.stdout.write(`${JSON.stringify(s)}\n`);
     },
     onProgress: progressBar('downloading the update'),

@@ -24,8 +24,14 @@ export async function readPassword(prompt: string): Promise<string> {
     };
     const onData = (data: string): void => {
       for (const ch of data) {
-        if (ch === '\r' || ch === '\n') return done(text);
-        if (ch === '\u0003') return done(new Error('cancelled'));
+        if (ch === '\r' || ch === '\n') {
+          done(text);
+          return;
+        }
+        if (ch === '\u0003') {
+          done(new Error('cancelled'));
+          return;
+        }
         if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
         else if (ch >= ' ') text += ch;
       }

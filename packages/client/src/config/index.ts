@@ -1,43 +1,9 @@
-export {
-  MAX_ADMIN_CONFIG_BYTES,
-  formatConfigIssues,
-  parseAdminConfig,
-  readAdminConfigFile,
-} from './admin-config.js';
-export {
-  AdminConfigStore,
-  DEFAULT_ADMIN_CONFIG_PATH,
-  type AdminConfigSource,
-  type AdminConfigStoreOptions,
-} from './admin-config-store.js';
-export { ConfigError, type ConfigErrorCode } from './errors.js';
-export { normalizeSha256Fingerprint, parseServerAddress, type ServerAddress } from './fields.js';
-export {
-  KRB5_CONF,
-  KRB5_KEYTAB,
-  SSSD_CONF,
-  detectDomain,
-  nodeFileReader,
-  type DomainMembership,
-  type FileReader,
-} from './domain.js';
-export {
-  PROFILES_FILE,
-  ProfileStore,
-  userProfilesFolder,
-  type NewProfile,
-  type ProfileStoreOptions,
-} from './profile-store.js';
-export { ensureSsoProfile, type EnsureSsoProfileResult } from './sso-profile.js';
-export type {
-  AdminConfig,
-  AdminConfigResult,
-  ConfigIssue,
-  GuiClientOptions,
-  PasswordProfileData,
-  Profile,
-  ProfileData,
-  ProfileOptions,
-  ProfileSource,
-  SsoProfileData,
-} from './types.js';
+// The client's configuration: the administrator's JSON file, per-user profiles, domain membership.
+export { formatConfigIssues } from './admin-config.js';
+export { AdminConfigStore } from './admin-config-store.js';
+export { ConfigError } from './errors.js';
+export { parseServerAddress } from './fields.js';
+export { detectDomain, nodeFileReader } from './domain.js';
+export { ProfileStore, userProfilesFolder } from './profile-store.js';
+export { ensureSsoProfile } from './sso-profile.js';
+export type { Profile, ProfileData } from './types.js';

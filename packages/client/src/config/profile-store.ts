@@ -32,7 +32,7 @@ import {
 } from './fields.js';
 import type { AdminConfig, Profile, ProfileData, ProfileOptions } from './types.js';
 
-export const PROFILES_FILE = 'profiles.json';
+const PROFILES_FILE = 'profiles.json';
 
 /** `<stateDir>/users/<uid>`: one OS user's folder in the daemon's state (DECISIONS 40). */
 export function userProfilesFolder(stateDir: string, uid: number): string {

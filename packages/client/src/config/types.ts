@@ -1,7 +1,7 @@
 /** The shapes of profiles and of the administrator's JSON configuration (PROTOCOL.md, DECISIONS 24, 25). */
 
 /** Where a profile came from: the administrator's JSON configuration, the user, or the client itself (SSO in a domain). */
-export type ProfileSource = 'json' | 'user' | 'auto';
+type ProfileSource = 'json' | 'user' | 'auto';
 
 /** How the gateway's certificate is checked beyond the system's CAs (DECISIONS 24). */
 interface ProfilePinning {
@@ -11,7 +11,7 @@ interface ProfilePinning {
   server_sha256?: string;
 }
 
-export interface PasswordProfileData extends ProfilePinning {
+interface PasswordProfileData extends ProfilePinning {
   type: 'password';
   /** A host name or an IP address, optionally with `:port`. */
   server: string;
@@ -19,7 +19,7 @@ export interface PasswordProfileData extends ProfilePinning {
   login: string;
 }
 
-export interface SsoProfileData extends ProfilePinning {
+interface SsoProfileData extends ProfilePinning {
   type: 'sso';
   server: string;
 }

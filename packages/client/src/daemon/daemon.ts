@@ -5,6 +5,7 @@ import {
   AdminConfigStore,
   ProfileStore,
   detectDomain,
+  ensureSsoProfile,
   nodeFileReader,
   userProfilesFolder,
   type Profile,
@@ -54,10 +55,14 @@ export class ClientDaemon {
   }
 
   private profiles(uid: number): ProfileStore {
-    return new ProfileStore({
+    const store = new ProfileStore({
       folder: userProfilesFolder(this.o.stateDir, uid),
       adminConfig: this.adminConfig,
     });
+    // PROTOCOL.md: on a domain member, each user gets an SSO profile with auto-connect, once.
+    const domain = detectDomain(nodeFileReader);
+    if (domain) ensureSsoProfile(store, domain, null);
+    return store;
   }
 
   private async handle(uid: number, req: Request): Promise<unknown> {

@@ -23,7 +23,7 @@ import {
 } from './resolve.js';
 import { checkTlsPolicy, tlsOptions, type TlsPolicy } from './tls.js';
 
-export const maxRedirects = 5;
+const maxRedirects = 5;
 
 export interface FindGatewayDeps extends DnsDeps {
   /** For the SRV order (RFC 2782 weights); Math.random when absent. */
@@ -70,7 +70,7 @@ export async function findGateway(
   throw unreachable(server.trim(), failures);
 }
 
-export function webSocketUrl(host: string, port: number): string {
+function webSocketUrl(host: string, port: number): string {
   return `wss://${hostPort(host, port)}/connect`;
 }
 

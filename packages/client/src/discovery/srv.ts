@@ -14,7 +14,7 @@ export interface SrvTarget {
 }
 
 /** RFC 2782: a target of "." means the service is decidedly not available at this domain. */
-export function isUnavailableTarget(name: string): boolean {
+function isUnavailableTarget(name: string): boolean {
   // c-ares reports the root name as "" ; a resolver may also give ".".
   return name === '' || name === '.';
 }

@@ -72,7 +72,7 @@ function readCaFile(caFile: string): string {
   return pem;
 }
 
-export interface VerifiedConnectOptions {
+interface VerifiedConnectOptions {
   /** Where to connect: an address or a name (resolved with `lookup`). */
   host: string;
   port: number;
@@ -135,7 +135,7 @@ function describe(code: string | Error): string {
  * host the certificate must name (ignored under a pin). Rejects with `tls_mismatch`/`tls_untrusted`,
  * or with the connection's own error (ECONNREFUSED, ETIMEDOUT, ...).
  */
-export function connectVerified(
+function connectVerified(
   policy: TlsPolicy,
   name: string,
   options: VerifiedConnectOptions,

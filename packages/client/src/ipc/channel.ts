@@ -9,7 +9,7 @@ export interface Request {
   args: Record<string, unknown>;
 }
 
-export type Answer = { ok: true; result: unknown } | { ok: false; error: string };
+type Answer = { ok: true; result: unknown } | { ok: false; error: string };
 
 export type Handler = (uid: number, request: Request) => Promise<unknown>;
 

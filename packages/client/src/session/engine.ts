@@ -11,7 +11,7 @@ import {
   type UpdateMessage,
   type ZtnaRequest,
 } from '@kordon/protocol';
-import { afterClose, afterFailure, reconnectDelayMs } from './policy.js';
+import { afterClose, afterFailure, closeWords, reconnectDelayMs } from './policy.js';
 
 export interface GatewayAddress {
   host: string;
@@ -126,7 +126,7 @@ export class ClientSession {
         await this.sleep(ms);
         continue;
       }
-      if (this.stopping) return this.end('disconnected', true);
+      if (this.isStopping()) return this.end('disconnected', true);
       const next = afterClose(code);
       if (next.kind === 'stop') {
         await this.p.tunnel.down();
@@ -138,9 +138,14 @@ export class ClientSession {
         await this.p.tunnel.down();
       }
       const ms = reconnectDelayMs(attempt++);
-      this.p.onState({ state: 'waiting', why: closeReason(code), retryInSeconds: Math.ceil(ms / 1000) });
+      this.p.onState({ state: 'waiting', why: closeWords(code), retryInSeconds: Math.ceil(ms / 1000) });
       await this.sleep(ms);
     }
+  }
+
+  /** Read through a method: `stop()` may set it while `run` awaits. */
+  private isStopping(): boolean {
+    return this.stopping;
   }
 
   /** Logs out (the session ends at once: DECISIONS 31) and stops. */
@@ -323,10 +328,4 @@ export class ClientSession {
 
 function jitter(ms: number): number {
   return Math.round(ms * (1 + 0.2 * Math.random()));
-}
-
-function closeReason(code: number): string {
-  return afterClose(code).kind === 'reconnect'
-    ? `connection closed (${code}); reconnecting`
-    : `closed (${code})`;
 }

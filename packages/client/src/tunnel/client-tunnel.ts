@@ -6,7 +6,7 @@ import { runCommand, UserspaceWireGuard, findOnPath } from '@kordon/drivers';
 import type { TunnelWgReply } from '@kordon/protocol';
 import { allowedIps, tunnelRoutes } from './routes.js';
 
-export type TunnelLog = (level: 'info' | 'warn' | 'error', message: string) => void;
+type TunnelLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export interface ClientTunnelOptions {
   interfaceName: string;

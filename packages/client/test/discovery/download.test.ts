@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClientError, downloadFile, resolveDownloadUrl, type TlsPolicy } from '../../src/discovery/index.js';
+import { ClientError } from '../../src/discovery/errors.js';
+import { downloadFile, resolveDownloadUrl } from '../../src/discovery/download.js';
+import type { TlsPolicy } from '../../src/discovery/tls.js';
 import {
   type CertificateFolder,
   certificateFolder,

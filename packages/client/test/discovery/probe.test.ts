@@ -1,13 +1,10 @@
 // findGateway on loopback: a DNS server for SRV/A, HTTPS servers with openssl-made certificates on
 // 127.0.0.x, chained 302s, busy servers, and the three TLS policies.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ClientError,
-  dnsDeps,
-  findGateway,
-  type FindGatewayDeps,
-  type TlsPolicy,
-} from '../../src/discovery/index.js';
+import { ClientError } from '../../src/discovery/errors.js';
+import { findGateway, type FindGatewayDeps } from '../../src/discovery/probe.js';
+import { dnsDeps } from '../../src/discovery/resolve.js';
+import type { TlsPolicy } from '../../src/discovery/tls.js';
 import { type DnsServer, startDnsServer } from './dns-server.js';
 import {
   type CertificateFolder,

@@ -1,6 +1,7 @@
 // Server discovery through real DNS: a loopback DNS server answers SRV, A and AAAA from a table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientError, dnsDeps, resolveCandidates, type DnsDeps } from '../../src/discovery/index.js';
+import { ClientError } from '../../src/discovery/errors.js';
+import { dnsDeps, resolveCandidates, type DnsDeps } from '../../src/discovery/resolve.js';
 import { type DnsServer, startDnsServer } from './dns-server.js';
 
 let dns: DnsServer;

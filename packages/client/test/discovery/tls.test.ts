@@ -4,7 +4,8 @@ import { createServer } from 'node:https';
 import { request } from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { ClientError, tlsOptions, type TlsPolicy, webSocketTlsOptions } from '../../src/discovery/index.js';
+import { ClientError } from '../../src/discovery/errors.js';
+import { tlsOptions, type TlsPolicy, webSocketTlsOptions } from '../../src/discovery/tls.js';
 import {
   type ByteSink,
   type CertificateFolder,
