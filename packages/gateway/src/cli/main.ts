@@ -185,14 +185,15 @@ user
   });
 user
   .command('remove <name>')
-  .description('remove a local user (a running gateway ends their sessions within the reconnect grace)')
+  .description(
+    'remove a local user (their live sessions end when their connections do; the API ends them at once)',
+  )
   .addOption(dataDirOption)
   .action(async (name: string, opts: { dataDir?: string }) => {
     const account = normalizeLocalLogin(name) ?? name;
     const removed = await withStore(opts, async (store) => {
       const ok = await store.users.remove(account);
       if (ok) {
-        for (const s of await store.sessions.listByAccount(account)) await store.sessions.remove(s.id);
         for (const g of await store.groups.groupsOf(account)) await store.groups.removeMember(g, account);
         await store.events.append({
           at: systemClock.now(),

@@ -465,7 +465,11 @@ export class SessionService implements SessionControl {
     this.refreshGauge();
   }
 
-  /** The one place a session ends: store, connection, log. `code` null: the caller replies itself. */
+  /**
+   * The one place a session ends: store, access, connection, log. Callers that already removed the
+   * session in their own transaction (replaced or evicted devices) come here too, so its access is
+   * revoked whatever the store said. `code` null: the caller replies itself.
+   */
   private async finish(
     session: Session,
     code: number | null,
@@ -473,15 +477,13 @@ export class SessionService implements SessionControl {
     last?: AuthStateMessage,
   ): Promise<void> {
     this.cancelTimer(session.id);
-    const removed = await this.o.store.sessions.remove(session.id);
-    if (removed) {
-      await this.o.access.revoke(session).catch((e: unknown) => {
-        this.o.logger.error({ err: e, session: session.id }, 'revoking access failed; retrying');
-      });
-      if (session.vpn && session.state === 'active') {
-        const lease = await this.o.store.leases.get(session.device);
-        if (lease) await this.o.store.leases.put({ ...lease, lastUsed: this.o.clock.now() });
-      }
+    await this.o.store.sessions.remove(session.id);
+    await this.o.access.revoke(session).catch((e: unknown) => {
+      this.o.logger.error({ err: e, session: session.id }, 'revoking access failed; retrying');
+    });
+    if (session.vpn && session.state === 'active') {
+      const lease = await this.o.store.leases.get(session.device);
+      if (lease) await this.o.store.leases.put({ ...lease, lastUsed: this.o.clock.now() });
     }
     const conn = this.live.get(session.id);
     this.live.delete(session.id);
@@ -489,10 +491,8 @@ export class SessionService implements SessionControl {
       conn.sessionId = null;
       if (code !== null) conn.terminate(code, why, last);
     }
-    if (removed) {
-      await this.event('session_ended', session.account, session.sourceAddress, why);
-      this.o.logger.info({ session: session.id, account: session.account, why }, 'session ended');
-    }
+    await this.event('session_ended', session.account, session.sourceAddress, why);
+    this.o.logger.info({ session: session.id, account: session.account, why }, 'session ended');
     this.refreshGauge();
   }
 

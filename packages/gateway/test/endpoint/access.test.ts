@@ -1,0 +1,222 @@
+// What the session service asks of the firewall and WireGuard for each way a session ends: the real
+// SessionService, store and access batching over recording drivers (the kernel drivers themselves are
+// proved in the end-to-end suites).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  parseCidr,
+  tunnelPool,
+  type FirewallConfig,
+  type FirewallDriver,
+  type Store,
+  type TunnelDriver,
+  type TunnelPeer,
+} from '@kordon/core';
+import type { AuthStateMessage } from '@kordon/protocol';
+import { AccessControl } from '../../src/access.js';
+import { Argon2idHasher } from '../../src/auth/password.js';
+import { systemClock } from '../../src/clock.js';
+import { SessionService, type SessionConnection } from '../../src/endpoint/sessions.js';
+import { ResumeTickets } from '../../src/endpoint/tickets.js';
+import { createMetrics } from '../../src/metrics.js';
+import { openSqliteStore } from '../../src/store/index.js';
+
+class RecordingFirewall implements FirewallDriver {
+  readonly kind = 'nftables';
+  readonly set = new Set<string>();
+  install(c: FirewallConfig): Promise<void> {
+    for (const a of c.authorized) this.set.add(a);
+    return Promise.resolve();
+  }
+  allow(a: string[]): Promise<void> {
+    for (const x of a) this.set.add(x);
+    return Promise.resolve();
+  }
+  revoke(a: string[]): Promise<void> {
+    for (const x of a) this.set.delete(x);
+    return Promise.resolve();
+  }
+  authorized(): Promise<string[]> {
+    return Promise.resolve([...this.set]);
+  }
+  revokeAll(): Promise<void> {
+    this.set.clear();
+    return Promise.resolve();
+  }
+  remove(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+class RecordingTunnel implements TunnelDriver {
+  readonly kind = 'userspace';
+  readonly interfaceName = 'test0';
+  readonly peers_ = new Map<string, TunnelPeer>();
+  up(): Promise<void> {
+    return Promise.resolve();
+  }
+  applyPeers(c: { add: TunnelPeer[]; remove: string[] }): Promise<void> {
+    for (const k of c.remove) this.peers_.delete(k);
+    for (const p of c.add) this.peers_.set(p.publicKey, p);
+    return Promise.resolve();
+  }
+  replacePeers(p: TunnelPeer[]): Promise<void> {
+    this.peers_.clear();
+    for (const x of p) this.peers_.set(x.publicKey, x);
+    return Promise.resolve();
+  }
+  peers() {
+    return Promise.resolve([]);
+  }
+  down(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function connection(
+  address: string,
+): SessionConnection & { closed: number | null; last: AuthStateMessage | undefined } {
+  return {
+    sourceAddress: address,
+    sessionId: null,
+    closed: null,
+    last: undefined,
+    terminate(code, _reason, last) {
+      this.closed = code;
+      this.last = last;
+    },
+  };
+}
+
+const key = (i: number): string => `${String.fromCharCode(65 + i).repeat(42)}A=`;
+
+let dir: string;
+let store: Store;
+let firewall: RecordingFirewall;
+let tunnel: RecordingTunnel;
+let sessions: SessionService;
+const settings = {
+  enabled: true,
+  auth_domain: null,
+  local_tunnel: false,
+  device_vpn: false,
+  trusted_ca_cert: null,
+};
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kordon-access-'));
+  store = await openSqliteStore({ file: join(dir, 'k.db') });
+  const hasher = new Argon2idHasher();
+  await store.users.create({
+    id: 'u',
+    name: 'alice',
+    passwordHash: await hasher.hash('pw'),
+    disabled: false,
+    createdAt: new Date(),
+  });
+  await store.vpnRules.create({
+    id: 'r',
+    position: 1,
+    action: 'allow',
+    users: ['*'],
+    groups: [],
+    createdAt: new Date(),
+  });
+  firewall = new RecordingFirewall();
+  tunnel = new RecordingTunnel();
+  const pool = tunnelPool('100.64.0.0/16');
+  if (!pool.ok) throw new Error(pool.message);
+  const local = parseCidr('127.0.0.0/8');
+  if (!local.ok) throw new Error(local.message);
+  sessions = new SessionService({
+    store,
+    hasher,
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics(),
+    tickets: new ResumeTickets(Buffer.alloc(32, 1)),
+    localNetworks: [local.cidr],
+    reconnectGraceMs: 60_000,
+    tunnelSetupMs: 60_000,
+    nodeName: 'n',
+    access: new AccessControl(tunnel, firewall, pino({ level: 'silent' })),
+    tunnel: {
+      pool: pool.pool,
+      serverPort: 3051,
+      publicKey: key(20),
+      dnsIpv4: '100.64.0.1',
+      forwardNets: ['0.0.0.0/0'],
+      dnsSuffix: '',
+    },
+  });
+});
+
+afterEach(async () => {
+  sessions.shutdown();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('access follows sessions', () => {
+  it('the sixth local device revokes the oldest address, a repeat from the same device keeps it', async () => {
+    const conns = [1, 2, 3, 4, 5, 6].map((i) => connection(`127.0.9.${i}`));
+    for (const c of conns)
+      expect((await sessions.authorizePassword(c, 'alice', 'pw', settings)).reply.authorized).toBe(true);
+    expect(conns[0]!.closed).toBe(4003);
+    expect([...firewall.set].sort()).toEqual([
+      '127.0.9.2',
+      '127.0.9.3',
+      '127.0.9.4',
+      '127.0.9.5',
+      '127.0.9.6',
+    ]);
+    const again = connection('127.0.9.6');
+    await sessions.authorizePassword(again, 'alice', 'pw', settings);
+    expect(conns[5]!.closed).toBe(4007);
+    expect(firewall.set.has('127.0.9.6')).toBe(true);
+  });
+
+  it('the sixth tunnel device removes the oldest peer and its address; the lease stays its own', async () => {
+    const conns = [0, 1, 2, 3, 4, 5].map((i) => connection(`198.18.9.${i + 1}`));
+    for (const [i, c] of conns.entries()) {
+      const auth = await sessions.authorizePassword(c, 'alice', 'pw', settings);
+      expect(auth.reply).toMatchObject({ authorized: true, need_tunnel: true });
+      const t = await sessions.setupTunnel(c, key(i));
+      expect(t).toMatchObject({ kind: 'tunnel', reply: { client_tunnel_ipv4: `100.64.0.${i + 2}/32` } });
+    }
+    expect(conns[0]!.closed).toBe(4003);
+    expect([...tunnel.peers_.keys()]).toEqual([1, 2, 3, 4, 5].map(key));
+    expect(firewall.set.has('100.64.0.2')).toBe(false);
+    expect(firewall.set.has('100.64.0.7')).toBe(true);
+    // The evicted device comes back and gets its own address again (DECISIONS 5).
+    const back = connection('198.18.9.1');
+    await sessions.authorizePassword(back, 'alice', 'pw', settings);
+    expect(await sessions.setupTunnel(back, key(0))).toMatchObject({
+      reply: { client_tunnel_ipv4: '100.64.0.2/32' },
+    });
+    expect(firewall.set.has('100.64.0.2')).toBe(true);
+  });
+
+  it('logout, administrator end and account removal revoke at once', async () => {
+    const a = connection('127.0.8.1');
+    await sessions.authorizePassword(a, 'alice', 'pw', settings);
+    expect(firewall.set.has('127.0.8.1')).toBe(true);
+    await sessions.unauthorize(a);
+    expect(firewall.set.size).toBe(0);
+    const b = connection('127.0.8.2');
+    await sessions.authorizePassword(b, 'alice', 'pw', settings);
+    await sessions.endSessionByAdmin(b.sessionId!);
+    expect(firewall.set.size).toBe(0);
+    const c = connection('198.18.8.3');
+    await sessions.authorizePassword(c, 'alice', 'pw', settings);
+    await sessions.setupTunnel(c, key(7));
+    expect(tunnel.peers_.size).toBe(1);
+    await sessions.accountRevoked('alice');
+    expect(tunnel.peers_.size).toBe(0);
+    expect(firewall.set.size).toBe(0);
+    expect(c.closed).toBe(4002);
+  });
+});
