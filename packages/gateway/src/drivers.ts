@@ -6,8 +6,11 @@ import type { FirewallConfig, FirewallDriver, TunnelDriver } from '@kordon/core'
 import { NftablesFirewall, selectTunnelDriver } from '@kordon/drivers';
 import type { GatewayConfig } from './config/options.js';
 
-/** Enforcement switched off (`--firewall none`): every call succeeds and nothing is enforced. */
-class NoFirewall implements FirewallDriver {
+/**
+ * Enforcement switched off (`--firewall none`): every call succeeds and nothing is enforced; it still
+ * keeps the set it was given, so what would be authorized can be read back.
+ */
+export class NoFirewall implements FirewallDriver {
   readonly kind = 'none';
   private readonly set = new Set<string>();
   install(config: FirewallConfig): Promise<void> {

@@ -6,50 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  parseCidr,
-  tunnelPool,
-  type FirewallConfig,
-  type FirewallDriver,
-  type Store,
-  type TunnelDriver,
-  type TunnelPeer,
-} from '@kordon/core';
+import { parseCidr, tunnelPool, type Store, type TunnelDriver, type TunnelPeer } from '@kordon/core';
 import type { AuthStateMessage } from '@kordon/protocol';
 import { AccessControl } from '../../src/access.js';
+import { NoFirewall } from '../../src/drivers.js';
 import { Argon2idHasher } from '../../src/auth/password.js';
 import { systemClock } from '../../src/clock.js';
 import { SessionService, type SessionConnection } from '../../src/endpoint/sessions.js';
 import { ResumeTickets } from '../../src/endpoint/tickets.js';
 import { createMetrics } from '../../src/metrics.js';
 import { openSqliteStore } from '../../src/store/index.js';
-
-class RecordingFirewall implements FirewallDriver {
-  readonly kind = 'nftables';
-  readonly set = new Set<string>();
-  install(c: FirewallConfig): Promise<void> {
-    for (const a of c.authorized) this.set.add(a);
-    return Promise.resolve();
-  }
-  allow(a: string[]): Promise<void> {
-    for (const x of a) this.set.add(x);
-    return Promise.resolve();
-  }
-  revoke(a: string[]): Promise<void> {
-    for (const x of a) this.set.delete(x);
-    return Promise.resolve();
-  }
-  authorized(): Promise<string[]> {
-    return Promise.resolve([...this.set]);
-  }
-  revokeAll(): Promise<void> {
-    this.set.clear();
-    return Promise.resolve();
-  }
-  remove(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 class RecordingTunnel implements TunnelDriver {
   readonly kind = 'userspace';
@@ -95,7 +61,7 @@ const key = (i: number): string => `${String.fromCharCode(65 + i).repeat(42)}A=`
 
 let dir: string;
 let store: Store;
-let firewall: RecordingFirewall;
+let firewall: NoFirewall;
 let tunnel: RecordingTunnel;
 let sessions: SessionService;
 const settings = {
@@ -125,7 +91,7 @@ beforeEach(async () => {
     groups: [],
     createdAt: new Date(),
   });
-  firewall = new RecordingFirewall();
+  firewall = new NoFirewall();
   tunnel = new RecordingTunnel();
   const pool = tunnelPool('100.64.0.0/16');
   if (!pool.ok) throw new Error(pool.message);
@@ -166,7 +132,7 @@ describe('access follows sessions', () => {
     for (const c of conns)
       expect((await sessions.authorizePassword(c, 'alice', 'pw', settings)).reply.authorized).toBe(true);
     expect(conns[0]!.closed).toBe(4003);
-    expect([...firewall.set].sort()).toEqual([
+    expect([...(await firewall.authorized())].sort()).toEqual([
       '127.0.9.2',
       '127.0.9.3',
       '127.0.9.4',
@@ -176,7 +142,7 @@ describe('access follows sessions', () => {
     const again = connection('127.0.9.6');
     await sessions.authorizePassword(again, 'alice', 'pw', settings);
     expect(conns[5]!.closed).toBe(4007);
-    expect(firewall.set.has('127.0.9.6')).toBe(true);
+    expect((await firewall.authorized()).includes('127.0.9.6')).toBe(true);
   });
 
   it('the sixth tunnel device removes the oldest peer and its address; the lease stays its own', async () => {
@@ -189,34 +155,34 @@ describe('access follows sessions', () => {
     }
     expect(conns[0]!.closed).toBe(4003);
     expect([...tunnel.peers_.keys()]).toEqual([1, 2, 3, 4, 5].map(key));
-    expect(firewall.set.has('100.64.0.2')).toBe(false);
-    expect(firewall.set.has('100.64.0.7')).toBe(true);
+    expect((await firewall.authorized()).includes('100.64.0.2')).toBe(false);
+    expect((await firewall.authorized()).includes('100.64.0.7')).toBe(true);
     // The evicted device comes back and gets its own address again (DECISIONS 5).
     const back = connection('198.18.9.1');
     await sessions.authorizePassword(back, 'alice', 'pw', settings);
     expect(await sessions.setupTunnel(back, key(0))).toMatchObject({
       reply: { client_tunnel_ipv4: '100.64.0.2/32' },
     });
-    expect(firewall.set.has('100.64.0.2')).toBe(true);
+    expect((await firewall.authorized()).includes('100.64.0.2')).toBe(true);
   });
 
   it('logout, administrator end and account removal revoke at once', async () => {
     const a = connection('127.0.8.1');
     await sessions.authorizePassword(a, 'alice', 'pw', settings);
-    expect(firewall.set.has('127.0.8.1')).toBe(true);
+    expect((await firewall.authorized()).includes('127.0.8.1')).toBe(true);
     await sessions.unauthorize(a);
-    expect(firewall.set.size).toBe(0);
+    expect((await firewall.authorized()).length).toBe(0);
     const b = connection('127.0.8.2');
     await sessions.authorizePassword(b, 'alice', 'pw', settings);
     await sessions.endSessionByAdmin(b.sessionId!);
-    expect(firewall.set.size).toBe(0);
+    expect((await firewall.authorized()).length).toBe(0);
     const c = connection('198.18.8.3');
     await sessions.authorizePassword(c, 'alice', 'pw', settings);
     await sessions.setupTunnel(c, key(7));
     expect(tunnel.peers_.size).toBe(1);
     await sessions.accountRevoked('alice');
     expect(tunnel.peers_.size).toBe(0);
-    expect(firewall.set.size).toBe(0);
+    expect((await firewall.authorized()).length).toBe(0);
     expect(c.closed).toBe(4002);
   });
 });
