@@ -174,7 +174,12 @@ async function run(
         firewall: drivers.firewall.kind,
       }),
     });
-    await api.listen({ host: config.adminListen.host, port: config.adminListen.port });
+    await api.listen({
+      host: config.adminListen.host,
+      port: config.adminListen.port,
+      // Fastify would say "http://": the server is the HTTPS one made above.
+      listenTextResolver: (address) => `management API listening at ${address.replace(/^http:/, 'https:')}`,
+    });
     const adminAddress = api.server.address() as AddressInfo;
     const clientAddress = await endpoint.listen(config.listen.host, config.listen.port);
     logger.info(

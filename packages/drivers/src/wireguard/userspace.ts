@@ -168,7 +168,9 @@ export class UserspaceWireGuard implements TunnelDriver {
     const argv = [...(this.netns?.execPrefix() ?? []), this.program, '-f', this.interfaceName];
     const [command, ...args] = argv as [string, ...string[]];
     this.output = [];
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a Ctrl-C or a group signal meant for the gateway must not stop the tunnel
+    // before the gateway's graceful stop (which stops it itself).
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     let spawnError: Error | undefined;
     child.on('error', (e) => {
