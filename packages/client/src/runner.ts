@@ -27,6 +27,8 @@ export interface RunnerOptions {
   password: (failed: { message: string } | null) => Promise<string | undefined>;
   onState: (s: SessionState) => void;
   onProgress?: (received: number, total: number | null) => void;
+  /** A posture report was sent. */
+  onPosture?: (at: Date) => void;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** The domain this machine is in, for posture. */
   domain: string;
@@ -58,7 +60,11 @@ export function createSession(o: RunnerOptions): ClientSession {
       o.log('info', `downloaded the update to ${file.path} (sha256 ${file.sha256})`);
       return file.path;
     },
-    posture: (request) => Promise.resolve(postureReport(request, o.domain)),
+    posture: (request) => {
+      const report = postureReport(request, o.domain);
+      o.onPosture?.(new Date());
+      return Promise.resolve(report);
+    },
     onState: o.onState,
     log: o.log,
   });

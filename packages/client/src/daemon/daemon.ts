@@ -182,6 +182,9 @@ export class ClientDaemon {
           if (act.logs.length > 500) act.logs.shift();
           if (s.state === 'connected' || s.state === 'stopped' || s.state === 'waiting') settle?.(s);
         },
+        onPosture: (at) => {
+          act.lastPosture = at.toISOString();
+        },
         log: (level, message) => {
           act.logs.push(`${new Date().toISOString()} ${level}: ${message}`);
           this.o.log(level, message);

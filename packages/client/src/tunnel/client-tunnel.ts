@@ -2,7 +2,8 @@
 // disconnect, and after a crash at the next start (a small state file records what was added).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand, UserspaceWireGuard, findOnPath } from '@kordon/drivers';
+import { runCommand, findOnPath, selectTunnelDriver } from '@kordon/drivers';
+import type { TunnelDriver } from '@kordon/core';
 import type { TunnelWgReply } from '@kordon/protocol';
 import { allowedIps, tunnelRoutes } from './routes.js';
 
@@ -33,7 +34,7 @@ async function ip(args: string[]): Promise<string> {
 }
 
 export class ClientTunnel {
-  private wg: UserspaceWireGuard | undefined;
+  private wg: TunnelDriver | undefined;
   private leftovers: Leftovers | undefined;
 
   constructor(private readonly o: ClientTunnelOptions) {}
@@ -46,7 +47,9 @@ export class ClientTunnel {
   async up(reply: TunnelWgReply, endpointHost: string, privateKey: string): Promise<TunnelInfo> {
     await this.down();
     const name = this.o.interfaceName;
-    const wg = new UserspaceWireGuard({ interfaceName: name, log: this.o.log });
+    // Kernel WireGuard where its module is loaded, else wireguard-go (DECISIONS 36).
+    const { driver: wg, reason } = selectTunnelDriver('auto', { interfaceName: name, log: this.o.log });
+    this.o.log('info', `tunnel: ${reason}`);
     this.wg = wg;
     this.leftovers = { interfaceName: name, hostRoute: null, dns: false };
     this.save();

@@ -138,7 +138,16 @@ export function buildWgSetArgs(
       if (!isCidr(cidr))
         throw new TypeError(`invalid allowed IP (a CIDR is needed): ${JSON.stringify(cidr)}`);
     }
-    groups.push(['peer', checkKey(peer.publicKey), 'allowed-ips', peer.allowedIps.join(',')]);
+    groups.push([
+      'peer',
+      checkKey(peer.publicKey),
+      ...(peer.endpoint === undefined ? [] : ['endpoint', peer.endpoint]),
+      ...(peer.persistentKeepalive === undefined
+        ? []
+        : ['persistent-keepalive', String(peer.persistentKeepalive)]),
+      'allowed-ips',
+      peer.allowedIps.join(','),
+    ]);
   }
   const head = ['set', interfaceName];
   const size = (args: readonly string[]): number => args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);

@@ -480,6 +480,36 @@ vpnRule
     process.stdout.write(`removed rule ${id}\n`);
   });
 
+// events (DECISIONS 23) ------------------------------------------------------------------------
+program
+  .command('events')
+  .description('the event log, newest first: logins, failures, ended sessions, changes')
+  .option('--limit <n>', 'how many (at most 100000)', '100')
+  .option('--json-lines', 'one JSON object per line (for export)')
+  .addOption(dataDirOption)
+  .action(async (opts: { limit: string; jsonLines?: boolean; dataDir?: string }) => {
+    if (!/^\d{1,6}$/.test(opts.limit) || Number(opts.limit) < 1 || Number(opts.limit) > 100_000) {
+      throw new UsageError('--limit is a whole number from 1 to 100000');
+    }
+    const events = await withStore(opts, (store) => store.events.list(Number(opts.limit)));
+    const items = events.map((e) => ({
+      at: e.at.toISOString(),
+      kind: e.kind,
+      account: e.account,
+      source_address: e.sourceAddress,
+      detail: e.detail,
+    }));
+    if (opts.jsonLines === true) {
+      process.stdout.write(items.map((i) => `${JSON.stringify(i)}\n`).join(''));
+      return;
+    }
+    process.stdout.write(
+      items.length === 0
+        ? 'no events\n'
+        : `${table([['AT', 'KIND', 'ACCOUNT', 'ADDRESS', 'DETAIL'], ...items.map((i) => [i.at, i.kind, i.account ?? '', i.source_address ?? '', i.detail])])}\n`,
+    );
+  });
+
 // settings -------------------------------------------------------------------------------------
 const settings = program
   .command('settings')

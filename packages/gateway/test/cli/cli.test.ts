@@ -125,6 +125,22 @@ describe('user, token, installer and settings commands', () => {
     });
   });
 
+  it('exports the event log as JSON lines (DECISIONS 23)', async () => {
+    const d = ['--data-dir', join(dir, 'events')];
+    await cli(['user', 'add', 'ann', '--password-stdin', ...d], 'pw\n');
+    await cli(['user', 'remove', 'ann', ...d]);
+    const r = await cli(['events', '--json-lines', ...d]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toMatchObject([
+      { kind: 'user_changed', account: 'ann', detail: 'user removed (CLI)' },
+      { kind: 'user_changed', account: 'ann', detail: 'user added (CLI)' },
+    ]);
+    expect((await cli(['events', '--limit', '0', ...d])).code).toBe(2);
+  });
+
   it('creates a token and prints it once', async () => {
     const data = join(dir, 'tokens');
     const plain = await cli(['token', 'create', '--name', 'ci', '--data-dir', data]);
