@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } fr
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
-import { runCommand } from '@kordon/drivers';
+import { certificateArgs, runCommand } from '@kordon/drivers';
 
 export interface TlsIdentity {
   key: string;
@@ -76,29 +76,20 @@ async function createSelfSigned(
   rmSync(tmpKey, { force: true });
   rmSync(tmpCert, { force: true });
   const cn = san.find((s) => s.startsWith('DNS:'))?.slice(4) ?? 'kordon-gateway';
-  await runCommand('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    tmpKey,
-    '-out',
-    tmpCert,
-    '-days',
-    String(validityDays),
-    '-subj',
-    `/CN=${cn.replace(/[/=+,]/g, '_')}/O=Kordon gateway`,
-    '-addext',
-    `subjectAltName=${san.join(',')}`,
-    '-addext',
-    'keyUsage=critical,digitalSignature',
-    '-addext',
-    'extendedKeyUsage=serverAuth',
-  ]);
+  await runCommand(
+    'openssl',
+    certificateArgs({
+      keyFile: tmpKey,
+      certFile: tmpCert,
+      days: validityDays,
+      subject: `/CN=${cn.replace(/[/=+,]/g, '_')}/O=Kordon gateway`,
+      extensions: [
+        `subjectAltName=${san.join(',')}`,
+        'keyUsage=critical,digitalSignature',
+        'extendedKeyUsage=serverAuth',
+      ],
+    }),
+  );
   chmodSync(tmpKey, 0o600);
   renameSync(tmpKey, keyFile);
   renameSync(tmpCert, certFile);

@@ -10,6 +10,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
+import { certificateArgs } from '@kordon/drivers';
 
 export interface TestCertificate {
   key: string;
@@ -34,25 +35,13 @@ export function certificateFolder(): CertificateFolder {
       const certFile = join(dir, `${name}.pem`);
       execFileSync(
         'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-keyout',
+        certificateArgs({
           keyFile,
-          '-out',
           certFile,
-          '-days',
-          '2',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          `subjectAltName=${subjectAltNames.join(',')}`,
-        ],
+          days: 2,
+          subject: '/CN=localhost',
+          extensions: [`subjectAltName=${subjectAltNames.join(',')}`],
+        }),
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       const cert = readFileSync(certFile, 'utf8');

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { certificateArgs } from '@kordon/drivers';
 
 export interface Issued {
   pem: string;
@@ -25,29 +26,18 @@ export function certificateMaker(): CertificateMaker {
     issue({ name, ca, issuer, extensions = [] }) {
       const certFile = join(dir, `${name}.pem`);
       const keyFile = join(dir, `${name}.key`);
-      const args = [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
+      const args = certificateArgs({
         keyFile,
-        '-out',
         certFile,
-        '-days',
-        '30',
-        '-subj',
-        `/CN=${name}`,
-        '-addext',
-        ca ? 'basicConstraints=critical,CA:TRUE' : 'basicConstraints=critical,CA:FALSE',
-        '-addext',
-        ca ? 'keyUsage=critical,keyCertSign,cRLSign' : 'keyUsage=critical,digitalSignature',
-        ...extensions.flatMap((extension) => ['-addext', extension]),
-        ...(issuer ? ['-CA', issuer.certFile, '-CAkey', issuer.keyFile] : []),
-      ];
+        days: 30,
+        subject: `/CN=${name}`,
+        extensions: [
+          ca ? 'basicConstraints=critical,CA:TRUE' : 'basicConstraints=critical,CA:FALSE',
+          ca ? 'keyUsage=critical,keyCertSign,cRLSign' : 'keyUsage=critical,digitalSignature',
+          ...extensions,
+        ],
+        ...(issuer ? { issuer } : {}),
+      });
       execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
       return {
         pem: readFileSync(certFile, 'utf8'),
