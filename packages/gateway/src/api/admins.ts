@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
 import { StoreConflictError, validateLocalUserName, type Admin, type Role } from '@kordon/core';
-import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
 import { ApiError, invalidField, notFound } from './errors.js';
 import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schemas.js';
 import { Password } from './users.js';
@@ -20,16 +20,6 @@ function adminItem(admin: Admin): AdminItem {
 
 export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, clock } = ctx.deps;
-
-  async function logChange(detail: string): Promise<void> {
-    await store.events.append({
-      at: clock.now(),
-      kind: 'user_changed',
-      account: null,
-      sourceAddress: null,
-      detail,
-    });
-  }
 
   app.get(
     '/api/v1/admins',
@@ -81,7 +71,10 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
         if (error instanceof StoreConflictError) throw conflict;
         throw error;
       }
-      await logChange(
+      await recordChange(
+        ctx,
+        'user_changed',
+        null,
         `administrator "${admin.name}" (${role}) created by ${actorOf(ctx.principal(request))}`,
       );
       return reply.status(201).send(adminItem(admin));
@@ -105,7 +98,12 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       if (!(await store.admins.setPassword(name, await hasher.hash(request.body.password)))) {
         throw notFound(`no administrator named "${name}"`);
       }
-      await logChange(`password of administrator "${name}" set by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        null,
+        `password of administrator "${name}" set by ${actorOf(ctx.principal(request))}`,
+      );
       return noContent(reply);
     },
   );

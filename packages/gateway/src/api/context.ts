@@ -47,6 +47,22 @@ export interface ApiContext {
   readonly dummyPasswordHash: string;
 }
 
+/** Appends a change made through the API to the event log (DECISIONS 23). */
+export async function recordChange(
+  ctx: ApiContext,
+  kind: 'user_changed' | 'settings_changed',
+  account: string | null,
+  detail: string,
+): Promise<void> {
+  await ctx.deps.store.events.append({
+    at: ctx.deps.clock.now(),
+    kind,
+    account,
+    sourceAddress: null,
+    detail,
+  });
+}
+
 /** The caller, for event details: `admin "alice"` or `token "ci"`. */
 export function actorOf(principal: Principal): string {
   return principal.kind === 'session' ? `admin "${principal.name}"` : `API token "${principal.name}"`;

@@ -2,7 +2,7 @@
 // memberships are read at each login, so a change here needs nothing else.
 import Type from 'typebox';
 import { normalizeLocalLogin, StoreConflictError, validateLocalUserName, type Group } from '@kordon/core';
-import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
 import { ApiError, invalidField, notFound } from './errors.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
@@ -37,16 +37,6 @@ function pathUser(user: string): string | undefined {
 
 export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, clock } = ctx.deps;
-
-  async function logChange(account: string | null, detail: string): Promise<void> {
-    await store.events.append({
-      at: clock.now(),
-      kind: 'user_changed',
-      account,
-      sourceAddress: null,
-      detail,
-    });
-  }
 
   app.get(
     '/api/v1/groups',
@@ -88,7 +78,12 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
         if (error instanceof StoreConflictError) throw conflict;
         throw error;
       }
-      await logChange(null, `group "${group.name}" created by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        null,
+        `group "${group.name}" created by ${actorOf(ctx.principal(request))}`,
+      );
       return reply.status(201).send(groupItem(group, []));
     },
   );
@@ -106,7 +101,12 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const name = pathGroup(request.params.name);
       if (!(await store.groups.remove(name))) throw notFound(`no group named "${name}"`);
-      await logChange(null, `group "${name}" removed by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        null,
+        `group "${name}" removed by ${actorOf(ctx.principal(request))}`,
+      );
       return noContent(reply);
     },
   );
@@ -135,7 +135,12 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
         return true;
       });
       if (added && user !== undefined) {
-        await logChange(user, `"${user}" added to group "${name}" by ${actorOf(ctx.principal(request))}`);
+        await recordChange(
+          ctx,
+          'user_changed',
+          user,
+          `"${user}" added to group "${name}" by ${actorOf(ctx.principal(request))}`,
+        );
       }
       return noContent(reply);
     },
@@ -158,7 +163,12 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
       if (user === undefined || !(await store.groups.removeMember(name, user))) {
         throw notFound(`"${user ?? request.params.user}" is not a member of group "${name}"`);
       }
-      await logChange(user, `"${user}" removed from group "${name}" by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        user,
+        `"${user}" removed from group "${name}" by ${actorOf(ctx.principal(request))}`,
+      );
       return noContent(reply);
     },
   );

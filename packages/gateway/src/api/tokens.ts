@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
 import { StoreConflictError, type ApiToken, type Role } from '@kordon/core';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
-import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
 import { ApiError, notFound } from './errors.js';
 import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schemas.js';
 
@@ -25,16 +25,6 @@ const CreatedToken = Type.Object({
 
 export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, clock } = ctx.deps;
-
-  async function logChange(detail: string): Promise<void> {
-    await store.events.append({
-      at: clock.now(),
-      kind: 'user_changed',
-      account: null,
-      sourceAddress: null,
-      detail,
-    });
-  }
 
   app.get(
     '/api/v1/tokens',
@@ -86,7 +76,12 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
         }
         throw error;
       }
-      await logChange(`API token "${token.name}" (${role}) created by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        null,
+        `API token "${token.name}" (${role}) created by ${actorOf(ctx.principal(request))}`,
+      );
       return reply.status(201).send({ id: token.id, name: token.name, role, token: secret });
     },
   );
@@ -104,7 +99,12 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       if (!(await store.tokens.remove(request.params.id)))
         throw notFound(`no API token with id "${request.params.id}"`);
-      await logChange(`API token ${request.params.id} revoked by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        null,
+        `API token ${request.params.id} revoked by ${actorOf(ctx.principal(request))}`,
+      );
       return noContent(reply);
     },
   );

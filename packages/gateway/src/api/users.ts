@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
 import { StoreConflictError, validateLocalUserName, type User } from '@kordon/core';
-import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
 import { ApiError, invalidField, notFound } from './errors.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
@@ -26,16 +26,6 @@ function pathName(name: string): string {
 
 export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, control, clock } = ctx.deps;
-
-  async function logChange(account: string, detail: string): Promise<void> {
-    await store.events.append({
-      at: clock.now(),
-      kind: 'user_changed',
-      account,
-      sourceAddress: null,
-      detail,
-    });
-  }
 
   app.get(
     '/api/v1/users',
@@ -71,7 +61,12 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
         if (error instanceof StoreConflictError) throw conflict;
         throw error;
       }
-      await logChange(user.name, `user created by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        user.name,
+        `user created by ${actorOf(ctx.principal(request))}`,
+      );
       return reply.status(201).send(userItem(user));
     },
   );
@@ -92,7 +87,7 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
       if ((await store.users.get(name)) === undefined) throw notFound(`no user named "${name}"`);
       const changed = await store.users.setPassword(name, await hasher.hash(request.body.password));
       if (!changed) throw notFound(`no user named "${name}"`);
-      await logChange(name, `password set by ${actorOf(ctx.principal(request))}`);
+      await recordChange(ctx, 'user_changed', name, `password set by ${actorOf(ctx.principal(request))}`);
       return noContent(reply);
     },
   );
@@ -115,7 +110,12 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
       const { disabled } = request.body;
       if (disabled === undefined || disabled === user.disabled) return userItem(user);
       if (!(await store.users.setDisabled(name, disabled))) throw notFound(`no user named "${name}"`);
-      await logChange(name, `${disabled ? 'disabled' : 'enabled'} by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'user_changed',
+        name,
+        `${disabled ? 'disabled' : 'enabled'} by ${actorOf(ctx.principal(request))}`,
+      );
       if (disabled) await control.accountRevoked(name);
       return userItem({ ...user, disabled });
     },
@@ -138,7 +138,7 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
         if (!(await tx.users.remove(name))) throw notFound(`no user named "${name}"`);
         for (const group of await tx.groups.groupsOf(name)) await tx.groups.removeMember(group, name);
       });
-      await logChange(name, `user removed by ${actorOf(ctx.principal(request))}`);
+      await recordChange(ctx, 'user_changed', name, `user removed by ${actorOf(ctx.principal(request))}`);
       await control.accountRevoked(name);
       return noContent(reply);
     },

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
 import { normalizeLocalLogin, StoreConflictError, validateLocalUserName, type VpnRule } from '@kordon/core';
-import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
 import { ApiError, invalidField, notFound } from './errors.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
@@ -89,16 +89,6 @@ function checkGroups(groups: readonly string[]): string[] {
 export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
   const { store, clock } = ctx.deps;
 
-  async function logChange(detail: string): Promise<void> {
-    await store.events.append({
-      at: clock.now(),
-      kind: 'settings_changed',
-      account: null,
-      sourceAddress: null,
-      detail,
-    });
-  }
-
   app.get(
     '/api/v1/vpn-rules',
     {
@@ -156,7 +146,10 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
         }
         return created;
       });
-      await logChange(
+      await recordChange(
+        ctx,
+        'settings_changed',
+        null,
         `VPN-access rule ${rule.id} (${rule.action}, position ${rule.position}) added by ${actorOf(ctx.principal(request))}`,
       );
       return reply.status(201).send(ruleItem(rule));
@@ -176,7 +169,12 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { id } = request.params;
       if (!(await store.vpnRules.remove(id))) throw notFound(`no VPN-access rule with id "${id}"`);
-      await logChange(`VPN-access rule ${id} removed by ${actorOf(ctx.principal(request))}`);
+      await recordChange(
+        ctx,
+        'settings_changed',
+        null,
+        `VPN-access rule ${id} removed by ${actorOf(ctx.principal(request))}`,
+      );
       return noContent(reply);
     },
   );
