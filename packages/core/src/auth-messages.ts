@@ -9,6 +9,8 @@ export interface AuthFailureDetails {
   address?: string;
   /** Where the update is (update_required). */
   downloadUrl?: string;
+  /** What the gateway could not do (internal), or which certificate check failed (certificate). */
+  what?: string;
 }
 
 export function authFailureMessage(reason: AuthFailureReason, d: AuthFailureDetails = {}): string {
@@ -37,6 +39,16 @@ export function authFailureMessage(reason: AuthFailureReason, d: AuthFailureDeta
       return 'The tunnel was not set up in time (no tunnel_wg); the session was ended.';
     case 'logged_out':
       return 'Logged out.';
+    case 'internal':
+      return `The gateway could not complete the login${d.what ? ` (${d.what})` : ''}. The client tries again by itself; if it keeps failing, tell your network administrator.`;
+    case 'pool_exhausted':
+      return 'The gateway has no free tunnel address. The client tries again by itself; tell your network administrator to enlarge the tunnel network.';
+    case 'key_in_use':
+      return "This device's WireGuard key belongs to another account's session. Make a new key (remove and re-add the profile), or ask your administrator.";
+    case 'busy':
+      return `The gateway is busy checking other logins. The client tries again in ${d.waitSeconds ?? 0} s.`;
+    case 'certificate':
+      return `The device certificate was refused${d.what ? `: ${d.what}` : ''}.`;
   }
 }
 

@@ -14,7 +14,11 @@ function session(id: string, sinceMs: number, device: string, extra: Partial<Ses
     state: 'active',
     since: new Date(sinceMs),
     node: 'n1',
+    holder: 'n1/0',
+    graceUntil: null,
     resumeNonceHash: null,
+    previousNonceHash: null,
+    rotatedAt: null,
     ...extra,
   };
 }

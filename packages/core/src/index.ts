@@ -8,3 +8,6 @@ export * from './connection.js';
 export * from './auth-messages.js';
 export * from './ipam.js';
 export * from './vpn-rules.js';
+export * from './authenticator.js';
+export * from './admission.js';
+export * from './changes.js';

@@ -73,7 +73,8 @@ export interface Installer {
   addedAt: Date;
 }
 
-export type AuthMethod = 'password';
+/** How a session's account proved who it is; `device` is Device VPN's certificate (DECISIONS 77). */
+export type AuthMethod = 'password' | 'kerberos' | 'ntlm' | 'device';
 
 /**
  * A client session. `pending` is a tunnel session waiting for its `tunnel_wg` (DECISIONS 30):
@@ -93,14 +94,35 @@ export interface Session {
   state: 'pending' | 'active';
   /** When the session was counted toward the device limit (DECISIONS 60). */
   since: Date;
-  /** The gateway node that holds the session's connection. */
+  /** The gateway node that holds the session's connection, or held it last (DECISIONS 71). */
   node: string;
+  /**
+   * The process that holds its connection now ("<node>/<worker>"), or null while the session waits for
+   * its client (grace). A column, not a process's memory (ARCHITECTURE principle 6).
+   */
+  holder: string | null;
+  /** While `holder` is null: when the grace ends and the session with it (wall time, DECISIONS 3). */
+  graceUntil: Date | null;
   /** SHA-256 (hex) of the current resume ticket's nonce, or null (DECISIONS 4). */
   resumeNonceHash: string | null;
+  /** The ticket the current one replaced, still good from the same device for a while (DECISIONS 79). */
+  previousNonceHash: string | null;
+  rotatedAt: Date | null;
 }
 
 export type EventKind =
-  'login' | 'login_failed' | 'session_ended' | 'settings_changed' | 'user_changed' | 'installer_changed';
+  | 'login'
+  | 'login_failed'
+  | 'session_ended'
+  | 'settings_changed'
+  | 'user_changed'
+  | 'group_changed'
+  | 'vpn_rule_changed'
+  | 'exemption_changed'
+  | 'token_changed'
+  | 'admin_changed'
+  | 'admin_login_failed'
+  | 'installer_changed';
 
 /** An entry of the event log (DECISIONS 23). */
 export interface GatewayEvent {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  addressGroup,
   canonicalAddress,
   defaultLocalNetworks,
   isLocalAddress,
@@ -71,5 +72,15 @@ describe('addresses and networks', () => {
         expect(parseIpAddress(ip)).toBeDefined();
       }),
     );
+  });
+});
+
+describe('addressGroup (DECISIONS 68)', () => {
+  it('counts an IPv6 source by its /64 and an IPv4 source by itself', () => {
+    expect(addressGroup('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(addressGroup('198.18.0.7')).toBe('198.18.0.7');
+    expect(addressGroup('::ffff:198.18.0.7')).toBe('198.18.0.7');
   });
 });

@@ -162,3 +162,15 @@ export function isLocalAddress(address: string, localNetworks: readonly Cidr[]):
   if (!ip) return false;
   return localNetworks.some((n) => cidrContains(n, ip));
 }
+
+/**
+ * The key that per-address limits count by (DECISIONS 68): an IPv4 address itself, an IPv6 address's
+ * /64 (one host usually holds a whole /64, and could otherwise take a new address per attempt).
+ */
+export function addressGroup(address: string): string {
+  const parsed = parseIpAddress(address);
+  if (parsed?.family !== 6) return canonicalAddress(address);
+  const prefix = parsed.value >> 64n;
+  const groups = [48n, 32n, 16n, 0n].map((shift) => ((prefix >> shift) & 0xffffn).toString(16));
+  return `${groups.join(':')}::/64`;
+}

@@ -1,4 +1,5 @@
 // The ports: what the core needs from the outside world, implemented at the edges.
+import type { Change } from './changes.js';
 import type { VpnRule } from './vpn-rules.js';
 import type {
   Admin,
@@ -72,6 +73,17 @@ export interface SessionRepository {
   get(id: string): Promise<Session | undefined>;
   listByAccount(account: string): Promise<Session[]>;
   listBySourceAddress(address: string): Promise<Session[]>;
+  /** Sessions of `node` without a holder whose grace ended by `now` (DECISIONS 3: swept from the store). */
+  listGraceExpired(node: string, now: Date): Promise<Session[]>;
+  /** Sessions whose device (WireGuard key, or address) is `device`. */
+  listByDevice(device: string): Promise<Session[]>;
+  /**
+   * `holder` stopped holding connections (one session's, or all of them): those sessions wait out the
+   * grace until `graceUntil`. Returns how many.
+   */
+  releaseHolder(holder: string, graceUntil: Date, sessionId?: string): Promise<number>;
+  /** At a node's start: every session it held waits out the grace until `graceUntil`. */
+  releaseNode(node: string, graceUntil: Date): Promise<number>;
   insert(session: Session): Promise<void>;
   update(session: Session): Promise<void>;
   remove(id: string): Promise<boolean>;
@@ -80,6 +92,32 @@ export interface SessionRepository {
 export interface EventRepository {
   append(event: GatewayEvent): Promise<void>;
   list(limit: number): Promise<GatewayEvent[]>;
+}
+
+/** DECISIONS 72: `from` hosts forward without a session; anyone on an enforced interface reaches `to`. */
+export interface Exemption {
+  id: string;
+  direction: 'from' | 'to';
+  /** A canonical CIDR ("198.18.5.0/24", "2001:db8::/64"; a single host is a /32 or /128). */
+  network: string;
+  createdAt: Date;
+}
+
+export interface ExemptionRepository {
+  list(): Promise<Exemption[]>;
+  /** Fails with StoreConflictError when the same direction and network exist. */
+  create(exemption: Exemption): Promise<void>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** DECISIONS 67: written in the transaction of the change it records; followed by every process. */
+export interface ChangeRepository {
+  append(change: Change, at: Date): Promise<void>;
+  /** Records after `id`, oldest first; `change` is undefined for a kind this version cannot read. */
+  after(id: number, limit: number): Promise<{ id: number; at: Date; change: Change | undefined }[]>;
+  /** The newest record's id, 0 when there is none. */
+  lastId(): Promise<number>;
+  removeBefore(at: Date): Promise<number>;
 }
 
 export interface SettingsRepository {
@@ -92,6 +130,8 @@ export interface Lease {
   device: string;
   address: number;
   node: string;
+  /** The account whose device this is (DECISIONS 69); null for leases stored before it was kept. */
+  account: string | null;
   lastUsed: Date;
 }
 
@@ -103,8 +143,8 @@ export interface LeaseRepository {
   /** Inserts or replaces the device's lease; an address leased to another device is a StoreConflictError. */
   put(lease: Lease): Promise<void>;
   remove(device: string): Promise<boolean>;
-  /** Removes leases unused since `before`, except those of `keep` devices; returns how many. */
-  removeIdle(before: Date, keep: readonly string[]): Promise<number>;
+  /** Removes leases unused since `before`, except those of stored tunnel sessions; returns how many. */
+  removeIdle(before: Date): Promise<number>;
 }
 
 export interface Group {
@@ -145,6 +185,8 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly groups: GroupRepository;
   readonly vpnRules: VpnRuleRepository;
+  readonly changes: ChangeRepository;
+  readonly exemptions: ExemptionRepository;
   /** Runs `fn` in one transaction; the `Store` it receives is bound to it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -208,6 +250,10 @@ export interface FirewallConfig {
   tunnelNetwork: string;
   /** The addresses authorized at install time (live sessions). */
   authorized: string[];
+  /** Hosts (addresses or CIDRs) that forward without a session, replies included (DECISIONS 72). */
+  exemptFrom: string[];
+  /** Destinations (addresses or CIDRs) anyone on an enforced interface may reach (DECISIONS 72). */
+  exemptTo: string[];
 }
 
 /** Kordon's own nftables table: authorized addresses may forward, nobody else (DECISIONS 51, 53). */
@@ -225,4 +271,11 @@ export interface FirewallDriver {
   revokeAll(): Promise<void>;
   /** Deletes Kordon's table. */
   remove(): Promise<void>;
+  /** Replaces both exemption lists in one atomic batch; the authorized sets stay (DECISIONS 72). */
+  setExemptions(exemptFrom: string[], exemptTo: string[]): Promise<void>;
+  /**
+   * Replaces the table atomically with the closed one (DECISIONS 70): nothing authorized, the
+   * exemptions kept, every interface of `config` enforced; for a stop whose clean-up overran.
+   */
+  installClosed(config: Omit<FirewallConfig, 'authorized'>): Promise<void>;
 }

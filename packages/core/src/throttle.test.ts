@@ -73,3 +73,28 @@ describe('Throttle (DECISIONS 47)', () => {
     expect(t.remainingMs('u0', 0)).toBe(0);
   });
 });
+
+describe('Throttle.reserve (DECISIONS 68)', () => {
+  it('lets only the attempts the back-off allows be checked when guesses arrive together', () => {
+    const throttle = new Throttle(accountThrottlePolicy);
+    const started = Array.from({ length: 10 }, () => throttle.reserve('alice', 0));
+    // Five may run at once, as five in a row would (the fifth failure starts a back-off); the rest wait.
+    expect(started.filter((wait) => wait === 0)).toHaveLength(5);
+    expect(started.slice(5).every((wait) => wait > 0)).toBe(true);
+    const backoffs = started.slice(0, 5).map(() => throttle.recordFailure('alice', 1));
+    for (let i = 0; i < 5; i++) throttle.release('alice');
+    expect(backoffs).toStrictEqual([0, 0, 0, 0, 2_000]);
+    expect(throttle.reserve('alice', 2)).toBe(1_999);
+    // After the back-off, one attempt at a time.
+    expect(throttle.reserve('alice', 2_001)).toBe(0);
+    expect(throttle.reserve('alice', 2_001)).toBeGreaterThan(0);
+  });
+
+  it('releases every reservation, so a key is never locked out by finished attempts', () => {
+    const throttle = new Throttle(accountThrottlePolicy);
+    for (let i = 0; i < 100; i++) {
+      expect(throttle.reserve('bob', i)).toBe(0);
+      throttle.release('bob');
+    }
+  });
+});

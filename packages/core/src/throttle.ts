@@ -34,6 +34,8 @@ interface Entry {
 /** Failure counters for one kind of key (accounts or addresses), bounded in size. */
 export class Throttle {
   private readonly entries = new Map<string, Entry>();
+  /** Attempts being checked now, per key: counted as failures-to-be when deciding who may start. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly policy: ThrottlePolicy,
@@ -68,6 +70,32 @@ export class Throttle {
     this.entries.set(key, entry);
     this.evict();
     return backoff;
+  }
+
+  /**
+   * Checks and reserves in one step (DECISIONS 68): 0 when an attempt may be checked now (call `release`
+   * when it is done), else the milliseconds to wait. Attempts in flight count as the failures they may
+   * become, so of N parallel guesses only those the back-off would still allow are checked.
+   */
+  reserve(key: string, now: number): number {
+    const remaining = this.remainingMs(key, now);
+    if (remaining > 0) return remaining;
+    const running = this.inFlight.get(key) ?? 0;
+    if (running > 0) {
+      const windowStart = now - this.policy.windowMs;
+      const recent = this.entries.get(key)?.failures.filter((t) => t > windowStart).length ?? 0;
+      // As many at once as the free failures allow; past them, one at a time: each may start a back-off.
+      if (recent + running >= this.policy.freeFailures) return this.policy.firstBackoffMs;
+    }
+    this.inFlight.set(key, running + 1);
+    return 0;
+  }
+
+  /** Ends a reservation made by `reserve`. */
+  release(key: string): void {
+    const running = (this.inFlight.get(key) ?? 1) - 1;
+    if (running <= 0) this.inFlight.delete(key);
+    else this.inFlight.set(key, running);
   }
 
   /** A successful login forgets the key's failures. */

@@ -36,6 +36,18 @@ export class NoFirewall implements FirewallDriver {
   remove(): Promise<void> {
     return Promise.resolve();
   }
+  setExemptions(_exemptFrom: string[], _exemptTo: string[]): Promise<void> {
+    return Promise.resolve();
+  }
+  installClosed(_config: Omit<FirewallConfig, 'authorized'>): Promise<void> {
+    this.set.clear();
+    return Promise.resolve();
+  }
+}
+
+/** A driver the configuration needs cannot run: the gateway does not start. */
+export class DriverUnavailableError extends Error {
+  override readonly name = 'DriverUnavailableError';
 }
 
 function onPath(program: string, env: Record<string, string | undefined>): boolean {
@@ -82,6 +94,14 @@ export function selectDrivers(
       `firewall: nftables (${config.firewall === 'auto' ? 'auto: root and nft present' : 'chosen'})`,
     );
   } else {
+    // DECISIONS 70: with client interfaces named, no enforcement must be chosen, never fallen into.
+    if (config.clientInterfaces.length > 0 && config.firewall === 'auto') {
+      throw new DriverUnavailableError(
+        `--client-interfaces ${config.clientInterfaces.join(',')} needs the nftables firewall, which cannot run here (${
+          isRoot ? 'nft is not installed: apt-get install nftables' : 'the gateway is not running as root'
+        }); fix that, or choose --firewall none to run without enforcement`,
+      );
+    }
     firewall = new NoFirewall();
     logger.warn(
       { driver: 'none' },

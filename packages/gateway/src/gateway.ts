@@ -7,9 +7,13 @@ import { inPool, intToIpv4, ipv4ToInt, type Store } from '@kordon/core';
 import { generateKeyPair, publicKeyOf } from '@kordon/drivers';
 import { AccessControl } from './access.js';
 import { selectDrivers } from './drivers.js';
+import { exemptionLists } from './admin/exemptions.js';
+import { createAdminServices } from './admin/index.js';
 import { buildManagementApi } from './api/index.js';
 import { ensureInitialAdmin } from './admins.js';
+import { LocalPasswordAuthenticator } from './auth/local.js';
 import { Argon2idHasher } from './auth/password.js';
+import { ChangeFeed } from './changes/feed.js';
 import { systemClock } from './clock.js';
 import type { GatewayConfig } from './config/options.js';
 import { dataPaths, ensureDataDir, loadOrCreateKey, loadOrCreateText } from './data-dir.js';
@@ -17,6 +21,7 @@ import { ClientEndpoint } from './endpoint/server.js';
 import { SessionService } from './endpoint/sessions.js';
 import { ResumeTickets } from './endpoint/tickets.js';
 import { DnsRelay, hostResolvers } from './dns-relay.js';
+import { removeLeftoverInstallerFiles } from './installers.js';
 import { createMetrics } from './metrics.js';
 import { openSqliteStore } from './store/index.js';
 import { loadTlsIdentity } from './tls.js';
@@ -27,6 +32,8 @@ export interface RunningGateway {
   fingerprint: string;
   /** Graceful stop (DECISIONS 3): clients told to resume later, sessions kept. */
   stop(): Promise<void>;
+  /** DECISIONS 70: a stop that overran leaves the closed table (nothing authorized, exemptions kept). */
+  closeFirewall(): Promise<void>;
 }
 
 export interface GatewayEnvironment {
@@ -67,6 +74,8 @@ async function run(
       'created the administrator "admin"; its password is in this file (readable by root only): log in and change it',
     );
   }
+  // A crash during an installer upload leaves partial files; they go before anything is served.
+  await removeLeftoverInstallerFiles(store, paths.installers, logger);
   const settings = await store.settings.get();
   const tls = await loadTlsIdentity({
     dataDir: paths.dir,
@@ -98,10 +107,14 @@ async function run(
   if (config.clientInterfaces.length === 0) {
     logger.warn('LAN enforcement is off: name the client-facing interfaces with --client-interfaces');
   }
+  const passwords = new LocalPasswordAuthenticator(store, hasher);
   const sessions = new SessionService({
     store,
-    hasher,
     clock,
+    passwords,
+    authenticators: [passwords],
+    authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
+    holder: `${config.nodeName}/0`,
     logger,
     metrics,
     tickets: new ResumeTickets(loadOrCreateKey(paths.resumeKey)),
@@ -123,11 +136,15 @@ async function run(
           },
   });
   const stored = await store.sessions.list();
-  await access.reconcile(stored, (authorized) =>
+  const firewallShape = {
+    enforcedInterfaces: config.clientInterfaces,
+    tunnelInterface: config.wgInterface,
+    tunnelNetwork: pool.network.text,
+  };
+  await access.reconcile(stored, async (authorized) =>
     drivers.firewall.install({
-      enforcedInterfaces: config.clientInterfaces,
-      tunnelInterface: config.wgInterface,
-      tunnelNetwork: pool.network.text,
+      ...firewallShape,
+      ...exemptionLists(await store.exemptions.list()),
       authorized,
     }),
   );
@@ -142,6 +159,20 @@ async function run(
   const restored = await sessions.restore();
   if (restored > 0)
     logger.info({ sessions: restored }, 'restored sessions; waiting for their clients to resume');
+  // DECISIONS 67: changes made by the CLI or another process reach this process's sessions.
+  const feed = new ChangeFeed({
+    store,
+    clock,
+    logger,
+    apply: async (change) => {
+      if (change.kind !== 'exemptions') return sessions.applyChange(change);
+      // DECISIONS 72: this process owns the table; the exemption sets follow the store.
+      const { exemptFrom, exemptTo } = exemptionLists(await store.exemptions.list());
+      await drivers.firewall.setExemptions(exemptFrom, exemptTo);
+      logger.info({ from: exemptFrom, to: exemptTo }, 'exemptions applied');
+    },
+  });
+  await feed.start();
 
   const endpoint = new ClientEndpoint({
     tls,
@@ -152,15 +183,17 @@ async function run(
     metrics,
     logger,
     versionTimeoutMs: config.versionTimeoutSeconds * 1000,
+    authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
     pingIntervalMs: 30_000,
     maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    maxPendingConnections: config.maxPendingConnections,
   });
   let api: FastifyInstance | undefined;
   try {
     api = await buildManagementApi({
       store,
       hasher,
-      control: sessions,
+      admin: createAdminServices({ store, clock, hasher, afterCommit: () => feed.catchUp() }),
       metrics,
       clock,
       installersDir: paths.installers,
@@ -191,8 +224,15 @@ async function run(
       clientAddress,
       adminAddress,
       fingerprint: tls.fingerprint,
+      async closeFirewall() {
+        await drivers.firewall.installClosed({
+          ...firewallShape,
+          ...exemptionLists(await store.exemptions.list()),
+        });
+      },
       async stop() {
         clearInterval(leaseTimer);
+        feed.stop();
         sessions.shutdown();
         await endpoint.close();
         await access.shutdown();
@@ -204,6 +244,8 @@ async function run(
     };
   } catch (e) {
     clearInterval(leaseTimer);
+    feed.stop();
+    sessions.shutdown();
     await api?.close();
     await endpoint.close().catch(() => undefined);
     await access.shutdown().catch(() => undefined);

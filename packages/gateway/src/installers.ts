@@ -1,11 +1,22 @@
 // Registering and removing client installers (DECISIONS 12, 48): the bytes go to the installers folder,
 // the record to the store. Shared by the management API and the CLI, so nothing here knows about HTTP.
+//
+// The folder and the store are committed in an order that a crash at any step cannot turn into bytes
+// served under another file's checksum: an upload is written to `.upload-<random>.part` and flushed to
+// disk; its size and SHA-256 are read back from the disk; it is renamed to `.staged-<sha256>.<file name>`
+// (a name unique to those bytes, never a public name, since those never start with "."); the record is
+// written; then the staged file is renamed to the public name. Downloads open the staged file of the
+// record's checksum when it exists, else the public name, so they read the recorded bytes before and
+// after that last rename. The public name is the admin's (the CLI and API keep it); the staged name is
+// derived from the record, so the store's schema is unchanged. At start, removeLeftoverInstallerFiles
+// finishes a recorded staged file and removes everything no record names.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream, type Dirent } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
 import { StoreConflictError } from '@kordon/core';
 import type { Clock, Installer, OsName, Store, UpdatePolicy } from '@kordon/core';
 import { parseVersionString } from '@kordon/protocol';
@@ -111,12 +122,11 @@ export async function registerInstaller(options: RegisterInstallerOptions): Prom
   await mkdir(dir, { recursive: true, mode: 0o755 });
   // Names of installers never start with ".", so the temporary file cannot collide with one.
   const temporary = join(dir, `.upload-${randomBytes(8).toString('hex')}.part`);
-  let size = 0;
-  const hash = createHash('sha256');
-  const measure = new Transform({
+  let received = 0;
+  const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      size += chunk.length;
-      if (size > maxSize) {
+      received += chunk.length;
+      if (received > maxSize) {
         callback(
           new InstallerError(
             'too_large',
@@ -126,14 +136,20 @@ export async function registerInstaller(options: RegisterInstallerOptions): Prom
         );
         return;
       }
-      hash.update(chunk);
       callback(null, chunk);
     },
   });
+  let written: WrittenFile;
   try {
     const input = typeof source === 'string' ? openSource(source) : source;
-    await pipeline(input, measure, createWriteStream(temporary, { flags: 'wx', mode: 0o644, flush: true }));
-    if (size === 0) throw new InstallerError('invalid_field', 'source', 'the installer is empty');
+    // `flush`: the bytes reach the disk (fsync) before the file is closed.
+    await pipeline(input, limit, createWriteStream(temporary, { flags: 'wx', mode: 0o644, flush: true }));
+    if (received === 0) throw new InstallerError('invalid_field', 'source', 'the installer is empty');
+    // Measured from the disk, not from the stream: these are the bytes that will be served.
+    written = await measureFile(temporary);
+    if (written.size !== received) {
+      throw new Error(`the installer file holds ${written.size} bytes, but ${received} were received`);
+    }
   } catch (error) {
     await unlinkIfPresent(temporary);
     if (error instanceof InstallerError) throw error;
@@ -153,18 +169,21 @@ export async function registerInstaller(options: RegisterInstallerOptions): Prom
     minor: version.minor,
     build: version.build,
     fileName,
-    size,
-    sha256: hash.digest('hex'),
+    size: written.size,
+    sha256: written.sha256,
     policy,
     addedAt: clock.now(),
   };
   const actor = options.actor === undefined ? '' : ` by ${options.actor}`;
+  const staged = join(dir, stagedFileName(installer));
   try {
     await withFolderLock(dir, async () => {
       // Checked again: another OS may have taken the name while the bytes were streaming.
       await refuseNameOfAnotherOs(store, os, fileName);
       const previous = await store.installers.get(os);
-      await rename(temporary, join(dir, fileName));
+      // The public file is not touched until the record names the new bytes.
+      await rename(temporary, staged);
+      await syncFolder(dir);
       try {
         await store.transaction(async (tx) => {
           await tx.installers.put(installer);
@@ -173,19 +192,20 @@ export async function registerInstaller(options: RegisterInstallerOptions): Prom
             kind: 'installer_changed',
             account: null,
             sourceAddress: null,
-            detail: `${os} installer ${versionText(installer)} registered${actor}: ${fileName}, ${size} bytes, sha256 ${installer.sha256}, policy ${policy}`,
+            detail: `${os} installer ${versionText(installer)} registered${actor}: ${fileName}, ${installer.size} bytes, sha256 ${installer.sha256}, policy ${policy}`,
           });
         });
       } catch (error) {
-        if (previous?.fileName !== fileName) await unlinkIfPresent(join(dir, fileName));
+        await unlinkIfPresent(staged);
         if (error instanceof StoreConflictError) {
           throw new InstallerError('conflict', 'file_name', `the file name "${fileName}" is already in use`);
         }
         throw error;
       }
-      if (previous !== undefined && previous.fileName !== fileName) {
-        await unlinkIfPresent(join(dir, previous.fileName));
-      }
+      // Recorded: downloads read the staged file until this rename, and the public name after it.
+      await rename(staged, join(dir, fileName));
+      await syncFolder(dir);
+      if (previous !== undefined) await removeReplacedFiles(dir, previous, installer);
     });
   } finally {
     await unlinkIfPresent(temporary);
@@ -221,7 +241,10 @@ export async function removeInstaller(options: RemoveInstallerOptions): Promise<
       });
       return true;
     });
-    if (removed) await unlinkIfPresent(join(dir, previous.fileName));
+    if (removed) {
+      await unlinkIfPresent(join(dir, previous.fileName));
+      await unlinkIfPresent(join(dir, stagedFileName(previous)));
+    }
     return removed;
   });
 }
@@ -229,6 +252,156 @@ export async function removeInstaller(options: RemoveInstallerOptions): Promise<
 /** "major.minor.build" of an installer. */
 export function versionText(installer: Pick<Installer, 'major' | 'minor' | 'build'>): string {
   return `${installer.major}.${installer.minor}.${installer.build}`;
+}
+
+/** Where a registration keeps the bytes between writing them and recording them: unique to the bytes. */
+function stagedFileName(installer: Pick<Installer, 'fileName' | 'sha256'>): string {
+  return `.staged-${installer.sha256}.${installer.fileName}`;
+}
+
+const stagedFilePattern = /^\.staged-([0-9a-f]{64})\.(.+)$/;
+
+/**
+ * Opens the file holding a record's bytes: its staged file while a registration has not yet moved it
+ * to the public name, else the public name. Never follows a link. Undefined when there is no such
+ * regular file of the recorded size (a file replaced by something else is not served under the record).
+ */
+export async function openInstallerFile(
+  dir: string,
+  installer: Pick<Installer, 'fileName' | 'sha256' | 'size'>,
+): Promise<FileHandle | undefined> {
+  for (const name of [stagedFileName(installer), installer.fileName]) {
+    let file: FileHandle;
+    try {
+      file = await open(join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if (isNodeError(error) && error.code === 'ENOENT') continue;
+      return undefined;
+    }
+    try {
+      const stat = await file.stat();
+      if (stat.isFile() && stat.size === installer.size) return file;
+    } catch {
+      // Unreadable: treated as absent, like a file of the wrong size.
+    }
+    await file.close();
+    return undefined;
+  }
+  return undefined;
+}
+
+interface LeftoverInstallerFiles {
+  /** Removed: partial uploads, staged files of registrations never recorded, files no record names. */
+  removed: string[];
+  /** Public names whose recorded staged file was moved into place (a registration cut short). */
+  completed: string[];
+  /** Public names of records whose file is not in the folder. */
+  missing: string[];
+}
+
+/**
+ * Start-up clean-up of the installers folder: finishes registrations that were recorded but not moved
+ * to their public name, and removes every other file no record names. Links are removed, never
+ * followed; folders are left alone. Call it before the management API accepts uploads: an upload in
+ * flight would lose its temporary file.
+ */
+export async function removeLeftoverInstallerFiles(
+  store: Store,
+  dir: string,
+  logger: Pick<Logger, 'info' | 'warn'>,
+): Promise<LeftoverInstallerFiles> {
+  const report: LeftoverInstallerFiles = { removed: [], completed: [], missing: [] };
+  const records = new Map((await store.installers.list()).map((record) => [record.fileName, record]));
+  let entries: Dirent[] = [];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (!(isNodeError(error) && error.code === 'ENOENT')) throw error;
+  }
+  const inPlace = new Set<string>();
+  // Staged names sort first ("."), so a file moved into place is known before its public name is seen.
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const name = entry.name;
+    if (entry.isDirectory()) {
+      logger.warn({ dir, file: name }, 'a folder inside the installers folder: left alone');
+      continue;
+    }
+    if (records.has(name)) {
+      // A link or other non-file under a recorded name is not served; it is reported missing below.
+      if (entry.isFile()) inPlace.add(name);
+      continue;
+    }
+    const staged = stagedFilePattern.exec(name);
+    const stagedOf = staged?.[2] === undefined ? undefined : records.get(staged[2]);
+    if (stagedOf !== undefined && stagedOf.sha256 === staged?.[1]) {
+      try {
+        await rename(join(dir, name), join(dir, stagedOf.fileName));
+        report.completed.push(stagedOf.fileName);
+        inPlace.add(stagedOf.fileName);
+        logger.info({ os: stagedOf.os, file: stagedOf.fileName }, 'finished an installer registration');
+      } catch (err) {
+        // Kept: downloads read the staged file meanwhile.
+        logger.warn({ err, file: name }, 'could not move a recorded installer to its public name');
+        inPlace.add(stagedOf.fileName);
+      }
+      continue;
+    }
+    await unlinkIfPresent(join(dir, name));
+    report.removed.push(name);
+    logger.info({ dir, file: name }, 'removed a leftover file from the installers folder');
+  }
+  for (const record of records.values()) {
+    if (inPlace.has(record.fileName)) continue;
+    report.missing.push(record.fileName);
+    logger.warn(
+      { os: record.os, file: record.fileName },
+      'the file of a registered installer is missing from the installers folder: register it again',
+    );
+  }
+  if (report.removed.length > 0 || report.completed.length > 0) await syncFolder(dir);
+  return report;
+}
+
+/** After a replacement is recorded: the previous record's files, unless the new record uses them. */
+async function removeReplacedFiles(dir: string, previous: Installer, current: Installer): Promise<void> {
+  if (previous.fileName !== current.fileName) await unlinkIfPresent(join(dir, previous.fileName));
+  // Left by an earlier registration that stopped before its last rename.
+  if (stagedFileName(previous) !== stagedFileName(current)) {
+    await unlinkIfPresent(join(dir, stagedFileName(previous)));
+  }
+}
+
+interface WrittenFile {
+  size: number;
+  sha256: string;
+}
+
+async function measureFile(path: string): Promise<WrittenFile> {
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    return { size, sha256: hash.digest('hex') };
+  } finally {
+    await file.close();
+  }
+}
+
+/** Makes the renames and removals in a folder durable. */
+async function syncFolder(dir: string): Promise<void> {
+  const folder = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
 
 async function refuseNameOfAnotherOs(store: Store, os: OsName, fileName: string): Promise<void> {

@@ -27,6 +27,12 @@ export const AUTH_FAILURE_REASONS = [
   'device_limit',
   'tunnel_timeout',
   'logged_out',
+  // DECISIONS 61, 68, 77: the gateway could not serve a good request.
+  'internal',
+  'pool_exhausted',
+  'key_in_use',
+  'busy',
+  'certificate',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 

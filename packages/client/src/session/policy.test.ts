@@ -22,9 +22,17 @@ describe('client reactions (DECISIONS 28, 29, 54, 55)', () => {
       'address_in_use',
       'update_required',
       'client_authorization_off',
+      'key_in_use',
+      'certificate',
     ] as const) {
       expect(afterFailure(r, 0)).toEqual({ kind: 'stop' });
     }
+  });
+
+  it('retries what the gateway could not serve after its timeout, at least 5 s (DECISIONS 61)', () => {
+    expect(afterFailure('internal', 0)).toEqual({ kind: 'retry', afterSeconds: 5 });
+    expect(afterFailure('pool_exhausted', 2)).toEqual({ kind: 'retry', afterSeconds: 5 });
+    expect(afterFailure('busy', 12)).toEqual({ kind: 'retry', afterSeconds: 12 });
   });
 
   it('backs off from 1 s to 60 s with jitter', () => {

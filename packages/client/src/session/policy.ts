@@ -49,6 +49,11 @@ export function afterFailure(reason: AuthFailureReason | undefined, timeout: num
   switch (reason) {
     case 'throttled':
       return { kind: 'retry', afterSeconds: timeout };
+    // DECISIONS 61: transient on the gateway's side, retried with the same credentials, at least 5 s later.
+    case 'internal':
+    case 'pool_exhausted':
+    case 'busy':
+      return { kind: 'retry', afterSeconds: Math.max(5, timeout) };
     case 'credentials':
       return { kind: 'ask-again', afterSeconds: timeout };
     case 'resume_refused':

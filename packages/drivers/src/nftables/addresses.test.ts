@@ -4,6 +4,7 @@ import {
   normalizeAddress,
   parseNetwork,
   splitAddresses,
+  splitNetworks,
   validateInterfaceName,
 } from './addresses.js';
 
@@ -58,6 +59,64 @@ describe('parseNetwork', () => {
       expect(() => parseNetwork(text)).toThrow(FirewallInputError);
     },
   );
+});
+
+describe('splitNetworks (exemptions)', () => {
+  it('takes addresses and CIDRs of both families; a single host is a bare address; host bits cleared', () => {
+    expect(
+      splitNetworks(
+        [
+          '198.18.40.0/24',
+          '198.18.41.7',
+          '198.18.42.9/32',
+          '198.18.43.5/24',
+          '2001:DB8::/32',
+          'fd00::1',
+          'fd00::2/128',
+          '0.0.0.0/0',
+          '::/0',
+        ],
+        'exemptFrom',
+      ),
+    ).toEqual({
+      ipv4: ['198.18.40.0/24', '198.18.41.7', '198.18.42.9', '198.18.43.0/24', '0.0.0.0/0'],
+      ipv6: ['2001:db8::/32', 'fd00::1', 'fd00::2', '::/0'],
+    });
+  });
+
+  it('drops exact duplicates in their normal form and keeps overlaps (the set merges them)', () => {
+    expect(
+      splitNetworks(['198.18.40.0/24', '198.18.40.9/24', '198.18.40.7', '::ffff:198.18.40.7'], 'exemptTo'),
+    ).toEqual({ ipv4: ['198.18.40.0/24', '198.18.40.7'], ipv6: [] });
+  });
+
+  it('reads IPv4-mapped IPv6 networks as IPv4, since those packets are IPv4', () => {
+    expect(splitNetworks(['::ffff:198.18.40.0/120', '::ffff:0:0/96', '::ffff:0:0/95'], 'exemptTo')).toEqual({
+      ipv4: ['198.18.40.0/24', '0.0.0.0/0'],
+      ipv6: ['::fffe:0:0/95'],
+    });
+  });
+
+  it.each([
+    '',
+    ' 198.18.40.0/24',
+    '198.18.40.0/24 ',
+    '198.18.40.0/',
+    '198.18.40.0/33',
+    '2001:db8::/129',
+    '198.18.40.0-198.18.40.9',
+    '198.18.40.0/255.255.255.0',
+    'fe80::1%eth0',
+    'fe80::%eth0/64',
+    'dc.example',
+    '198.18.40.0/24, 198.18.41.0/24',
+    '198.18.40.0/24 }',
+  ])('refuses %j, naming the list and the entry', (text) => {
+    expect(() => splitNetworks(['198.18.40.0/24', text], 'exemptFrom')).toThrow(FirewallInputError);
+    expect(() => splitNetworks(['198.18.40.0/24', text], 'exemptFrom')).toThrow(
+      `exemptFrom: not an IP address or a network in CIDR notation: ${JSON.stringify(text)}`,
+    );
+  });
 });
 
 describe('validateInterfaceName', () => {

@@ -105,6 +105,60 @@ export function parseNetwork(text: string): Network {
   throw new FirewallInputError(`not a network in CIDR notation: ${JSON.stringify(text)}`);
 }
 
+/** "::ffff:198.18.10.0/120" is the IPv4 network 198.18.10.0/24: those packets are IPv4 (see normalizeAddress). */
+function mappedIpv4Network(network: Network): Network | undefined {
+  if (network.family !== 6 || network.prefixLength < 96) return undefined;
+  const value = ipv6ToBigInt(network.address);
+  if (value >> 32n !== 0xffffn) return undefined;
+  return {
+    family: 4,
+    address: numberToIpv4(Number(value & 0xffffffffn)),
+    prefixLength: network.prefixLength - 96,
+  };
+}
+
+/** A bare address is a network of one host; anything with a slash must be CIDR. */
+function parseAddressOrNetwork(text: string): Network {
+  if (!text.includes('/')) {
+    const { family, address } = normalizeAddress(text);
+    return { family, address, prefixLength: family === 4 ? 32 : 128 };
+  }
+  const network = parseNetwork(text);
+  return mappedIpv4Network(network) ?? network;
+}
+
+export interface SplitNetworks {
+  /** nft elements: a bare address for a single host, else "address/prefix". */
+  ipv4: string[];
+  ipv6: string[];
+}
+
+/**
+ * Validates every entry of an exemption list (DECISIONS 72): an address or a network in CIDR
+ * notation, IPv4 or IPv6; host bits are cleared. The error names the list and the bad entry.
+ * Exact duplicates are dropped; overlaps are left to the sets' auto-merge.
+ */
+export function splitNetworks(entries: readonly string[], listName: string): SplitNetworks {
+  const ipv4 = new Set<string>();
+  const ipv6 = new Set<string>();
+  for (const text of entries) {
+    let network: Network;
+    try {
+      network = parseAddressOrNetwork(text);
+    } catch (error) {
+      if (!(error instanceof FirewallInputError)) throw error;
+      throw new FirewallInputError(
+        `${listName}: not an IP address or a network in CIDR notation: ${JSON.stringify(text)}`,
+      );
+    }
+    const hostLength = network.family === 4 ? 32 : 128;
+    const element =
+      network.prefixLength === hostLength ? network.address : `${network.address}/${network.prefixLength}`;
+    (network.family === 4 ? ipv4 : ipv6).add(element);
+  }
+  return { ipv4: [...ipv4], ipv6: [...ipv6] };
+}
+
 const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
 
 /** A Linux interface name (at most 15 characters); it need not exist yet. */

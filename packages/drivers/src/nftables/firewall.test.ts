@@ -32,17 +32,24 @@ const CLIENT = '198.18.10.2';
 const INTERNET = '198.18.20.2';
 const ROUTER_INTERNET = '198.18.20.1';
 
-// Port 7000 echoes; port 7001 answers with the address it sees and closes.
-const SERVER = `
+/** On each address, port 7000 echoes and port 7001 answers with the address it sees and closes. */
+function serverScript(addresses: readonly string[]): string {
+  return `
 const net = require('node:net');
+const addresses = ${JSON.stringify(addresses)};
 let ready = 0;
-const up = () => { if (++ready === 2) console.log('listening'); };
-net.createServer((s) => { s.on('error', () => {}); s.pipe(s); }).listen(7000, '${INTERNET}', up);
-net.createServer((s) => { s.on('error', () => {}); s.end(s.remoteAddress + '\\n'); }).listen(7001, '${INTERNET}', up);
+const up = () => { if (++ready === 2 * addresses.length) console.log('listening'); };
+for (const address of addresses) {
+  net.createServer((s) => { s.on('error', () => {}); s.pipe(s); }).listen(7000, address, up);
+  net.createServer((s) => { s.on('error', () => {}); s.end(s.remoteAddress + '\\n'); }).listen(7001, address, up);
+}
 `;
-// Prints "reply <what port 7001 said>", "timeout" (1 s) or "error <code>".
-const WHOAMI = `
-const s = require('node:net').connect(7001, '${INTERNET}');
+}
+/** Prints "reply <what port 7001 said>", "timeout" (1 s) or "error <code>"; `localAddress` picks the source. */
+function whoamiScript(target: string, localAddress?: string): string {
+  const options = JSON.stringify({ port: 7001, host: target, ...(localAddress ? { localAddress } : {}) });
+  return `
+const s = require('node:net').connect(${options});
 let data = '';
 const done = (text) => { console.log(text); process.exit(0); };
 setTimeout(() => done('timeout'), 1000);
@@ -50,12 +57,16 @@ s.on('data', (d) => { data += d; });
 s.on('end', () => done('reply ' + data.trim()));
 s.on('error', (e) => done('error ' + e.code));
 `;
-// Keeps one TCP connection open, sends a byte every 100 ms and prints a line per echoed byte.
-const ECHO_FLOW = `
-const s = require('node:net').connect(7000, '${INTERNET}', () => setInterval(() => s.write('x'), 100));
+}
+/** Keeps one TCP connection open, sends a byte every 100 ms and prints a line per echoed byte. */
+function echoFlowScript(target: string, localAddress?: string): string {
+  const options = JSON.stringify({ port: 7000, host: target, ...(localAddress ? { localAddress } : {}) });
+  return `
+const s = require('node:net').connect(${options}, () => setInterval(() => s.write('x'), 100));
 s.on('data', (d) => { for (let i = 0; i < d.length; i++) console.log('echo'); });
 s.on('error', (e) => console.log('error ' + e.code));
 `;
+}
 const UDP_RECEIVER = `
 const d = require('node:dgram').createSocket('udp4');
 d.on('message', (m, r) => { console.log('got ' + m + ' from ' + r.address); process.exit(0); });
@@ -115,17 +126,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function pings(from: Netns, address: string): Promise<boolean> {
+async function pings(from: Netns, address: string, source?: string): Promise<boolean> {
   try {
-    const { stdout } = await from.run('ping', ['-c', '1', '-W', '1', '-q', address]);
+    const sourceArgs = source === undefined ? [] : ['-I', source];
+    const { stdout } = await from.run('ping', ['-c', '1', '-W', '1', '-q', ...sourceArgs, address]);
     return stdout.includes('1 received');
   } catch {
     return false;
   }
 }
 
-async function whoami(from: Netns): Promise<string> {
-  return (await from.run(NODE, ['-e', WHOAMI])).stdout.trim();
+async function whoami(from: Netns, target = INTERNET, localAddress?: string): Promise<string> {
+  return (await from.run(NODE, ['-e', whoamiScript(target, localAddress)])).stdout.trim();
 }
 
 describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
@@ -141,6 +153,8 @@ describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
     tunnelInterface: ifs.tunnel,
     tunnelNetwork: '100.64.0.0/16',
     authorized: [],
+    exemptFrom: [],
+    exemptTo: [],
   };
 
   async function host(name: string): Promise<Netns> {
@@ -187,7 +201,7 @@ describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
     // Only the tunnel network is masqueraded, so the internet host routes the others back.
     await internet.run('ip', ['route', 'add', '198.18.10.0/24', 'via', ROUTER_INTERNET]);
     await internet.run('ip', ['route', 'add', '198.18.30.0/24', 'via', ROUTER_INTERNET]);
-    const server = start(internet, SERVER);
+    const server = start(internet, serverScript([INTERNET]));
     await server.waitFor(() => server.count('listening') === 1, 5000, 'the server');
     firewall = new NftablesFirewall({ netns: router });
     await firewall.install(config);
@@ -218,7 +232,7 @@ describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
   });
 
   it('stops an established TCP flow within one second of revoke (DECISIONS 51)', async () => {
-    const flow = start(client, ECHO_FLOW);
+    const flow = start(client, echoFlowScript(INTERNET));
     await flow.waitFor(() => flow.count('echo') >= 5, 5000, 'five echoes');
     const revokedAt = performance.now();
     await firewall.revoke([CLIENT]);
@@ -337,5 +351,258 @@ describe('NftablesFirewall without nft', () => {
     } finally {
       await ns.remove();
     }
+  });
+});
+
+// Exemptions (DECISIONS 72) and the boot table (DECISIONS 70). Three namespaces, both gateway
+// interfaces enforced, so the reply direction of every connection is checked too:
+//   client side: 198.18.40.10 (in exemptFrom 198.18.40.8/29), 198.18.40.20 (never exempt)
+//     --[enforced]-- gateway --[enforced]--
+//   server side: 198.18.50.10 (in exemptTo 198.18.50.8/29), 198.18.50.20 (never exempt)
+describe('exemptions and the boot table on real nftables', { timeout: 30_000 }, () => {
+  const exemptNames = {
+    clients: `kdx-${id}-clients`,
+    gateway: `kdx-${id}-gw`,
+    servers: `kdx-${id}-servers`,
+  };
+  const exemptIfs = {
+    gatewayClients: `kdx${id}gc`,
+    clients: `kdx${id}c`,
+    gatewayServers: `kdx${id}gs`,
+    servers: `kdx${id}s`,
+    tunnel: `kdx${id}wg`, // never created: only named
+  };
+  const EXEMPT_HOST = '198.18.40.10';
+  const PLAIN_HOST = '198.18.40.20';
+  const EXEMPT_SERVER = '198.18.50.10';
+  const PLAIN_SERVER = '198.18.50.20';
+  const EXEMPT_FROM = ['198.18.40.8/29'];
+  const EXEMPT_TO = ['198.18.50.8/29'];
+  const created: Netns[] = [];
+  const background: Background[] = [];
+  let clients: Netns;
+  let gateway: Netns;
+  let servers: Netns;
+  let firewall: NftablesFirewall;
+  const config: FirewallConfig = {
+    enforcedInterfaces: [exemptIfs.gatewayClients, exemptIfs.gatewayServers],
+    tunnelInterface: exemptIfs.tunnel,
+    tunnelNetwork: '100.64.0.0/16',
+    authorized: [],
+    exemptFrom: EXEMPT_FROM,
+    exemptTo: EXEMPT_TO,
+  };
+
+  function start(ns: Netns, script: string): Background {
+    const process = new Background(ns, script);
+    background.push(process);
+    return process;
+  }
+
+  /** What each client host gets from each server over TCP ("reply <client address>" or "timeout"). */
+  async function reachability(): Promise<Record<string, string>> {
+    const pairs = [
+      [EXEMPT_HOST, PLAIN_SERVER],
+      [EXEMPT_HOST, EXEMPT_SERVER],
+      [PLAIN_HOST, PLAIN_SERVER],
+      [PLAIN_HOST, EXEMPT_SERVER],
+    ] as const;
+    const answers = await Promise.all(pairs.map(([source, target]) => whoami(clients, target, source)));
+    return Object.fromEntries(
+      pairs.map(([source, target], i) => [`${source} -> ${target}`, answers[i] ?? '']),
+    );
+  }
+
+  function expected(open: (source: string, target: string) => boolean): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const source of [EXEMPT_HOST, PLAIN_HOST]) {
+      for (const target of [PLAIN_SERVER, EXEMPT_SERVER]) {
+        result[`${source} -> ${target}`] = open(source, target) ? `reply ${source}` : 'timeout';
+      }
+    }
+    return result;
+  }
+
+  /** DECISIONS 72: an exempt source reaches anything, anyone reaches an exempt destination. */
+  const exemptionsOnly = (source: string, target: string): boolean =>
+    source === EXEMPT_HOST || target === EXEMPT_SERVER;
+
+  beforeAll(async () => {
+    const host = async (name: string): Promise<Netns> => {
+      const ns = await Netns.create(name);
+      created.push(ns);
+      return ns;
+    };
+    [clients, gateway, servers] = await Promise.all([
+      host(exemptNames.clients),
+      host(exemptNames.gateway),
+      host(exemptNames.servers),
+    ]);
+    await link(
+      gateway,
+      exemptIfs.gatewayClients,
+      '198.18.40.1/24',
+      clients,
+      exemptIfs.clients,
+      `${EXEMPT_HOST}/24`,
+    );
+    await link(
+      gateway,
+      exemptIfs.gatewayServers,
+      '198.18.50.1/24',
+      servers,
+      exemptIfs.servers,
+      `${EXEMPT_SERVER}/24`,
+    );
+    await clients.run('ip', ['addr', 'add', `${PLAIN_HOST}/24`, 'dev', exemptIfs.clients]);
+    await servers.run('ip', ['addr', 'add', `${PLAIN_SERVER}/24`, 'dev', exemptIfs.servers]);
+    await gateway.run('sysctl', ['-w', 'net.ipv4.ip_forward=1']);
+    await clients.run('ip', ['route', 'add', 'default', 'via', '198.18.40.1']);
+    await servers.run('ip', ['route', 'add', 'default', 'via', '198.18.50.1']);
+    const server = start(servers, serverScript([EXEMPT_SERVER, PLAIN_SERVER]));
+    await server.waitFor(() => server.count('listening') === 1, 5000, 'the servers');
+    firewall = new NftablesFirewall({ netns: gateway });
+    // Without any table everything forwards: the baseline the tests below narrow.
+    expect(await reachability()).toEqual(expected(() => true));
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const process of background) process.kill();
+    await Promise.all(created.map((ns) => ns.remove()));
+  });
+
+  it('an exempt_from host forwards without a session, both ways; a host beside it does not', async () => {
+    await firewall.install(config);
+    expect(await firewall.authorized()).toEqual([]);
+    expect(await firewall.exemptions()).toEqual({ exemptFrom: EXEMPT_FROM, exemptTo: EXEMPT_TO });
+    expect(await reachability()).toEqual(expected(exemptionsOnly));
+    const [exemptPing, plainPing] = await Promise.all([
+      pings(clients, PLAIN_SERVER, EXEMPT_HOST),
+      pings(clients, PLAIN_SERVER, PLAIN_HOST),
+    ]);
+    expect(exemptPing).toBe(true);
+    expect(plainPing).toBe(false);
+  });
+
+  it('exemptions open no connection toward the exempt hosts from behind another enforced interface', async () => {
+    // Opened from the server side: the opener is neither authorized nor exempt, so dropped.
+    const [toExemptHost, fromExemptServer] = await Promise.all([
+      pings(servers, EXEMPT_HOST, PLAIN_SERVER),
+      pings(servers, PLAIN_HOST, EXEMPT_SERVER),
+    ]);
+    expect(toExemptHost).toBe(false);
+    expect(fromExemptServer).toBe(false);
+  });
+
+  it('authorization still works beside the exemptions', async () => {
+    await firewall.allow([PLAIN_HOST]);
+    expect(await reachability()).toEqual(expected(() => true));
+    await firewall.revoke([PLAIN_HOST]);
+    expect(await reachability()).toEqual(expected(exemptionsOnly));
+  });
+
+  it('setExemptions replaces both lists atomically and leaves the authorized sets alone', async () => {
+    await firewall.allow(['198.18.40.99', '2001:db8::99']);
+    // Readers outside the driver never see the sets empty or half-replaced.
+    const exemptFrom = ['198.18.40.20', '2001:db8:1::/48'];
+    const exemptTo = ['198.18.50.20', 'fd00::53'];
+    await firewall.setExemptions(exemptFrom, exemptTo);
+    // Read by nft directly: the driver's own reads queue behind its writes and could not see between them.
+    const kernelSets = async (): Promise<string> => {
+      const { stdout } = await gateway.run('nft', ['-j', 'list', 'table', 'inet', 'kordon']);
+      const parsed = JSON.parse(stdout) as { nftables: { set?: { name: string; elem?: unknown[] } }[] };
+      const sets = parsed.nftables.flatMap((entry) =>
+        entry.set ? [[entry.set.name, entry.set.elem ?? []]] : [],
+      );
+      return JSON.stringify(sets);
+    };
+    const before = await kernelSets();
+    const state = { done: false };
+    const seen: string[] = [];
+    const observer = (async () => {
+      while (!state.done) seen.push(await kernelSets());
+    })();
+    for (let i = 0; i < 10; i++) {
+      // The same contents written otherwise: the kernel's sets must not change in between.
+      await firewall.setExemptions(['2001:DB8:1::/48', '198.18.40.20'], ['fd00::53', '198.18.50.20/32']);
+    }
+    state.done = true;
+    await observer;
+    expect(seen.length).toBeGreaterThan(0);
+    for (const snapshot of seen) expect(snapshot).toBe(before);
+    expect(await firewall.exemptions()).toEqual({ exemptFrom, exemptTo });
+    expect((await firewall.authorized()).sort()).toEqual(['198.18.40.99', '2001:db8::99']);
+    // Now the other host and the other server are the exempt ones.
+    expect(await reachability()).toEqual(
+      expected((source, target) => source === PLAIN_HOST || target === PLAIN_SERVER),
+    );
+    await firewall.revoke(['198.18.40.99', '2001:db8::99']);
+  });
+
+  it('overlapping entries are merged by the sets, not refused', async () => {
+    await firewall.setExemptions(['198.18.40.0/25', '198.18.40.128/25', '198.18.40.10'], ['198.18.50.10']);
+    expect(await firewall.exemptions()).toEqual({
+      exemptFrom: ['198.18.40.0/24'],
+      exemptTo: ['198.18.50.10'],
+    });
+    expect(await reachability()).toEqual(
+      expected((source) => source === EXEMPT_HOST || source === PLAIN_HOST),
+    );
+  });
+
+  it('after setExemptions([], []) nothing forwards without a session, open flows included', async () => {
+    await firewall.setExemptions(EXEMPT_FROM, EXEMPT_TO);
+    const flow = start(clients, echoFlowScript(PLAIN_SERVER, EXEMPT_HOST));
+    await flow.waitFor(() => flow.count('echo') >= 5, 5000, 'five echoes');
+    const clearedAt = performance.now();
+    await firewall.setExemptions([], []);
+    await sleep(1500);
+    const lastEcho = flow.lines.filter((line) => line.text === 'echo').at(-1)?.at ?? 0;
+    expect(lastEcho - clearedAt).toBeLessThan(1000);
+    expect(flow.count('echo', clearedAt + 1000)).toBe(0);
+    flow.kill();
+    expect(await firewall.exemptions()).toEqual({ exemptFrom: [], exemptTo: [] });
+    expect(await reachability()).toEqual(expected(() => false));
+  });
+
+  it('refuses a bad entry before nft runs, and changes nothing', async () => {
+    await firewall.setExemptions(EXEMPT_FROM, EXEMPT_TO);
+    await expect(
+      firewall.setExemptions(['198.18.40.0/24'], ['198.18.50.0/24', '198.18.50.0/33']),
+    ).rejects.toThrow('exemptTo: not an IP address or a network in CIDR notation: "198.18.50.0/33"');
+    expect(await firewall.exemptions()).toEqual({ exemptFrom: EXEMPT_FROM, exemptTo: EXEMPT_TO });
+  });
+
+  it('the boot table drops forwarding on the named interface except exemptions; install takes over', async () => {
+    await firewall.remove();
+    expect(await reachability()).toEqual(expected(() => true));
+    await firewall.installBoot({
+      enforcedInterfaces: [exemptIfs.gatewayClients],
+      exemptFrom: EXEMPT_FROM,
+      exemptTo: EXEMPT_TO,
+    });
+    const { stdout } = await gateway.run('nft', ['list', 'table', 'inet', 'kordon']);
+    expect(stdout).toContain(`iifname "${exemptIfs.gatewayClients}" jump enforce`);
+    expect(stdout).not.toContain('masquerade');
+    expect(await firewall.authorized()).toEqual([]);
+    expect(await reachability()).toEqual(expected(exemptionsOnly));
+    expect(await pings(clients, '198.18.40.1', PLAIN_HOST)).toBe(true); // the gateway itself stays reachable
+    // The gateway's install replaces the boot table in one transaction.
+    await firewall.install({ ...config, authorized: [PLAIN_HOST] });
+    expect(await reachability()).toEqual(expected(() => true));
+  });
+
+  it('the closed table (a stop that overran) keeps the exemptions and authorizes nothing', async () => {
+    await firewall.installClosed(config);
+    expect(await firewall.authorized()).toEqual([]);
+    expect(await firewall.exemptions()).toEqual({ exemptFrom: EXEMPT_FROM, exemptTo: EXEMPT_TO });
+    const { stdout } = await gateway.run('nft', ['list', 'table', 'inet', 'kordon']);
+    // The kernel lists an anonymous set in its own order.
+    const jump = stdout.split('\n').find((line) => line.includes('jump enforce')) ?? '';
+    for (const name of [exemptIfs.tunnel, exemptIfs.gatewayClients, exemptIfs.gatewayServers]) {
+      expect(jump).toContain(`"${name}"`);
+    }
+    expect(await reachability()).toEqual(expected(exemptionsOnly));
+    await firewall.remove();
   });
 });

@@ -4,13 +4,18 @@ import type { Netns } from '../netns.js';
 import { CommandError, runCommand, type RunResult } from '../process.js';
 import { validateTableName } from './addresses.js';
 import {
+  EXEMPT_SETS,
   IPV4_SET,
   IPV6_SET,
   renderAllow,
+  renderBootRuleset,
+  renderClosedRuleset,
+  renderExemptions,
   renderRemove,
   renderRevoke,
   renderRevokeAll,
   renderRuleset,
+  type BootFirewallConfig,
 } from './ruleset.js';
 
 export interface NftablesFirewallOptions {
@@ -44,21 +49,50 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The elements of one set in `nft -j list table` output; an element may be "a" or {"elem":{"val":"a"}}. */
+/**
+ * One element of `nft -j` output as text: "a", {"elem":{"val":...}}, and in interval sets
+ * {"prefix":{"addr":"a","len":24}} ("a/24") or {"range":["a","b"]} ("a-b", what auto-merge makes
+ * of adjacent networks that do not form one prefix).
+ */
+function elementText(element: unknown): string | undefined {
+  if (typeof element === 'string') return element;
+  if (!isRecord(element)) return undefined;
+  if (isRecord(element.elem)) return elementText(element.elem.val);
+  if (isRecord(element.prefix)) {
+    const { addr, len } = element.prefix;
+    return typeof addr === 'string' && typeof len === 'number' ? `${addr}/${len}` : undefined;
+  }
+  if (Array.isArray(element.range) && element.range.length === 2) {
+    const [low, high] = element.range as unknown[];
+    return typeof low === 'string' && typeof high === 'string' ? `${low}-${high}` : undefined;
+  }
+  return undefined;
+}
+
+/** The elements of one set in `nft -j list table` output. */
 function setElements(listing: unknown[], setName: string): string[] {
   for (const entry of listing) {
     if (!isRecord(entry) || !isRecord(entry.set) || entry.set.name !== setName) continue;
     const elements = entry.set.elem ?? [];
     if (!Array.isArray(elements)) throw new Error(`set ${setName}: "elem" is not a list`);
     return elements.map((element: unknown) => {
-      if (typeof element === 'string') return element;
-      if (isRecord(element) && isRecord(element.elem) && typeof element.elem.val === 'string') {
-        return element.elem.val;
-      }
-      throw new Error(`set ${setName}: unexpected element ${JSON.stringify(element)}`);
+      const text = elementText(element);
+      if (text === undefined)
+        throw new Error(`set ${setName}: unexpected element ${JSON.stringify(element)}`);
+      return text;
     });
   }
   throw new Error(`set ${setName} is missing`);
+}
+
+/** The exemption sets as the kernel has them (merged by auto-merge, so not always as given). */
+export interface KernelExemptions {
+  exemptFrom: string[];
+  exemptTo: string[];
+}
+
+function describeExemptions(exemptFrom: readonly string[], exemptTo: readonly string[]): string {
+  return `; ${exemptFrom.length} exempt sources, ${exemptTo.length} exempt destinations`;
 }
 
 /**
@@ -84,8 +118,48 @@ export class NftablesFirewall implements FirewallDriver {
     const script = renderRuleset(config, this.table);
     await this.serially(() => this.apply(script, `install table inet ${this.table}`));
     this.log(
-      `nftables: installed table inet ${this.table} enforcing ${[config.tunnelInterface, ...config.enforcedInterfaces].join(', ')} with ${config.authorized.length} authorized addresses`,
+      `nftables: installed table inet ${this.table} enforcing ${[config.tunnelInterface, ...config.enforcedInterfaces].join(', ')} with ${config.authorized.length} authorized addresses${describeExemptions(config.exemptFrom, config.exemptTo)}`,
     );
+  }
+
+  /**
+   * Installs the boot table (DECISIONS 70): forwarding entering on `config.enforcedInterfaces`
+   * is dropped except for the exemptions, until `install` replaces the table.
+   */
+  async installBoot(config: BootFirewallConfig): Promise<void> {
+    const script = renderBootRuleset(config, this.table);
+    await this.serially(() => this.apply(script, `install the boot table inet ${this.table}`));
+    this.log(
+      `nftables: installed the boot table inet ${this.table} closing ${config.enforcedInterfaces.join(', ')}${describeExemptions(config.exemptFrom, config.exemptTo)}`,
+    );
+  }
+
+  async installClosed(config: Omit<FirewallConfig, 'authorized'>): Promise<void> {
+    const script = renderClosedRuleset(config, this.table);
+    // Queued like every change, so an allow issued before it can never land after it.
+    await this.serially(() => this.apply(script, `install the closed table inet ${this.table}`));
+    this.log(
+      `nftables: installed the closed table inet ${this.table}: nothing authorized${describeExemptions(config.exemptFrom, config.exemptTo)}`,
+    );
+  }
+
+  async setExemptions(exemptFrom: string[], exemptTo: string[]): Promise<void> {
+    const script = renderExemptions(exemptFrom, exemptTo, this.table);
+    await this.serially(() =>
+      this.apply(
+        script,
+        `replace the exemptions of table inet ${this.table} (${exemptFrom.length} from, ${exemptTo.length} to)`,
+      ),
+    );
+  }
+
+  /** The exemption sets as the kernel has them, IPv4 first. */
+  async exemptions(): Promise<KernelExemptions> {
+    const listing = await this.listTable(`list the exemption sets of table inet ${this.table}`);
+    return {
+      exemptFrom: [...listing(EXEMPT_SETS.from4), ...listing(EXEMPT_SETS.from6)],
+      exemptTo: [...listing(EXEMPT_SETS.to4), ...listing(EXEMPT_SETS.to6)],
+    };
   }
 
   async allow(addresses: string[]): Promise<void> {
@@ -105,23 +179,8 @@ export class NftablesFirewall implements FirewallDriver {
   }
 
   async authorized(): Promise<string[]> {
-    const action = `list the authorized sets of table inet ${this.table}`;
-    // One listing of the table: both sets from the same moment.
-    const { stdout } = await this.serially(() =>
-      this.nft(['-j', 'list', 'table', 'inet', this.table], action),
-    );
-    try {
-      const parsed: unknown = JSON.parse(stdout);
-      if (!isRecord(parsed) || !Array.isArray(parsed.nftables)) throw new Error('no "nftables" list');
-      const listing: unknown[] = parsed.nftables;
-      // The kernel's own text (nft prints IPv6 like inet_ntop), not re-normalized.
-      return [...setElements(listing, IPV4_SET), ...setElements(listing, IPV6_SET)];
-    } catch (error) {
-      throw new NftablesError(
-        `nftables: could not ${action}: unexpected output of nft -j (${error instanceof Error ? error.message : String(error)})`,
-        { cause: error },
-      );
-    }
+    const listing = await this.listTable(`list the authorized sets of table inet ${this.table}`);
+    return [...listing(IPV4_SET), ...listing(IPV6_SET)];
   }
 
   async revokeAll(): Promise<void> {
@@ -133,6 +192,36 @@ export class NftablesFirewall implements FirewallDriver {
     const script = renderRemove(this.table);
     await this.serially(() => this.apply(script, `delete table inet ${this.table}`));
     this.log(`nftables: removed table inet ${this.table}`);
+  }
+
+  /**
+   * One listing of the table, so every set read from it is from the same moment; the result gives
+   * a set's elements in the kernel's own text (nft prints IPv6 like inet_ntop), not re-normalized.
+   */
+  private async listTable(action: string): Promise<(setName: string) => string[]> {
+    const { stdout } = await this.serially(() =>
+      this.nft(['-j', 'list', 'table', 'inet', this.table], action),
+    );
+    const fail = (error: unknown): NftablesError =>
+      new NftablesError(
+        `nftables: could not ${action}: unexpected output of nft -j (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
+    let listing: unknown[];
+    try {
+      const parsed: unknown = JSON.parse(stdout);
+      if (!isRecord(parsed) || !Array.isArray(parsed.nftables)) throw new Error('no "nftables" list');
+      listing = parsed.nftables;
+    } catch (error) {
+      throw fail(error);
+    }
+    return (setName) => {
+      try {
+        return setElements(listing, setName);
+      } catch (error) {
+        throw fail(error);
+      }
+    };
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {

@@ -1,3 +1,14 @@
 export { FirewallInputError, normalizeAddress, parseNetwork } from './addresses.js';
-export { NftablesError, NftablesFirewall, type NftablesFirewallOptions } from './firewall.js';
-export { renderRuleset } from './ruleset.js';
+export {
+  NftablesError,
+  NftablesFirewall,
+  type KernelExemptions,
+  type NftablesFirewallOptions,
+} from './firewall.js';
+export {
+  renderBootRuleset,
+  renderClosedRuleset,
+  renderExemptions,
+  renderRuleset,
+  type BootFirewallConfig,
+} from './ruleset.js';

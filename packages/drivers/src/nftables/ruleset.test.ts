@@ -1,17 +1,45 @@
 import type { FirewallConfig } from '@kordon/core';
 import { describe, expect, it } from 'vitest';
 import { FirewallInputError } from './addresses.js';
-import { renderAllow, renderRemove, renderRevoke, renderRevokeAll, renderRuleset } from './ruleset.js';
+import {
+  renderAllow,
+  renderBootRuleset,
+  renderClosedRuleset,
+  renderExemptions,
+  renderRemove,
+  renderRevoke,
+  renderRevokeAll,
+  renderRuleset,
+} from './ruleset.js';
 
 const config: FirewallConfig = {
   enforcedInterfaces: ['eth1', 'eth0.100'],
   tunnelInterface: 'kordon-gw0',
   tunnelNetwork: '100.64.0.0/16',
   authorized: ['100.64.0.2', '192.168.1.20', '2001:DB8::5', '::ffff:192.168.1.21', '100.64.0.2'],
+  exemptFrom: ['192.168.1.0/28', '2001:db8:1::/48', '192.168.2.9'],
+  exemptTo: ['10.0.0.53', 'FD00::53'],
 };
 
+const ENFORCE_CHAIN = `	chain enforce {
+		ct direction original ip saddr @auth4 accept
+		ct direction original ip6 saddr @auth6 accept
+		ct direction reply ip daddr @auth4 accept
+		ct direction reply ip6 daddr @auth6 accept
+		ct direction original ip saddr @exempt_from4 accept
+		ct direction original ip6 saddr @exempt_from6 accept
+		ct direction reply ip daddr @exempt_from4 accept
+		ct direction reply ip6 daddr @exempt_from6 accept
+		ct direction original ip daddr @exempt_to4 accept
+		ct direction original ip6 daddr @exempt_to6 accept
+		ct direction reply ip saddr @exempt_to4 accept
+		ct direction reply ip6 saddr @exempt_to6 accept
+		drop
+	}
+`;
+
 describe('renderRuleset', () => {
-  it('replaces the whole table in one script, with the authorized addresses split by family', () => {
+  it('replaces the whole table in one script, with authorized addresses and exemptions split by family', () => {
     expect(renderRuleset(config, 'kordon')).toBe(
       `table inet kordon {}
 delete table inet kordon
@@ -24,18 +52,35 @@ table inet kordon {
 		type ipv6_addr
 		elements = { 2001:db8::5 }
 	}
+	set exempt_from4 {
+		type ipv4_addr
+		flags interval
+		auto-merge
+		elements = { 192.168.1.0/28, 192.168.2.9 }
+	}
+	set exempt_from6 {
+		type ipv6_addr
+		flags interval
+		auto-merge
+		elements = { 2001:db8:1::/48 }
+	}
+	set exempt_to4 {
+		type ipv4_addr
+		flags interval
+		auto-merge
+		elements = { 10.0.0.53 }
+	}
+	set exempt_to6 {
+		type ipv6_addr
+		flags interval
+		auto-merge
+		elements = { fd00::53 }
+	}
 	chain forward {
 		type filter hook forward priority filter - 10; policy accept;
 		iifname { "kordon-gw0", "eth1", "eth0.100" } jump enforce
 	}
-	chain enforce {
-		ct direction original ip saddr @auth4 accept
-		ct direction original ip6 saddr @auth6 accept
-		ct direction reply ip daddr @auth4 accept
-		ct direction reply ip6 daddr @auth6 accept
-		drop
-	}
-	chain postrouting {
+${ENFORCE_CHAIN}	chain postrouting {
 		type nat hook postrouting priority srcnat; policy accept;
 		oifname != "kordon-gw0" ip saddr 100.64.0.0/16 masquerade
 	}
@@ -44,9 +89,22 @@ table inet kordon {
     );
   });
 
+  it('has no established shortcut: every accept is a set lookup (DECISIONS 51, 53, 72)', () => {
+    const text = renderRuleset(config, 'kordon');
+    expect(text).not.toContain('established');
+    expect(text).not.toContain('ct state');
+  });
+
   it('leaves out empty element lists, names the tunnel interface once, and clears host bits', () => {
     const text = renderRuleset(
-      { enforcedInterfaces: ['wg0'], tunnelInterface: 'wg0', tunnelNetwork: '10.9.8.7/20', authorized: [] },
+      {
+        enforcedInterfaces: ['wg0'],
+        tunnelInterface: 'wg0',
+        tunnelNetwork: '10.9.8.7/20',
+        authorized: [],
+        exemptFrom: [],
+        exemptTo: [],
+      },
       'kordon_test',
     );
     expect(text).not.toContain('elements');
@@ -68,6 +126,14 @@ table inet kordon {
     [{ tunnelInterface: '' }, 'not an interface name'],
     [{ tunnelNetwork: '100.64.0.0' }, 'not a network in CIDR notation: "100.64.0.0"'],
     [{ tunnelNetwork: '100.64.0.0/33' }, 'not a network in CIDR notation'],
+    [
+      { exemptFrom: ['198.18.0.0/15', '198.18.0.0/15 }; flush ruleset'] },
+      'exemptFrom: not an IP address or a network in CIDR notation: "198.18.0.0/15 }; flush ruleset"',
+    ],
+    [
+      { exemptTo: ['10.0.0.0/33'] },
+      'exemptTo: not an IP address or a network in CIDR notation: "10.0.0.0/33"',
+    ],
   ])('refuses unsafe input %j', (change, message) => {
     expect(() => renderRuleset({ ...config, ...change }, 'kordon')).toThrow(FirewallInputError);
     expect(() => renderRuleset({ ...config, ...change }, 'kordon')).toThrow(message);
@@ -109,5 +175,128 @@ describe('element scripts', () => {
       'not an IP address: "198.18.10.300"',
     );
     expect(() => renderRevoke(['198.18.10.2 }'], 'kordon')).toThrow(FirewallInputError);
+  });
+});
+
+describe('renderBootRuleset (DECISIONS 70)', () => {
+  const boot = {
+    enforcedInterfaces: ['eth1', 'eth2'],
+    exemptFrom: ['192.168.1.0/28'],
+    exemptTo: ['fd00::53'],
+  };
+
+  it('is the same table with nothing authorized and no masquerade, the exemptions kept', () => {
+    expect(renderBootRuleset(boot, 'kordon')).toBe(
+      `table inet kordon {}
+delete table inet kordon
+table inet kordon {
+	set auth4 {
+		type ipv4_addr
+	}
+	set auth6 {
+		type ipv6_addr
+	}
+	set exempt_from4 {
+		type ipv4_addr
+		flags interval
+		auto-merge
+		elements = { 192.168.1.0/28 }
+	}
+	set exempt_from6 {
+		type ipv6_addr
+		flags interval
+		auto-merge
+	}
+	set exempt_to4 {
+		type ipv4_addr
+		flags interval
+		auto-merge
+	}
+	set exempt_to6 {
+		type ipv6_addr
+		flags interval
+		auto-merge
+		elements = { fd00::53 }
+	}
+	chain forward {
+		type filter hook forward priority filter - 10; policy accept;
+		iifname { "eth1", "eth2" } jump enforce
+	}
+${ENFORCE_CHAIN}	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+	}
+}
+`,
+    );
+  });
+
+  it('has the structure of the full table: only the authorized elements and the masquerade differ', () => {
+    const full = renderRuleset(
+      { ...config, ...boot, tunnelInterface: 'eth1', authorized: ['198.18.10.2'] },
+      'kordon',
+    );
+    const withoutVariableLines = (text: string): string[] =>
+      text.split('\n').filter((line) => !line.includes('masquerade') && !line.includes('198.18.10.2'));
+    expect(withoutVariableLines(renderBootRuleset(boot, 'kordon'))).toEqual(withoutVariableLines(full));
+  });
+
+  it('refuses a boot table that would close nothing, and validates like the full table', () => {
+    expect(() => renderBootRuleset({ ...boot, enforcedInterfaces: [] }, 'kordon')).toThrow(
+      'the boot table needs at least one interface to enforce',
+    );
+    expect(() => renderBootRuleset({ ...boot, enforcedInterfaces: ['eth1"'] }, 'kordon')).toThrow(
+      'not an interface name',
+    );
+    expect(() => renderBootRuleset({ ...boot, exemptTo: ['dc.example'] }, 'kordon')).toThrow(
+      'exemptTo: not an IP address or a network in CIDR notation: "dc.example"',
+    );
+    expect(() => renderBootRuleset(boot, 'kordon x')).toThrow('not an nftables table name');
+  });
+
+  it('the closed table is the boot table over the gateway interfaces, the tunnel one included', () => {
+    const { authorized: _authorized, ...closed } = config;
+    expect(renderClosedRuleset(closed, 'kordon')).toBe(
+      renderBootRuleset(
+        {
+          enforcedInterfaces: ['kordon-gw0', 'eth1', 'eth0.100'],
+          exemptFrom: config.exemptFrom,
+          exemptTo: config.exemptTo,
+        },
+        'kordon',
+      ),
+    );
+  });
+});
+
+describe('renderExemptions (DECISIONS 72)', () => {
+  it('flushes the four sets and adds the new contents in one script', () => {
+    expect(
+      renderExemptions(['198.18.40.0/24', '2001:DB8::/32', '198.18.41.7/32'], ['198.18.50.2'], 'kordon'),
+    ).toBe(
+      'flush set inet kordon exempt_from4\n' +
+        'flush set inet kordon exempt_from6\n' +
+        'flush set inet kordon exempt_to4\n' +
+        'flush set inet kordon exempt_to6\n' +
+        'add element inet kordon exempt_from4 { 198.18.40.0/24, 198.18.41.7 }\n' +
+        'add element inet kordon exempt_from6 { 2001:db8::/32 }\n' +
+        'add element inet kordon exempt_to4 { 198.18.50.2 }\n',
+    );
+  });
+
+  it('empty lists only flush', () => {
+    expect(renderExemptions([], [], 'kordon')).toBe(
+      'flush set inet kordon exempt_from4\n' +
+        'flush set inet kordon exempt_from6\n' +
+        'flush set inet kordon exempt_to4\n' +
+        'flush set inet kordon exempt_to6\n',
+    );
+  });
+
+  it('validates both lists before anything is rendered, naming the list and the entry', () => {
+    expect(() =>
+      renderExemptions(['198.18.40.0/24'], ['198.18.50.0/24', '198.18.50.0-198.18.50.9'], 'kordon'),
+    ).toThrow('exemptTo: not an IP address or a network in CIDR notation: "198.18.50.0-198.18.50.9"');
+    expect(() => renderExemptions(['fe80::/64%eth0'], [], 'kordon')).toThrow(FirewallInputError);
+    expect(() => renderExemptions([], [], 'kordon; flush ruleset')).toThrow('not an nftables table name');
   });
 });

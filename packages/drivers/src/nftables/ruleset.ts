@@ -1,26 +1,109 @@
 // The nft scripts Kordon applies: pure text, built only from validated parts (addresses.ts).
 import type { FirewallConfig } from '@kordon/core';
 import {
+  FirewallInputError,
   parseNetwork,
   splitAddresses,
+  splitNetworks,
   validateInterfaceName,
   validateTableName,
+  type Network,
   type SplitAddresses,
+  type SplitNetworks,
 } from './addresses.js';
 
 export const IPV4_SET = 'auth4';
 export const IPV6_SET = 'auth6';
+/** The exemption sets (DECISIONS 72), interval sets of addresses and networks. */
+export const EXEMPT_SETS = {
+  from4: 'exempt_from4',
+  from6: 'exempt_from6',
+  to4: 'exempt_to4',
+  to6: 'exempt_to6',
+} as const;
+
+/** What the boot table needs (DECISIONS 70): the interfaces to close and the exemptions that stay open. */
+export type BootFirewallConfig = Pick<FirewallConfig, 'enforcedInterfaces' | 'exemptFrom' | 'exemptTo'>;
 
 function quoted(names: readonly string[]): string {
   return names.map((name) => `"${name}"`).join(', ');
 }
 
-function setBlock(name: string, type: string, elements: readonly string[]): string[] {
+function setBlock(name: string, type: string, elements: readonly string[], interval = false): string[] {
   const lines = [`\tset ${name} {`, `\t\ttype ${type}`];
+  // auto-merge lets overlapping entries (a network and a host in it) coexist instead of failing the batch.
+  if (interval) lines.push('\t\tflags interval', '\t\tauto-merge');
   // nft refuses an empty `elements = { }`.
   if (elements.length > 0) lines.push(`\t\telements = { ${elements.join(', ')} }`);
   lines.push('\t}');
   return lines;
+}
+
+interface Exemptions {
+  from: SplitNetworks;
+  to: SplitNetworks;
+}
+
+function validateExemptions(exemptFrom: readonly string[], exemptTo: readonly string[]): Exemptions {
+  return { from: splitNetworks(exemptFrom, 'exemptFrom'), to: splitNetworks(exemptTo, 'exemptTo') };
+}
+
+/** Everything a table is made of, already validated. */
+interface TableParts {
+  table: string;
+  enforced: readonly string[];
+  authorized: SplitAddresses;
+  exemptions: Exemptions;
+  /** The tunnel network's masquerade; the boot table has none (no tunnel before the gateway runs). */
+  masquerade?: { tunnelInterface: string; network: Network };
+}
+
+function renderTable({ table, enforced, authorized, exemptions, masquerade }: TableParts): string {
+  const { from, to } = exemptions;
+  const postrouting: string[] = [];
+  if (masquerade) {
+    const { tunnelInterface, network } = masquerade;
+    const ipKeyword = network.family === 4 ? 'ip' : 'ip6';
+    postrouting.push(
+      `\t\toifname != "${tunnelInterface}" ${ipKeyword} saddr ${network.address}/${network.prefixLength} masquerade`,
+    );
+  }
+  return [
+    `table ${table} {}`,
+    `delete table ${table}`,
+    `table ${table} {`,
+    ...setBlock(IPV4_SET, 'ipv4_addr', authorized.ipv4),
+    ...setBlock(IPV6_SET, 'ipv6_addr', authorized.ipv6),
+    ...setBlock(EXEMPT_SETS.from4, 'ipv4_addr', from.ipv4, true),
+    ...setBlock(EXEMPT_SETS.from6, 'ipv6_addr', from.ipv6, true),
+    ...setBlock(EXEMPT_SETS.to4, 'ipv4_addr', to.ipv4, true),
+    ...setBlock(EXEMPT_SETS.to6, 'ipv6_addr', to.ipv6, true),
+    '\tchain forward {',
+    '\t\ttype filter hook forward priority filter - 10; policy accept;',
+    `\t\tiifname { ${quoted(enforced)} } jump enforce`,
+    '\t}',
+    '\tchain enforce {',
+    `\t\tct direction original ip saddr @${IPV4_SET} accept`,
+    `\t\tct direction original ip6 saddr @${IPV6_SET} accept`,
+    `\t\tct direction reply ip daddr @${IPV4_SET} accept`,
+    `\t\tct direction reply ip6 daddr @${IPV6_SET} accept`,
+    `\t\tct direction original ip saddr @${EXEMPT_SETS.from4} accept`,
+    `\t\tct direction original ip6 saddr @${EXEMPT_SETS.from6} accept`,
+    `\t\tct direction reply ip daddr @${EXEMPT_SETS.from4} accept`,
+    `\t\tct direction reply ip6 daddr @${EXEMPT_SETS.from6} accept`,
+    `\t\tct direction original ip daddr @${EXEMPT_SETS.to4} accept`,
+    `\t\tct direction original ip6 daddr @${EXEMPT_SETS.to6} accept`,
+    `\t\tct direction reply ip saddr @${EXEMPT_SETS.to4} accept`,
+    `\t\tct direction reply ip6 saddr @${EXEMPT_SETS.to6} accept`,
+    '\t\tdrop',
+    '\t}',
+    '\tchain postrouting {',
+    '\t\ttype nat hook postrouting priority srcnat; policy accept;',
+    ...postrouting,
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -33,40 +116,54 @@ function setBlock(name: string, type: string, elements: readonly string[]): stri
  *   with the destination authorized; everything else entering there is dropped. There is no
  *   `ct state established accept` before it, so an ended session's open flows stop (DECISIONS 51).
  *   A packet without conntrack (untracked) has no direction and is dropped: fail closed.
+ * - Exemptions (DECISIONS 72) are the same check over other sets: an exempt_from host as if it
+ *   were authorized; an exempt_to destination mirrored (original direction toward it, replies from it).
  * - `iifname` (a name match) lets the table name interfaces that do not exist yet.
  * - The tunnel network is masqueraded toward every interface but the tunnel's own.
  */
 export function renderRuleset(config: FirewallConfig, tableName: string): string {
-  const table = `inet ${validateTableName(tableName)}`;
   const tunnelInterface = validateInterfaceName(config.tunnelInterface);
-  const enforced = [...new Set([tunnelInterface, ...config.enforcedInterfaces.map(validateInterfaceName)])];
-  const network = parseNetwork(config.tunnelNetwork);
-  const { ipv4, ipv6 } = splitAddresses(config.authorized);
-  const ipKeyword = network.family === 4 ? 'ip' : 'ip6';
-  return [
-    `table ${table} {}`,
-    `delete table ${table}`,
-    `table ${table} {`,
-    ...setBlock(IPV4_SET, 'ipv4_addr', ipv4),
-    ...setBlock(IPV6_SET, 'ipv6_addr', ipv6),
-    '\tchain forward {',
-    '\t\ttype filter hook forward priority filter - 10; policy accept;',
-    `\t\tiifname { ${quoted(enforced)} } jump enforce`,
-    '\t}',
-    '\tchain enforce {',
-    `\t\tct direction original ip saddr @${IPV4_SET} accept`,
-    `\t\tct direction original ip6 saddr @${IPV6_SET} accept`,
-    `\t\tct direction reply ip daddr @${IPV4_SET} accept`,
-    `\t\tct direction reply ip6 daddr @${IPV6_SET} accept`,
-    '\t\tdrop',
-    '\t}',
-    '\tchain postrouting {',
-    '\t\ttype nat hook postrouting priority srcnat; policy accept;',
-    `\t\toifname != "${tunnelInterface}" ${ipKeyword} saddr ${network.address}/${network.prefixLength} masquerade`,
-    '\t}',
-    '}',
-    '',
-  ].join('\n');
+  return renderTable({
+    table: `inet ${validateTableName(tableName)}`,
+    enforced: [...new Set([tunnelInterface, ...config.enforcedInterfaces.map(validateInterfaceName)])],
+    authorized: splitAddresses(config.authorized),
+    exemptions: validateExemptions(config.exemptFrom, config.exemptTo),
+    masquerade: { tunnelInterface, network: parseNetwork(config.tunnelNetwork) },
+  });
+}
+
+/**
+ * The boot table (DECISIONS 70): the same table, sets and chains, with nothing authorized, so
+ * forwarding that enters on the named interfaces is dropped except for the exemptions until the
+ * gateway's install replaces it. At least one interface is required: a boot table that closes
+ * nothing is a mistake to report, not to install.
+ */
+export function renderBootRuleset(config: BootFirewallConfig, tableName: string): string {
+  const enforced = [...new Set(config.enforcedInterfaces.map(validateInterfaceName))];
+  if (enforced.length === 0) {
+    throw new FirewallInputError('the boot table needs at least one interface to enforce');
+  }
+  return renderTable({
+    table: `inet ${validateTableName(tableName)}`,
+    enforced,
+    authorized: { ipv4: [], ipv6: [] },
+    exemptions: validateExemptions(config.exemptFrom, config.exemptTo),
+  });
+}
+
+/**
+ * The table a stop leaves when its clean-up overran (DECISIONS 70): the boot table over the
+ * gateway's interfaces, the tunnel's included, since it may still be up.
+ */
+export function renderClosedRuleset(config: Omit<FirewallConfig, 'authorized'>, tableName: string): string {
+  return renderBootRuleset(
+    {
+      enforcedInterfaces: [config.tunnelInterface, ...config.enforcedInterfaces],
+      exemptFrom: config.exemptFrom,
+      exemptTo: config.exemptTo,
+    },
+    tableName,
+  );
 }
 
 function elementLines(verb: 'add' | 'delete', table: string, split: SplitAddresses): string[] {
@@ -104,4 +201,31 @@ export function renderRevokeAll(tableName: string): string {
 export function renderRemove(tableName: string): string {
   const table = `inet ${validateTableName(tableName)}`;
   return `table ${table} {}\ndelete table ${table}\n`;
+}
+
+function exemptionLines(table: string, exemptions: Exemptions): string[] {
+  const lines = Object.values(EXEMPT_SETS).map((set) => `flush set ${table} ${set}`);
+  const contents: [string, string[]][] = [
+    [EXEMPT_SETS.from4, exemptions.from.ipv4],
+    [EXEMPT_SETS.from6, exemptions.from.ipv6],
+    [EXEMPT_SETS.to4, exemptions.to.ipv4],
+    [EXEMPT_SETS.to6, exemptions.to.ipv6],
+  ];
+  for (const [set, elements] of contents) {
+    if (elements.length > 0) lines.push(`add element ${table} ${set} { ${elements.join(', ')} }`);
+  }
+  return lines;
+}
+
+/**
+ * Replaces the contents of the four exemption sets: flushes and adds in one script, so one
+ * transaction, and no packet sees them empty in between. Both lists are validated first.
+ */
+export function renderExemptions(
+  exemptFrom: readonly string[],
+  exemptTo: readonly string[],
+  tableName: string,
+): string {
+  const table = `inet ${validateTableName(tableName)}`;
+  return `${exemptionLines(table, validateExemptions(exemptFrom, exemptTo)).join('\n')}\n`;
 }

@@ -3,14 +3,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Clock, PasswordHasher, Role, Store } from '@kordon/core';
-import type { SessionControl } from '../control.js';
+import type { Clock, EventKind, PasswordHasher, Role, Store } from '@kordon/core';
+import type { AdminServices } from '../admin/index.js';
 import type { GatewayMetrics } from '../metrics.js';
 
 export interface ManagementApiDeps {
   store: Store;
   hasher: PasswordHasher;
-  control: SessionControl;
+  /** The administrative use cases (shared with the CLI); they reach live sessions through the change feed. */
+  admin: AdminServices;
   metrics: GatewayMetrics;
   clock: Clock;
   /** Where installers are kept (and served from by the client endpoint). */
@@ -50,7 +51,7 @@ export interface ApiContext {
 /** Appends a change made through the API to the event log (DECISIONS 23). */
 export async function recordChange(
   ctx: ApiContext,
-  kind: 'user_changed' | 'settings_changed',
+  kind: EventKind,
   account: string | null,
   detail: string,
 ): Promise<void> {

@@ -1,9 +1,8 @@
-// Local groups: /api/v1/groups (DECISIONS 41). VPN-access rules name them (DECISIONS 17); rules and
-// memberships are read at each login, so a change here needs nothing else.
+// Local groups: /api/v1/groups (DECISIONS 41). VPN-access rules name them (DECISIONS 17); a change
+// re-checks external sessions (DECISIONS 67) through admin/groups.ts.
 import Type from 'typebox';
-import { normalizeLocalLogin, StoreConflictError, validateLocalUserName, type Group } from '@kordon/core';
-import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
-import { ApiError, invalidField, notFound } from './errors.js';
+import type { Group } from '@kordon/core';
+import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
 const tags = ['groups'];
@@ -25,18 +24,9 @@ function groupItem(group: Group, members: string[]): GroupItem {
   return { name: group.name, members, created_at: group.createdAt.toISOString() };
 }
 
-/** Group names in paths are compared as stored: in lower case. */
-function pathGroup(name: string): string {
-  return name.toLowerCase();
-}
-
-/** A user in a path, in any accepted spelling (DECISIONS 14); undefined when it names no local user. */
-function pathUser(user: string): string | undefined {
-  return normalizeLocalLogin(user);
-}
-
 export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, clock } = ctx.deps;
+  const { groups } = ctx.deps.admin;
+  const actor = (request: Parameters<typeof ctx.principal>[0]): string => actorOf(ctx.principal(request));
 
   app.get(
     '/api/v1/groups',
@@ -47,13 +37,7 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
         response: { 200: ItemsOf(GroupItem), ...errorReplies },
       },
     },
-    async () => {
-      const groups = await store.groups.list();
-      const items = await Promise.all(
-        groups.map(async (group) => groupItem(group, await store.groups.members(group.name))),
-      );
-      return { items };
-    },
+    async () => ({ items: (await groups.list()).map(({ group, members }) => groupItem(group, members)) }),
   );
 
   app.post(
@@ -67,23 +51,7 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const checked = validateLocalUserName(request.body.name);
-      if (!checked.ok) throw invalidField('/name', checked.message.replace('user name', 'group name'));
-      const conflict = new ApiError(409, 'conflict', `a group named "${checked.name}" exists`, '/name');
-      if ((await store.groups.get(checked.name)) !== undefined) throw conflict;
-      const group: Group = { name: checked.name, createdAt: clock.now() };
-      try {
-        await store.groups.create(group);
-      } catch (error) {
-        if (error instanceof StoreConflictError) throw conflict;
-        throw error;
-      }
-      await recordChange(
-        ctx,
-        'user_changed',
-        null,
-        `group "${group.name}" created by ${actorOf(ctx.principal(request))}`,
-      );
+      const group = await groups.create(request.body.name, actor(request));
       return reply.status(201).send(groupItem(group, []));
     },
   );
@@ -99,14 +67,7 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const name = pathGroup(request.params.name);
-      if (!(await store.groups.remove(name))) throw notFound(`no group named "${name}"`);
-      await recordChange(
-        ctx,
-        'user_changed',
-        null,
-        `group "${name}" removed by ${actorOf(ctx.principal(request))}`,
-      );
+      await groups.remove(request.params.name, actor(request));
       return noContent(reply);
     },
   );
@@ -122,26 +83,7 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const name = pathGroup(request.params.name);
-      const user = pathUser(request.params.user);
-      // Checked and written in one transaction: a user removed meanwhile cannot be left a member.
-      const added = await store.transaction(async (tx) => {
-        if ((await tx.groups.get(name)) === undefined) throw notFound(`no group named "${name}"`);
-        if (user === undefined || (await tx.users.get(user)) === undefined) {
-          throw notFound(`no user named "${user ?? request.params.user}"`);
-        }
-        if ((await tx.groups.groupsOf(user)).includes(name)) return false;
-        if (!(await tx.groups.addMember(name, user))) throw notFound(`no group named "${name}"`);
-        return true;
-      });
-      if (added && user !== undefined) {
-        await recordChange(
-          ctx,
-          'user_changed',
-          user,
-          `"${user}" added to group "${name}" by ${actorOf(ctx.principal(request))}`,
-        );
-      }
+      await groups.addMember(request.params.name, request.params.user, actor(request));
       return noContent(reply);
     },
   );
@@ -157,18 +99,7 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const name = pathGroup(request.params.name);
-      if ((await store.groups.get(name)) === undefined) throw notFound(`no group named "${name}"`);
-      const user = pathUser(request.params.user);
-      if (user === undefined || !(await store.groups.removeMember(name, user))) {
-        throw notFound(`"${user ?? request.params.user}" is not a member of group "${name}"`);
-      }
-      await recordChange(
-        ctx,
-        'user_changed',
-        user,
-        `"${user}" removed from group "${name}" by ${actorOf(ctx.principal(request))}`,
-      );
+      await groups.removeMember(request.params.name, request.params.user, actor(request));
       return noContent(reply);
     },
   );

@@ -17,8 +17,10 @@ import { randomSecret } from '../auth/secrets.js';
 import { registerAdminRoutes } from './admins.js';
 import { guard, registerLoginRoute, registerSessionRoutes, sessionCookie } from './auth.js';
 import { createContext, type ApiApp, type ApiContext, type ManagementApiDeps } from './context.js';
+import { AdminError } from '../admin/errors.js';
 import { ApiError } from './errors.js';
 import { registerEventRoutes } from './events.js';
+import { registerExemptionRoutes } from './exemptions.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerInstallerRoutes } from './installers.js';
 import { registerSessionListRoutes } from './sessions.js';
@@ -131,6 +133,7 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     registerUserRoutes(scope, ctx);
     registerGroupRoutes(scope, ctx);
     registerVpnRuleRoutes(scope, ctx);
+    registerExemptionRoutes(scope, ctx);
     registerSessionListRoutes(scope, ctx);
     registerTokenRoutes(scope, ctx);
     registerAdminRoutes(scope, ctx);
@@ -206,8 +209,14 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   void reply.status(apiError.statusCode).send(apiError.toBody());
 }
 
+/** DECISIONS 44: the status of each refusal of an administrative use case. */
+const adminErrorStatus = { not_found: 404, conflict: 409, invalid_field: 400, missing_field: 400 } as const;
+
 function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof AdminError) {
+    return new ApiError(adminErrorStatus[error.code], error.code, error.message, error.field);
+  }
   if (error.validation !== undefined) {
     const part: RequestPart = error.validationContext ?? 'body';
     const schema = request.routeOptions.schema?.[part];

@@ -1,8 +1,7 @@
 // The sessions monitor: /api/v1/sessions (DECISIONS 44, 60).
 import Type from 'typebox';
 import type { Session } from '@kordon/core';
-import type { ApiApp, ApiContext } from './context.js';
-import { notFound } from './errors.js';
+import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
 const tags = ['sessions'];
@@ -16,8 +15,12 @@ const SessionItem = Type.Object({
   device: Type.String({
     description: 'the WireGuard public key of a tunnel session, else the source address',
   }),
+  method: Type.Enum(['password', 'kerberos', 'ntlm', 'device'], { description: 'how the account logged in' }),
   since: Timestamp,
   node: Type.String(),
+  worker: Type.Union([Type.String(), Type.Null()], {
+    description: 'the worker process that holds its connection; null while it waits for its client to resume',
+  }),
 });
 type SessionItem = Type.Static<typeof SessionItem>;
 
@@ -30,13 +33,22 @@ function sessionItem(session: Session): SessionItem {
     tunnel_ipv4: slash >= 0 ? (session.tunnelIpv4?.slice(0, slash) ?? null) : session.tunnelIpv4,
     vpn: session.vpn,
     device: session.device,
+    method: session.method,
     since: session.since.toISOString(),
     node: session.node,
+    worker: workerOf(session.holder),
   };
 }
 
+/** A holder is "<node>/<worker>" (DECISIONS 71). */
+function workerOf(holder: string | null): string | null {
+  if (holder === null) return null;
+  const slash = holder.lastIndexOf('/');
+  return slash >= 0 ? holder.slice(slash + 1) : holder;
+}
+
 export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, control } = ctx.deps;
+  const { store, admin } = ctx.deps;
 
   app.get(
     '/api/v1/sessions',
@@ -75,9 +87,7 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      if (!(await control.endSessionByAdmin(request.params.id))) {
-        throw notFound(`no session with id "${request.params.id}"`);
-      }
+      await admin.sessions.end(request.params.id, actorOf(ctx.principal(request)));
       return noContent(reply);
     },
   );

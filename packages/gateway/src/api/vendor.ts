@@ -9,7 +9,6 @@ import {
   WireguardStatePatch,
 } from '@kordon/protocol';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { checkClientSettings } from './settings-rules.js';
 import { errorReplies } from './schemas.js';
 
 const tags = ['vendor'];
@@ -33,29 +32,11 @@ function definedOnly<T extends object>(patch: T): Partial<T> {
 }
 
 export function registerVendorRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, control, clock } = ctx.deps;
+  const { store, admin } = ctx.deps;
 
-  /** Validates the merged settings as a whole, stores them with an event, then tells the live endpoint. */
-  async function change(request: FastifyRequest, merge: (current: ClientSettings) => ClientSettings) {
-    const actor = actorOf(ctx.principal(request));
-    const result = await store.transaction(async (tx) => {
-      const before = await tx.settings.get();
-      const after = checkClientSettings(merge(before));
-      const changes = describeChanges(before, after);
-      if (changes.length > 0) {
-        await tx.settings.put(after);
-        await tx.events.append({
-          at: clock.now(),
-          kind: 'settings_changed',
-          account: null,
-          sourceAddress: null,
-          detail: `client settings changed by ${actor}: ${changes.join('; ')}`,
-        });
-      }
-      return { before, after, changed: changes.length > 0 };
-    });
-    if (result.changed) await control.settingsChanged(result.before, result.after);
-    return result.after;
+  /** Validated as a whole and stored with an event; the change feed applies it to live sessions. */
+  function change(request: FastifyRequest, merge: (current: ClientSettings) => ClientSettings) {
+    return admin.settings.change(merge, actorOf(ctx.principal(request)));
   }
 
   const getState = {
@@ -128,20 +109,4 @@ export function registerVendorRoutes(app: ApiApp, ctx: ApiContext): void {
     async (request) =>
       settingOf(await change(request, (current) => ({ ...current, ...definedOnly(request.body) }))),
   );
-}
-
-/** What changed, for the event log; the certificate itself is never written there. */
-function describeChanges(before: ClientSettings, after: ClientSettings): string[] {
-  const changes: string[] = [];
-  for (const key of ['enabled', 'auth_domain', 'local_tunnel', 'device_vpn'] as const) {
-    if (before[key] !== after[key]) {
-      changes.push(`${key} ${JSON.stringify(before[key])} -> ${JSON.stringify(after[key])}`);
-    }
-  }
-  if (before.trusted_ca_cert !== after.trusted_ca_cert) {
-    if (after.trusted_ca_cert === null) changes.push('trusted_ca_cert removed');
-    else if (before.trusted_ca_cert === null) changes.push('trusted_ca_cert set');
-    else changes.push('trusted_ca_cert replaced');
-  }
-  return changes;
 }

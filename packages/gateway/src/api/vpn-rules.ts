@@ -1,16 +1,13 @@
 // VPN-access rules: /api/v1/vpn-rules (DECISIONS 17). Evaluated in order of position, the first match
-// wins, no match denies external access. Rules are read at each login, so a change needs nothing else.
-import { randomUUID } from 'node:crypto';
+// wins, no match denies external access; a change re-checks external sessions (DECISIONS 67).
 import Type from 'typebox';
-import { normalizeLocalLogin, StoreConflictError, validateLocalUserName, type VpnRule } from '@kordon/core';
-import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
-import { ApiError, invalidField, notFound } from './errors.js';
+import type { VpnRule } from '@kordon/core';
+import { positionStep } from '../admin/vpn-rules.js';
+import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
 const tags = ['vpn-rules'];
 
-/** Room between rules made without a position, so one can be put between them later. */
-const positionStep = 10;
 const maxPosition = 999_999_999;
 const maxNames = 1000;
 
@@ -63,31 +60,9 @@ function ruleItem(rule: VpnRule): VpnRuleItem {
   };
 }
 
-/** Normalized user names ("*" kept), without repeats; a name that cannot be a local user is a 400. */
-function checkUsers(users: readonly string[]): string[] {
-  const names = users.map((user, index) => {
-    if (user === '*') return user;
-    const normalized = normalizeLocalLogin(user);
-    const checked = validateLocalUserName(normalized ?? user);
-    if (!checked.ok) throw invalidField(`/users/${index}`, checked.message);
-    return checked.name;
-  });
-  return [...new Set(names)];
-}
-
-/** Lower-cased group names, without repeats; unknown groups are allowed, malformed ones are a 400. */
-function checkGroups(groups: readonly string[]): string[] {
-  const names = groups.map((group, index) => {
-    const checked = validateLocalUserName(group);
-    if (!checked.ok)
-      throw invalidField(`/groups/${index}`, checked.message.replace('user name', 'group name'));
-    return checked.name;
-  });
-  return [...new Set(names)];
-}
-
 export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, clock } = ctx.deps;
+  const { vpnRules } = ctx.deps.admin;
+  const actor = (request: Parameters<typeof ctx.principal>[0]): string => actorOf(ctx.principal(request));
 
   app.get(
     '/api/v1/vpn-rules',
@@ -98,7 +73,7 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
         response: { 200: ItemsOf(VpnRuleItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await store.vpnRules.list()).map(ruleItem) }),
+    async () => ({ items: (await vpnRules.list()).map(ruleItem) }),
   );
 
   app.post(
@@ -113,44 +88,14 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const { body } = request;
-      const users = checkUsers(body.users ?? []);
-      const groups = checkGroups(body.groups ?? []);
-      if (users.length === 0 && groups.length === 0) {
-        throw new ApiError(
-          400,
-          'missing_field',
-          'a rule names at least one user ("*" for every user) or group: give "users" or "groups"',
-          '/users',
-        );
-      }
-      const taken = (position: number) =>
-        new ApiError(409, 'conflict', `a rule has position ${position} already`, '/position');
-      const rule = await store.transaction(async (tx) => {
-        const rules = await tx.vpnRules.list();
-        const last = rules.reduce((max, r) => Math.max(max, r.position), 0);
-        const position = body.position ?? last + positionStep;
-        if (rules.some((r) => r.position === position)) throw taken(position);
-        const created: VpnRule = {
-          id: randomUUID(),
-          position,
+      const rule = await vpnRules.create(
+        {
           action: body.action,
-          users,
-          groups,
-          createdAt: clock.now(),
-        };
-        try {
-          await tx.vpnRules.create(created);
-        } catch (error) {
-          if (error instanceof StoreConflictError) throw taken(position);
-          throw error;
-        }
-        return created;
-      });
-      await recordChange(
-        ctx,
-        'settings_changed',
-        null,
-        `VPN-access rule ${rule.id} (${rule.action}, position ${rule.position}) added by ${actorOf(ctx.principal(request))}`,
+          users: body.users ?? [],
+          groups: body.groups ?? [],
+          ...(body.position === undefined ? {} : { position: body.position }),
+        },
+        actor(request),
       );
       return reply.status(201).send(ruleItem(rule));
     },
@@ -167,14 +112,7 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const { id } = request.params;
-      if (!(await store.vpnRules.remove(id))) throw notFound(`no VPN-access rule with id "${id}"`);
-      await recordChange(
-        ctx,
-        'settings_changed',
-        null,
-        `VPN-access rule ${id} removed by ${actorOf(ctx.principal(request))}`,
-      );
+      await vpnRules.remove(request.params.id, actor(request));
       return noContent(reply);
     },
   );

@@ -1,5 +1,7 @@
-// `kordon-gateway`: start the gateway, and manage its users, administrators, tokens, installers and
-// settings on the data directory.
+// `kordon-gateway`: start the gateway, and manage its users, groups, rules, administrators, tokens,
+// installers and settings. Every command acts on the same store as `start` (its `--config` and
+// `--data-dir`) and works while the gateway runs: the change feed carries what it changes to the
+// running gateway's sessions within a second (DECISIONS 67).
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -8,21 +10,24 @@ import { pino } from 'pino';
 import {
   StoreConflictError,
   defaultClientSettings,
-  normalizeLocalLogin,
   validateLocalUserName,
   type ClientSettings,
+  type Exemption,
   type Role,
   type Store,
 } from '@kordon/core';
+import { FirewallInputError, NftablesFirewall } from '@kordon/drivers';
 import { formatVersion } from '@kordon/protocol';
-import { ApiError } from '../api/errors.js';
-import { checkClientSettings } from '../api/settings-rules.js';
+import { AdminError } from '../admin/errors.js';
+import { exemptionLists } from '../admin/exemptions.js';
+import { createAdminServices, type AdminServices } from '../admin/index.js';
 import { Argon2idHasher } from '../auth/password.js';
 import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { optionSpecs } from '../config/options.js';
 import { dataPaths, defaultDataDir, ensureDataDir } from '../data-dir.js';
+import { DriverUnavailableError } from '../drivers.js';
 import { startGateway } from '../gateway.js';
 import { InstallerError, registerInstaller } from '../installers.js';
 import { openSqliteStore } from '../store/index.js';
@@ -31,13 +36,26 @@ import { readSecretFromStdin } from './stdin.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const env = process.env;
+/** How the CLI names itself in the event log. */
+const cliActor = 'the CLI';
 
-function dataDirOf(opts: { dataDir?: string }): string {
-  const fromEnv = env['KORDON_DATA_DIR'];
-  return opts.dataDir ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : defaultDataDir(env, isRoot));
+/** The options every command that opens the store takes, resolved like `start` resolves them. */
+interface StoreOptions {
+  config?: string;
+  dataDir?: string;
 }
 
-async function withStore<T>(opts: { dataDir?: string }, fn: (store: Store) => Promise<T>): Promise<T> {
+function dataDirOf(opts: StoreOptions): string {
+  const config = loadConfig({
+    flags: { 'data-dir': opts.dataDir },
+    env,
+    file: opts.config,
+    defaults: { dataDir: defaultDataDir(env, isRoot), nodeName: hostname() },
+  });
+  return config.dataDir;
+}
+
+async function withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
   const paths = dataPaths(dataDirOf(opts));
   ensureDataDir(paths);
   const store = await openSqliteStore({ file: paths.database });
@@ -46,6 +64,13 @@ async function withStore<T>(opts: { dataDir?: string }, fn: (store: Store) => Pr
   } finally {
     await store.close();
   }
+}
+
+/** The administrative use cases over the store; the running gateway applies their changes from the feed. */
+function withAdmin<T>(opts: StoreOptions, fn: (admin: AdminServices) => Promise<T>): Promise<T> {
+  return withStore(opts, (store) =>
+    fn(createAdminServices({ store, clock: systemClock, hasher: new Argon2idHasher() })),
+  );
 }
 
 function print(json: boolean, data: unknown, human: string): void {
@@ -65,11 +90,19 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-const dataDirOption = new Option(
-  '--data-dir <dir>',
-  'data directory (default: /var/lib/kordon as root, else ~/.local/share/kordon)',
-);
 const jsonOption = new Option('--json', 'print JSON');
+
+/** `--config` and `--data-dir` on a command that opens the store. */
+function storeCommand(command: Command): Command {
+  return command
+    .option('--config <file>', 'YAML configuration file (the one `start` uses)')
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'data directory (default: /var/lib/kordon as root, else ~/.local/share/kordon)',
+      ),
+    );
+}
 
 const program = new Command('kordon-gateway')
   .description('Kordon gateway: client endpoint, management API and tools')
@@ -98,8 +131,12 @@ start.action(async (opts: Record<string, string | undefined>) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    // DECISIONS 52: a graceful stop ends within 20 s.
-    const force = setTimeout(() => process.exit(1), 20_000);
+    // DECISIONS 52: a graceful stop ends within 20 s; DECISIONS 70: one that overruns closes the table first.
+    const force = setTimeout(() => {
+      logger.error('stop overran: leaving the closed firewall table and exiting');
+      setTimeout(() => process.exit(1), 2000).unref();
+      void gateway.closeFirewall().finally(() => process.exit(1));
+    }, 18_000);
     force.unref();
     gateway.stop().then(
       () => process.exit(0),
@@ -119,41 +156,21 @@ function camel(name: string): string {
 
 // users ----------------------------------------------------------------------------------------
 const user = program.command('user').description('local users who log in through the client');
-user
-  .command('add <name>')
+storeCommand(user.command('add <name>'))
   .description('add a local user; the password comes on stdin')
   .requiredOption('--password-stdin', 'read the password from standard input')
-  .addOption(dataDirOption)
-  .action(async (name: string, opts: { dataDir?: string }) => {
+  .action(async (name: string, opts: StoreOptions) => {
     const valid = validateLocalUserName(name);
     if (!valid.ok) throw new UsageError(valid.message);
     const password = await readSecretFromStdin('password');
-    const hash = await new Argon2idHasher().hash(password);
-    await withStore(opts, async (store) => {
-      await store.users.create({
-        id: randomUUID(),
-        name: valid.name,
-        passwordHash: hash,
-        disabled: false,
-        createdAt: systemClock.now(),
-      });
-      await store.events.append({
-        at: systemClock.now(),
-        kind: 'user_changed',
-        account: valid.name,
-        sourceAddress: null,
-        detail: 'user added (CLI)',
-      });
-    });
-    process.stdout.write(`added user ${valid.name}\n`);
+    const created = await withAdmin(opts, (admin) => admin.users.create(valid.name, password, cliActor));
+    process.stdout.write(`added user ${created.name}\n`);
   });
-user
-  .command('list')
+storeCommand(user.command('list'))
   .description('list local users')
-  .addOption(dataDirOption)
   .addOption(jsonOption)
-  .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const users = await withStore(opts, (store) => store.users.list());
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const users = await withAdmin(opts, (admin) => admin.users.list());
     const items = users.map((u) => ({
       name: u.name,
       disabled: u.disabled,
@@ -170,55 +187,48 @@ user
           ]),
     );
   });
-user
-  .command('passwd <name>')
-  .description("change a local user's password; the new password comes on stdin")
+storeCommand(user.command('passwd <name>'))
+  .description("change a local user's password (ends their sessions); the new password comes on stdin")
   .requiredOption('--password-stdin', 'read the password from standard input')
-  .addOption(dataDirOption)
-  .action(async (name: string, opts: { dataDir?: string }) => {
-    const account = normalizeLocalLogin(name) ?? name;
+  .action(async (name: string, opts: StoreOptions) => {
     const password = await readSecretFromStdin('password');
-    const hash = await new Argon2idHasher().hash(password);
-    const changed = await withStore(opts, (store) => store.users.setPassword(account, hash));
-    if (!changed) throw new UsageError(`no user named "${account}"`);
+    const account = await withAdmin(opts, async (admin) => {
+      const found = await admin.users.get(name);
+      await admin.users.setPassword(found.name, password, cliActor);
+      return found.name;
+    });
     process.stdout.write(`changed the password of ${account}\n`);
   });
-user
-  .command('remove <name>')
-  .description(
-    'remove a local user (their live sessions end when their connections do; the API ends them at once)',
-  )
-  .addOption(dataDirOption)
-  .action(async (name: string, opts: { dataDir?: string }) => {
-    const account = normalizeLocalLogin(name) ?? name;
-    const removed = await withStore(opts, async (store) => {
-      const ok = await store.users.remove(account);
-      if (ok) {
-        for (const g of await store.groups.groupsOf(account)) await store.groups.removeMember(g, account);
-        await store.events.append({
-          at: systemClock.now(),
-          kind: 'user_changed',
-          account,
-          sourceAddress: null,
-          detail: 'user removed (CLI)',
-        });
-      }
-      return ok;
+for (const [verb, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const) {
+  storeCommand(user.command(`${verb} <name>`))
+    .description(disabled ? 'disable a local user (ends their sessions)' : 'enable a disabled local user')
+    .action(async (name: string, opts: StoreOptions) => {
+      const changed = await withAdmin(opts, (admin) => admin.users.setDisabled(name, disabled, cliActor));
+      process.stdout.write(`${disabled ? 'disabled' : 'enabled'} user ${changed.name}\n`);
     });
-    if (!removed) throw new UsageError(`no user named "${account}"`);
+}
+storeCommand(user.command('remove <name>'))
+  .description('remove a local user (ends their sessions and removes them from every group)')
+  .action(async (name: string, opts: StoreOptions) => {
+    const account = await withAdmin(opts, async (admin) => {
+      const found = await admin.users.get(name);
+      await admin.users.remove(found.name, cliActor);
+      return found.name;
+    });
     process.stdout.write(`removed user ${account}\n`);
   });
 
 // admins ---------------------------------------------------------------------------------------
-program
-  .command('admin')
-  .description('administrators of the management API')
-  .command('add <name>')
+storeCommand(
+  program.command('admin').description('administrators of the management API').command('add <name>'),
+)
   .description('add an administrator; the password comes on stdin')
   .requiredOption('--password-stdin', 'read the password from standard input')
   .addOption(new Option('--role <role>', 'admin or viewer').choices(['admin', 'viewer']).default('admin'))
-  .addOption(dataDirOption)
-  .action(async (name: string, opts: { dataDir?: string; role: Role }) => {
+  .action(async (name: string, opts: StoreOptions & { role: Role }) => {
     const valid = validateLocalUserName(name);
     if (!valid.ok) throw new UsageError(valid.message);
     const password = await readSecretFromStdin('password');
@@ -236,16 +246,12 @@ program
   });
 
 // tokens ---------------------------------------------------------------------------------------
-program
-  .command('token')
-  .description('API tokens for the management API')
-  .command('create')
+storeCommand(program.command('token').description('API tokens for the management API').command('create'))
   .description('create an API token; it is printed once (DECISIONS 45)')
   .requiredOption('--name <name>', 'what the token is for')
   .addOption(new Option('--role <role>', 'admin or viewer').choices(['admin', 'viewer']).default('admin'))
-  .addOption(dataDirOption)
   .addOption(jsonOption)
-  .action(async (opts: { dataDir?: string; name: string; role: Role; json?: boolean }) => {
+  .action(async (opts: StoreOptions & { name: string; role: Role; json?: boolean }) => {
     const token = randomSecret();
     const id = randomUUID();
     await withStore(opts, (store) =>
@@ -261,10 +267,9 @@ program
   });
 
 // installers -----------------------------------------------------------------------------------
-program
-  .command('installer')
-  .description('client installers offered for update')
-  .command('add <file>')
+storeCommand(
+  program.command('installer').description('client installers offered for update').command('add <file>'),
+)
   .description('register the installer of one OS (replaces the previous one of that OS)')
   .requiredOption('--os <os>', 'windows, macos or linux')
   .requiredOption('--version <x.y.z>', "the installer's version")
@@ -274,13 +279,11 @@ program
       .default('exact'),
   )
   .option('--file-name <name>', 'name to serve it under (default: the file name)')
-  .addOption(dataDirOption)
   .addOption(jsonOption)
   .action(
     async (
       file: string,
-      opts: {
-        dataDir?: string;
+      opts: StoreOptions & {
         os: string;
         version: string;
         policy: string;
@@ -299,7 +302,7 @@ program
           ...(opts.fileName === undefined ? {} : { fileName: opts.fileName }),
           source: file,
           clock: systemClock,
-          actor: 'CLI',
+          actor: cliActor,
         }),
       );
       const item = {
@@ -318,176 +321,86 @@ program
     },
   );
 
-// groups and VPN-access rules (DECISIONS 17, 41) ----------------------------------------------
-const group = program.command('group').description('local groups, named by VPN-access rules');
-group
-  .command('add <name>')
-  .addOption(dataDirOption)
-  .action(async (name: string, opts: { dataDir?: string }) => {
-    const valid = validateLocalUserName(name);
-    if (!valid.ok) throw new UsageError(valid.message.replace('user name', 'group name'));
-    await withStore(opts, (store) => store.groups.create({ name: valid.name, createdAt: systemClock.now() }));
-    process.stdout.write(`added group ${valid.name}\n`);
-  });
-group
-  .command('list')
-  .addOption(dataDirOption)
+// exemptions and the boot table (DECISIONS 70, 72) --------------------------------------------
+const exemption = program
+  .command('exemption')
+  .description('hosts that forward without a session (--from) and destinations anyone may reach (--to)');
+storeCommand(exemption.command('add'))
+  .description('add an exemption; a running gateway applies it within a second')
+  .option('--from <cidr>', 'a host or network that forwards without a session (servers, printers)')
+  .option('--to <cidr>', 'a destination anyone on an enforced interface may reach (domain controllers)')
   .addOption(jsonOption)
-  .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const items = await withStore(opts, async (store) =>
-      Promise.all(
-        (await store.groups.list()).map(async (g) => ({
-          name: g.name,
-          members: await store.groups.members(g.name),
-          created_at: g.createdAt.toISOString(),
-        })),
-      ),
+  .action(async (opts: StoreOptions & { from?: string; to?: string; json?: boolean }) => {
+    if ((opts.from === undefined) === (opts.to === undefined)) {
+      throw new UsageError('give one of --from CIDR or --to CIDR');
+    }
+    const direction = opts.from === undefined ? 'to' : 'from';
+    const network = opts.from ?? opts.to ?? '';
+    const added = await withAdmin(opts, (admin) => admin.exemptions.add(direction, network, cliActor));
+    print(
+      opts.json === true,
+      exemptionItem(added),
+      `added exemption ${added.id}: --${added.direction} ${added.network}`,
     );
+  });
+storeCommand(exemption.command('list'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const items = (await withAdmin(opts, (admin) => admin.exemptions.list())).map(exemptionItem);
     print(
       opts.json === true,
       { items },
       items.length === 0
-        ? 'no groups'
-        : table([['GROUP', 'MEMBERS'], ...items.map((g) => [g.name, g.members.join(',')])]),
+        ? 'no exemptions: nothing forwards on an enforced interface without a session'
+        : table([['DIRECTION', 'NETWORK', 'ID'], ...items.map((e) => [e.direction, e.network, e.id])]),
     );
   });
-group
-  .command('remove <name>')
-  .addOption(dataDirOption)
-  .action(async (name: string, opts: { dataDir?: string }) => {
-    const removed = await withStore(opts, (store) => store.groups.remove(name.toLowerCase()));
-    if (!removed) throw new UsageError(`no group named "${name}"`);
-    process.stdout.write(`removed group ${name.toLowerCase()}\n`);
-  });
-for (const [verb, add] of [
-  ['add-member', true],
-  ['remove-member', false],
-] as const) {
-  group
-    .command(`${verb} <group> <user>`)
-    .addOption(dataDirOption)
-    .action(async (groupName: string, userName: string, opts: { dataDir?: string }) => {
-      const account = normalizeLocalLogin(userName) ?? userName;
-      const g = groupName.toLowerCase();
-      const done = await withStore(opts, async (store) => {
-        if (!(await store.groups.get(g))) throw new UsageError(`no group named "${groupName}"`);
-        if (add && !(await store.users.get(account))) throw new UsageError(`no user named "${account}"`);
-        return add ? store.groups.addMember(g, account) : store.groups.removeMember(g, account);
-      });
-      if (!done) throw new UsageError(`${account} is not a member of ${g}`);
-      process.stdout.write(`${add ? 'added' : 'removed'} ${account} ${add ? 'to' : 'from'} ${g}\n`);
-    });
+storeCommand(exemption.command('remove <id>')).action(async (id: string, opts: StoreOptions) => {
+  await withAdmin(opts, (admin) => admin.exemptions.remove(id, cliActor));
+  process.stdout.write(`removed exemption ${id}\n`);
+});
+
+function exemptionItem(e: Exemption): { id: string; direction: string; network: string; created_at: string } {
+  return { id: e.id, direction: e.direction, network: e.network, created_at: e.createdAt.toISOString() };
 }
 
-const vpnRule = program
-  .command('vpn-rule')
-  .description('who may connect from outside (first match wins; no match denies)');
-vpnRule
-  .command('add')
-  .option('--users <names>', 'user names, comma-separated ("*": every user)')
-  .option('--groups <names>', 'local group names, comma-separated')
-  .option('--allow', 'allow VPN access (default)')
-  .option('--deny', 'deny VPN access')
-  .option('--position <n>', 'evaluation order (default: after the last rule)')
-  .addOption(dataDirOption)
-  .addOption(jsonOption)
-  .action(
-    async (opts: {
-      users?: string;
-      groups?: string;
-      allow?: boolean;
-      deny?: boolean;
-      position?: string;
-      dataDir?: string;
-      json?: boolean;
-    }) => {
-      if (opts.allow === true && opts.deny === true) throw new UsageError('give --allow or --deny, not both');
-      const split = (v: string | undefined): string[] =>
-        (v ?? '')
-          .split(',')
-          .map((x) => x.trim())
-          .filter((x) => x !== '');
-      const checkName = (name: string, what: string): string => {
-        const valid = validateLocalUserName(normalizeLocalLogin(name) ?? name);
-        if (!valid.ok) throw new UsageError(`${what} "${name}": ${valid.message}`);
-        return valid.name;
-      };
-      const users = split(opts.users).map((u) => (u === '*' ? u : checkName(u, 'user')));
-      const groups = split(opts.groups).map((g) => checkName(g, 'group'));
-      if (users.length === 0 && groups.length === 0) {
-        throw new UsageError(
-          'a rule names users (--users alice,bob or --users "*") or groups (--groups staff)',
-        );
-      }
-      const rule = await withStore(opts, async (store) => {
-        const existing = await store.vpnRules.list();
-        let position = (existing[existing.length - 1]?.position ?? 0) + 10;
-        if (opts.position !== undefined) {
-          if (!/^\d{1,9}$/.test(opts.position)) throw new UsageError('--position is a whole number');
-          position = Number(opts.position);
-        }
-        const created = {
-          id: randomUUID(),
-          position,
-          action: opts.deny === true ? ('deny' as const) : ('allow' as const),
-          users,
-          groups,
-          createdAt: systemClock.now(),
-        };
-        await store.vpnRules.create(created);
-        return created;
-      });
-      const item = {
-        id: rule.id,
-        position: rule.position,
-        action: rule.action,
-        users: rule.users,
-        groups: rule.groups,
-      };
-      print(opts.json === true, item, `added rule ${rule.id} at position ${rule.position}: ${rule.action}`);
-    },
-  );
-vpnRule
-  .command('list')
-  .addOption(dataDirOption)
-  .addOption(jsonOption)
-  .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const rules = await withStore(opts, (store) => store.vpnRules.list());
-    const items = rules.map((r) => ({
-      id: r.id,
-      position: r.position,
-      action: r.action,
-      users: r.users,
-      groups: r.groups,
-    }));
-    print(
-      opts.json === true,
-      { items },
-      items.length === 0
-        ? 'no rules: VPN access from outside is denied to everyone'
-        : table([
-            ['POSITION', 'ACTION', 'USERS', 'GROUPS', 'ID'],
-            ...items.map((r) => [String(r.position), r.action, r.users.join(','), r.groups.join(','), r.id]),
-          ]),
+storeCommand(
+  program.command('firewall').description('the nftables table outside a running gateway').command('boot'),
+)
+  .description(
+    'install the boot table: forwarding on the client interfaces is dropped, but for exemptions, until the gateway starts',
+  )
+  .option(
+    '--client-interfaces <if,if>',
+    'the client-facing interfaces (default: from --config and the environment)',
+  )
+  .action(async (opts: StoreOptions & { clientInterfaces?: string }) => {
+    const config = loadConfig({
+      flags: { 'data-dir': opts.dataDir, 'client-interfaces': opts.clientInterfaces },
+      env,
+      file: opts.config,
+      defaults: { dataDir: defaultDataDir(env, isRoot), nodeName: hostname() },
+    });
+    if (config.clientInterfaces.length === 0) {
+      throw new UsageError(
+        'no client interfaces named: give --client-interfaces or set client-interfaces in --config',
+      );
+    }
+    const exemptions = exemptionLists(await withStore(opts, (store) => store.exemptions.list()));
+    // The tunnel interface is enforced too; a name match, so it need not exist yet.
+    const enforced = [...config.clientInterfaces, config.wgInterface];
+    await new NftablesFirewall({}).installBoot({ enforcedInterfaces: enforced, ...exemptions });
+    process.stdout.write(
+      `installed the boot table: forwarding on ${enforced.join(', ')} is closed but for ${exemptions.exemptFrom.length + exemptions.exemptTo.length} exemptions\n`,
     );
-  });
-vpnRule
-  .command('remove <id>')
-  .addOption(dataDirOption)
-  .action(async (id: string, opts: { dataDir?: string }) => {
-    const removed = await withStore(opts, (store) => store.vpnRules.remove(id));
-    if (!removed) throw new UsageError(`no rule with id "${id}"`);
-    process.stdout.write(`removed rule ${id}\n`);
   });
 
 // events (DECISIONS 23) ------------------------------------------------------------------------
-program
-  .command('events')
+storeCommand(program.command('events'))
   .description('the event log, newest first: logins, failures, ended sessions, changes')
   .option('--limit <n>', 'how many (at most 100000)', '100')
   .option('--json-lines', 'one JSON object per line (for export)')
-  .addOption(dataDirOption)
-  .action(async (opts: { limit: string; jsonLines?: boolean; dataDir?: string }) => {
+  .action(async (opts: StoreOptions & { limit: string; jsonLines?: boolean }) => {
     if (!/^\d{1,6}$/.test(opts.limit) || Number(opts.limit) < 1 || Number(opts.limit) > 100_000) {
       throw new UsageError('--limit is a whole number from 1 to 100000');
     }
@@ -510,16 +423,143 @@ program
     );
   });
 
+// groups and VPN-access rules (DECISIONS 17, 41) ----------------------------------------------
+const group = program.command('group').description('local groups, named by VPN-access rules');
+storeCommand(group.command('add <name>')).action(async (name: string, opts: StoreOptions) => {
+  const created = await withAdmin(opts, (admin) => admin.groups.create(name, cliActor));
+  process.stdout.write(`added group ${created.name}\n`);
+});
+storeCommand(group.command('list'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const items = (await withAdmin(opts, (admin) => admin.groups.list())).map(({ group: g, members }) => ({
+      name: g.name,
+      members,
+      created_at: g.createdAt.toISOString(),
+    }));
+    print(
+      opts.json === true,
+      { items },
+      items.length === 0
+        ? 'no groups'
+        : table([['GROUP', 'MEMBERS'], ...items.map((g) => [g.name, g.members.join(',')])]),
+    );
+  });
+storeCommand(group.command('remove <name>')).action(async (name: string, opts: StoreOptions) => {
+  await withAdmin(opts, (admin) => admin.groups.remove(name, cliActor));
+  process.stdout.write(`removed group ${name.toLowerCase()}\n`);
+});
+for (const [verb, add] of [
+  ['add-member', true],
+  ['remove-member', false],
+] as const) {
+  storeCommand(group.command(`${verb} <group> <user>`)).action(
+    async (groupName: string, userName: string, opts: StoreOptions) => {
+      await withAdmin(opts, (admin) =>
+        add
+          ? admin.groups.addMember(groupName, userName, cliActor)
+          : admin.groups.removeMember(groupName, userName, cliActor),
+      );
+      process.stdout.write(
+        `${add ? 'added' : 'removed'} ${userName} ${add ? 'to' : 'from'} ${groupName.toLowerCase()}\n`,
+      );
+    },
+  );
+}
+
+const vpnRule = program
+  .command('vpn-rule')
+  .description('who may connect from outside (first match wins; no match denies)');
+storeCommand(vpnRule.command('add'))
+  .option('--users <names>', 'user names, comma-separated ("*": every user)')
+  .option('--groups <names>', 'local group names, comma-separated')
+  .option('--allow', 'allow VPN access (default)')
+  .option('--deny', 'deny VPN access')
+  .option('--position <n>', 'evaluation order (default: after the last rule)')
+  .addOption(jsonOption)
+  .action(
+    async (
+      opts: StoreOptions & {
+        users?: string;
+        groups?: string;
+        allow?: boolean;
+        deny?: boolean;
+        position?: string;
+        json?: boolean;
+      },
+    ) => {
+      if (opts.allow === true && opts.deny === true) throw new UsageError('give --allow or --deny, not both');
+      if (opts.position !== undefined && !/^\d{1,9}$/.test(opts.position)) {
+        throw new UsageError('--position is a whole number');
+      }
+      const split = (v: string | undefined): string[] =>
+        (v ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== '');
+      const users = split(opts.users);
+      const groups = split(opts.groups);
+      if (users.length === 0 && groups.length === 0) {
+        throw new UsageError(
+          'a rule names users (--users alice,bob or --users "*") or groups (--groups staff)',
+        );
+      }
+      const rule = await withAdmin(opts, (admin) =>
+        admin.vpnRules.create(
+          {
+            action: opts.deny === true ? 'deny' : 'allow',
+            users,
+            groups,
+            ...(opts.position === undefined ? {} : { position: Number(opts.position) }),
+          },
+          cliActor,
+        ),
+      );
+      const item = {
+        id: rule.id,
+        position: rule.position,
+        action: rule.action,
+        users: rule.users,
+        groups: rule.groups,
+      };
+      print(opts.json === true, item, `added rule ${rule.id} at position ${rule.position}: ${rule.action}`);
+    },
+  );
+storeCommand(vpnRule.command('list'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const rules = await withAdmin(opts, (admin) => admin.vpnRules.list());
+    const items = rules.map((r) => ({
+      id: r.id,
+      position: r.position,
+      action: r.action,
+      users: r.users,
+      groups: r.groups,
+    }));
+    print(
+      opts.json === true,
+      { items },
+      items.length === 0
+        ? 'no rules: VPN access from outside is denied to everyone'
+        : table([
+            ['POSITION', 'ACTION', 'USERS', 'GROUPS', 'ID'],
+            ...items.map((r) => [String(r.position), r.action, r.users.join(','), r.groups.join(','), r.id]),
+          ]),
+    );
+  });
+storeCommand(vpnRule.command('remove <id>')).action(async (id: string, opts: StoreOptions) => {
+  await withAdmin(opts, (admin) => admin.vpnRules.remove(id, cliActor));
+  process.stdout.write(`removed rule ${id}\n`);
+});
+
 // settings -------------------------------------------------------------------------------------
 const settings = program
   .command('settings')
   .description('client-authorization settings (the vendor API object)');
-settings
-  .command('get')
-  .addOption(dataDirOption)
+storeCommand(settings.command('get'))
   .addOption(jsonOption)
-  .action(async (opts: { dataDir?: string; json?: boolean }) => {
-    const s = await withStore(opts, (store) => store.settings.get());
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const s = await withAdmin(opts, (admin) => admin.settings.get());
     print(
       opts.json === true,
       s,
@@ -528,38 +568,20 @@ settings
         .join('\n'),
     );
   });
-settings
-  .command('set <assignments...>')
+storeCommand(settings.command('set <assignments...>'))
   .description(
     'set KEY=VALUE: enabled, auth_domain, local_tunnel, device_vpn (true|false|null as JSON), trusted_ca_cert=@FILE',
   )
-  .addOption(dataDirOption)
-  .action(async (assignments: string[], opts: { dataDir?: string }) => {
-    await withStore(opts, async (store) => {
-      const before = await store.settings.get();
-      const next = { ...before };
-      for (const a of assignments) await applyAssignment(next, a);
-      let checked: ClientSettings;
-      try {
-        checked = checkClientSettings(next);
-      } catch (e) {
-        if (e instanceof ApiError) throw new UsageError(e.message);
-        throw e;
-      }
-      await store.settings.put(checked);
-      await store.events.append({
-        at: systemClock.now(),
-        kind: 'settings_changed',
-        account: null,
-        sourceAddress: null,
-        detail: `settings changed (CLI): ${assignments.map((a) => a.split('=')[0]).join(', ')}`,
-      });
-    });
-    process.stdout.write('settings saved (a running gateway applies them to new connections)\n');
+  .action(async (assignments: string[], opts: StoreOptions) => {
+    const updates: Partial<ClientSettings> = {};
+    for (const a of assignments) await applyAssignment(updates, a);
+    await withAdmin(opts, (admin) =>
+      admin.settings.change((current) => ({ ...current, ...updates }), cliActor),
+    );
+    process.stdout.write('settings saved; a running gateway applies them within a second\n');
   });
 
-/** One `key=value` of `settings set`; booleans are true/false, `null` clears, `@FILE` reads a PEM file. */
-async function applyAssignment(target: ClientSettings, assignment: string): Promise<void> {
+async function applyAssignment(target: Partial<ClientSettings>, assignment: string): Promise<void> {
   const eq = assignment.indexOf('=');
   if (eq < 1) throw new UsageError(`"${assignment}" is not KEY=VALUE`);
   const key = assignment.slice(0, eq);
@@ -601,6 +623,9 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof InstallerError ||
+    err instanceof AdminError ||
+    err instanceof FirewallInputError ||
+    err instanceof DriverUnavailableError ||
     err instanceof StoreConflictError;
   process.stderr.write(`kordon-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
   if (!known && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

@@ -16,6 +16,8 @@ export interface GatewayConfig {
   reconnectGraceSeconds: number;
   maxConnectionsPerAddress: number;
   versionTimeoutSeconds: number;
+  authorizeTimeoutSeconds: number;
+  maxPendingConnections: number;
   tunnelSetupSeconds: number;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
@@ -190,6 +192,19 @@ export const optionSpecs = [
     parse: integer(1, 600),
   },
   {
+    key: 'authorizeTimeoutSeconds',
+    name: 'authorize-timeout',
+    description:
+      'seconds a connection has to log in after its upgrade or a refused login (close 4008; DECISIONS 68)',
+    parse: integer(1, 3600),
+  },
+  {
+    key: 'maxPendingConnections',
+    name: 'max-pending-connections',
+    description: 'connections not yet authorized in all (DECISIONS 68)',
+    parse: integer(1, 1_000_000),
+  },
+  {
     key: 'tunnelSetupSeconds',
     name: 'tunnel-setup-timeout',
     description: 'seconds a session that needs a tunnel has to send tunnel_wg (DECISIONS 30)',
@@ -268,6 +283,8 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     reconnectGraceSeconds: 120,
     maxConnectionsPerAddress: 64,
     versionTimeoutSeconds: 10,
+    authorizeTimeoutSeconds: 60,
+    maxPendingConnections: 4096,
     tunnelSetupSeconds: 30,
     tlsCert: undefined,
     tlsKey: undefined,

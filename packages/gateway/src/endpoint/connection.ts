@@ -23,13 +23,7 @@ import {
   type VersionMessage,
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
-import {
-  AccessUnavailableError,
-  CloseCode,
-  failure,
-  type SessionConnection,
-  type SessionService,
-} from './sessions.js';
+import { CloseCode, failure, type SessionConnection, type SessionService } from './sessions.js';
 
 export interface ConnectionDeps {
   sessions: SessionService;
@@ -40,6 +34,8 @@ export interface ConnectionDeps {
   /** The client port, for `download_url` (DECISIONS 48). */
   port: number;
   versionTimeoutMs: number;
+  /** DECISIONS 68: from the upgrade, and after each refused login, to the next `authorize`/`resume`/`sso`. */
+  authorizeTimeoutMs: number;
   pingIntervalMs: number;
   /** Called once when the connection first holds a session, and when it closes. */
   onAuthorized: () => void;
@@ -59,6 +55,7 @@ export class ClientConnection implements SessionConnection {
   private everAuthorized = false;
   private downloadUrl: string | null = null;
   private readonly versionTimer: NodeJS.Timeout;
+  private authorizeTimer: NodeJS.Timeout | undefined;
   private readonly pingTimer: NodeJS.Timeout;
   private alive = true;
 
@@ -67,10 +64,11 @@ export class ClientConnection implements SessionConnection {
     readonly sourceAddress: string,
     private readonly d: ConnectionDeps,
   ) {
-    // DECISIONS 6: 4001 when no version comes in time.
+    // DECISIONS 6: 4001 when no version comes in time; DECISIONS 68: 4008 when no login comes in time.
     this.versionTimer = setTimeout(() => {
       this.close(4001, 'no version message in time');
     }, d.versionTimeoutMs);
+    this.armAuthorizeTimer();
     this.pingTimer = setInterval(() => {
       if (!this.alive) {
         ws.terminate();
@@ -91,6 +89,14 @@ export class ClientConnection implements SessionConnection {
     ws.on('close', () => {
       this.teardown();
     });
+  }
+
+  /** DECISIONS 68: a connection that does not log in closes with 4008; the client reconnects at once. */
+  private armAuthorizeTimer(): void {
+    clearTimeout(this.authorizeTimer);
+    this.authorizeTimer = setTimeout(() => {
+      this.close(CloseCode.authorizeTimeout, 'no login in time');
+    }, this.d.authorizeTimeoutMs);
   }
 
   terminate(code: number, reason: string, last?: AuthStateMessage): void {
@@ -116,12 +122,7 @@ export class ClientConnection implements SessionConnection {
       .then(() => this.handle(text))
       .catch((err: unknown) => {
         this.d.logger.error({ err, address: this.sourceAddress }, 'handling a client message failed');
-        if (err instanceof AccessUnavailableError) {
-          this.state = afterSessionEnded(this.state);
-          this.reject('access_unavailable', err.message, null);
-        } else {
-          this.reject('internal_error', 'the gateway could not handle this message; try again', null);
-        }
+        this.reject('internal_error', 'the gateway could not handle this message; try again', null);
       })
       .finally(() => {
         this.queued--;
@@ -141,7 +142,11 @@ export class ClientConnection implements SessionConnection {
       this.reject(refusal.code, refusal.message, null);
       return;
     }
-    this.errorsInARow = 0;
+    // DECISIONS 68: an `unauthorize` before any session is answered but is no good message for DECISIONS 33.
+    if (msg.type !== 'unauthorize' || this.sessionId !== null) this.errorsInARow = 0;
+    // Time spent on the gateway's own queue does not count against the client's login deadline.
+    if (msg.type === 'authorize' || msg.type === 'resume' || msg.type === 'sso')
+      clearTimeout(this.authorizeTimer);
     await this.dispatch(msg);
   }
 
@@ -178,11 +183,14 @@ export class ClientConnection implements SessionConnection {
           this.send(gate);
           return;
         }
-        this.reject(
-          'sso_unavailable',
-          'single sign-on is not configured on this gateway; log in with a password',
-          null,
-        );
+        // DECISIONS 61: the vendor's answer when single sign-on cannot be used; no computer_name.
+        this.send({
+          type: 'sso',
+          status: 'not_authorized',
+          session_token: null,
+          access_token: null,
+          error: 'Single sign-on is not configured on this gateway; log in with your login and password.',
+        });
         return;
       }
       case 'unauthorize': {
@@ -261,18 +269,25 @@ export class ClientConnection implements SessionConnection {
 
   private send(msg: ServerMessage): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    // DECISIONS 68: each refusal of a login gives the client a new deadline for its next attempt.
+    const refused =
+      (msg.type === 'auth_state' && !msg.authorized) ||
+      (msg.type === 'sso' && msg.status === 'not_authorized');
+    if (refused) this.armAuthorizeTimer();
     this.ws.send(encodeServerMessage(msg));
   }
 
   private close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.authorizeTimer);
     this.ws.close(code, reason.slice(0, 120));
   }
 
   private teardown(): void {
     this.closed = true;
     clearTimeout(this.versionTimer);
+    clearTimeout(this.authorizeTimer);
     clearInterval(this.pingTimer);
     this.d.sessions.connectionClosed(this);
     this.d.onClosed(this.everAuthorized);

@@ -1,11 +1,16 @@
 // Serves registered installers on the client port (`download_url` is ":14765/<file>", DECISIONS 48).
 // Only names registered in the store are served, opened without following symlinks, so no request can
-// read any other file (no traversal, no encoded dots, no links).
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+// read any other file (no traversal, no encoded dots, no links). The bytes go out through
+// stream.pipeline: a client that goes away or a failed read destroys both ends and closes the file.
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import type { InstallerRepository } from '@kordon/core';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { Installer, InstallerRepository } from '@kordon/core';
+import { openInstallerFile } from '../installers.js';
+
+type DownloadLogger = Pick<Logger, 'debug' | 'warn'>;
 
 const contentTypes: Record<string, string> = {
   msi: 'application/x-msi',
@@ -51,33 +56,35 @@ function notFound(res: ServerResponse): void {
   res.end('not found\n');
 }
 
-/** Answers GET/HEAD for an installer; returns false when the path is not one (the caller answers 404). */
+/**
+ * Answers GET/HEAD for an installer; returns false when the path is not one (the caller answers 404).
+ * A download that fails once the bytes flow is logged on `logger`; without one it is thrown to the
+ * caller (after the response was cut). A client that goes away is only a debug line.
+ */
 export async function serveInstaller(
   req: IncomingMessage,
   res: ServerResponse,
   installers: InstallerRepository,
   dir: string,
+  logger?: DownloadLogger,
 ): Promise<boolean> {
   const path = (req.url ?? '').split('?')[0] ?? '';
   const m = servable.exec(path);
   if (!m?.[1] || m[1].includes('..')) return false;
-  const installer = await installers.getByFileName(m[1]);
-  if (!installer) return false;
-  let handle;
-  try {
-    handle = await open(join(dir, installer.fileName), constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
+  const found = await openRegistered(installers, dir, m[1]);
+  if (found === undefined) return false;
+  const { installer, file } = found;
+  if (file === undefined) {
+    logger?.warn(
+      { file: installer.fileName },
+      'a registered installer file is missing, not a regular file, or not of its recorded size',
+    );
     notFound(res);
     return true;
   }
+  let streaming = false;
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) {
-      notFound(res);
-      await handle.close();
-      return true;
-    }
-    const size = stat.size;
+    const size = installer.size;
     const headers: Record<string, string | number> = {
       'content-type': contentTypeOf(installer.fileName),
       'content-disposition': `attachment; filename="${installer.fileName}"`,
@@ -89,7 +96,6 @@ export async function serveInstaller(
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });
       res.end();
-      await handle.close();
       return true;
     }
     const { start, end } = range ?? { start: 0, end: size - 1 };
@@ -99,17 +105,86 @@ export async function serveInstaller(
     res.writeHead(status, headers);
     if (req.method === 'HEAD' || size === 0) {
       res.end();
-      await handle.close();
       return true;
     }
-    const stream = handle.createReadStream({ start, end });
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    streaming = true;
+    await sendBytes(file, start, end, res, installer.fileName, logger);
     return true;
-  } catch {
-    await handle.close();
-    if (!res.headersSent) notFound(res);
-    else res.destroy();
-    return true;
+  } finally {
+    // Once streaming, the read stream owns the file and closes it however the download ends.
+    if (!streaming) await file.close();
+  }
+}
+
+interface OpenedInstaller {
+  installer: Installer;
+  /** Undefined when the record's file cannot be served. */
+  file: FileHandle | undefined;
+}
+
+/**
+ * The record and its open file. The record is read again once the file is open: an upload that
+ * replaced the file in between would otherwise be served under the older record's checksum.
+ */
+async function openRegistered(
+  installers: InstallerRepository,
+  dir: string,
+  fileName: string,
+  attemptsLeft = 3,
+): Promise<OpenedInstaller | undefined> {
+  const installer = await installers.getByFileName(fileName);
+  if (installer === undefined) return undefined;
+  const file = await openInstallerFile(dir, installer);
+  if (file === undefined) return { installer, file };
+  const current = await installers.getByFileName(fileName);
+  if (current?.sha256 === installer.sha256) return { installer, file };
+  await file.close();
+  if (attemptsLeft <= 1) return { installer, file: undefined };
+  return openRegistered(installers, dir, fileName, attemptsLeft - 1);
+}
+
+/** Errors that mean the client closed the connection, not that the gateway failed. */
+const clientGoneCodes = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+
+async function sendBytes(
+  file: FileHandle,
+  start: number,
+  end: number,
+  res: ServerResponse,
+  fileName: string,
+  logger: DownloadLogger | undefined,
+): Promise<void> {
+  const expected = end - start + 1;
+  let bytesRead = 0;
+  // A file that ends early (shrunk under the download) must cut the response: a short body under a
+  // Content-Length would leave the client waiting for bytes that never come.
+  const checkLength = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      bytesRead += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback: TransformCallback) {
+      callback(
+        bytesRead === expected
+          ? null
+          : new Error(
+              `the installer file is shorter than its record: ${bytesRead} of ${expected} bytes read`,
+            ),
+      );
+    },
+  });
+  try {
+    await pipeline(file.createReadStream({ start, end }), checkLength, res);
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? err.code : undefined;
+    if (typeof code === 'string' && clientGoneCodes.has(code)) {
+      logger?.debug(
+        { file: fileName, bytesRead, expected },
+        'installer download ended early: the client went away',
+      );
+      return;
+    }
+    if (logger === undefined) throw err;
+    logger.warn({ err, file: fileName, bytesRead, expected }, 'installer download failed');
   }
 }

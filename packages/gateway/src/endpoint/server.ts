@@ -6,7 +6,12 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { canonicalAddress, type InstallerRepository, type SettingsRepository } from '@kordon/core';
+import {
+  addressGroup,
+  canonicalAddress,
+  type InstallerRepository,
+  type SettingsRepository,
+} from '@kordon/core';
 import type { GatewayMetrics } from '../metrics.js';
 import type { TlsIdentity } from '../tls.js';
 import { ClientConnection } from './connection.js';
@@ -25,10 +30,17 @@ export interface ClientEndpointOptions {
   metrics: GatewayMetrics;
   logger: Logger;
   versionTimeoutMs: number;
+  /** DECISIONS 68: from the upgrade to the first login message (close 4008). */
+  authorizeTimeoutMs: number;
   pingIntervalMs: number;
-  /** DECISIONS 33, 56: connections not yet authorized, per source address. */
+  /** DECISIONS 33, 56, 68: connections not yet authorized, per source address (an IPv6 /64). */
   maxConnectionsPerAddress: number;
+  /** DECISIONS 68: connections not yet authorized, in all. */
+  maxPendingConnections: number;
 }
+
+/** DECISIONS 68: a TLS handshake has 10 s. */
+const handshakeTimeoutMs = 10_000;
 
 export class ClientEndpoint {
   private readonly server: Server;
@@ -37,12 +49,20 @@ export class ClientEndpoint {
     maxPayload: maxPayloadBytes,
     clientTracking: true,
   });
+  /** Connections not yet authorized, per address group, and in all. */
   private readonly unauthorized = new Map<string, number>();
+  private unauthorizedTotal = 0;
   /** DECISIONS 48: `download_url` names the port this endpoint listens on. */
   private port = 0;
 
   constructor(private readonly o: ClientEndpointOptions) {
-    this.server = createServer({ key: o.tls.key, cert: o.tls.cert, minVersion: 'TLSv1.2' }, (req, res) => {
+    const tlsOptions = {
+      key: o.tls.key,
+      cert: o.tls.cert,
+      minVersion: 'TLSv1.2' as const,
+      handshakeTimeout: handshakeTimeoutMs,
+    };
+    this.server = createServer(tlsOptions, (req, res) => {
       this.request(req, res).catch((err: unknown) => {
         o.logger.error({ err }, 'client endpoint request failed');
         if (!res.headersSent) res.writeHead(500).end();
@@ -99,7 +119,7 @@ export class ClientEndpoint {
       res.end(req.method === 'HEAD' ? undefined : 'Kordon gateway: open a WebSocket here\n');
       return;
     }
-    if (await serveInstaller(req, res, this.o.installers, this.o.installersDir)) return;
+    if (await serveInstaller(req, res, this.o.installers, this.o.installersDir, this.o.logger)) return;
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('not found\n');
   }
@@ -112,32 +132,32 @@ export class ClientEndpoint {
       return;
     }
     const address = canonicalAddress(req.socket.remoteAddress ?? '');
-    const count = this.unauthorized.get(address) ?? 0;
-    if (count >= this.o.maxConnectionsPerAddress) {
+    const group = addressGroup(address);
+    const busy =
+      this.unauthorizedTotal >= this.o.maxPendingConnections
+        ? 'too many connections not yet authorized on this gateway'
+        : (this.unauthorized.get(group) ?? 0) >= this.o.maxConnectionsPerAddress
+          ? 'too many connections not yet authorized from this address'
+          : undefined;
+    if (busy !== undefined) {
       this.o.metrics.protocolErrors.inc({ code: 'too_many_connections' });
-      refuse(
-        socket,
-        503,
-        'Service Unavailable',
-        'too many connections not yet authorized from this address',
-        {
-          'Retry-After': '10',
-        },
-      );
+      refuse(socket, 503, 'Service Unavailable', busy, { 'Retry-After': '10' });
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // Counted once the handshake succeeded, so a failed handshake leaks nothing.
-      this.unauthorized.set(address, (this.unauthorized.get(address) ?? 0) + 1);
+      this.unauthorized.set(group, (this.unauthorized.get(group) ?? 0) + 1);
+      this.unauthorizedTotal++;
       this.o.metrics.connectionsTotal.inc();
       this.o.metrics.connectionsOpen.inc();
       let counted = true;
       const release = (): void => {
         if (!counted) return;
         counted = false;
-        const n = (this.unauthorized.get(address) ?? 1) - 1;
-        if (n <= 0) this.unauthorized.delete(address);
-        else this.unauthorized.set(address, n);
+        this.unauthorizedTotal--;
+        const n = (this.unauthorized.get(group) ?? 1) - 1;
+        if (n <= 0) this.unauthorized.delete(group);
+        else this.unauthorized.set(group, n);
       };
       new ClientConnection(ws, address, {
         sessions: this.o.sessions,
@@ -147,6 +167,7 @@ export class ClientEndpoint {
         logger: this.o.logger,
         port: this.port,
         versionTimeoutMs: this.o.versionTimeoutMs,
+        authorizeTimeoutMs: this.o.authorizeTimeoutMs,
         pingIntervalMs: this.o.pingIntervalMs,
         onAuthorized: release,
         onClosed: () => {

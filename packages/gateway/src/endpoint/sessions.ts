@@ -1,35 +1,41 @@
-// Client sessions: password login, resume, logout, the device limit, the reconnect grace and every
-// way a session ends. One instance per gateway process; rules that span sessions run in store
-// transactions (ARCHITECTURE principle 6).
+// Client sessions: login, resume, tunnel, logout, the device limit, the reconnect grace, and every
+// re-check after an administrative change. Each lifecycle step is one store transaction that returns
+// what it ended; `settle` turns that into kernel revocations, closed connections and the event log.
+// Which process holds a session's connection is the session's `holder` column, so liveness, grace and
+// eviction are decided in the store, not in this process's memory (ARCHITECTURE principle 6).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   Throttle,
   accountThrottlePolicy,
-  evaluateVpnRules,
-  inPool,
-  intToIpv4,
-  lowestFree,
   addressConflicts,
+  addressGroup,
   addressThrottlePolicy,
   authFailureMessage,
   authSuccessMessage,
+  decideAdmission,
+  inPool,
+  intToIpv4,
   isLocalAddress,
+  lowestFree,
   normalizeLocalLogin,
   planActivation,
   toTimeoutSeconds,
   type AuthFailureDetails,
+  type AuthMethod,
+  type Authenticator,
+  type Change,
   type Cidr,
   type ClientSettings,
   type Clock,
-  type PasswordHasher,
+  type Identity,
+  type PasswordAuthenticator,
   type Session,
   type Store,
   type TunnelPool,
 } from '@kordon/core';
 import type { AuthFailureReason, AuthStateMessage, TunnelWgReply } from '@kordon/protocol';
 import type { AccessControl } from '../access.js';
-import type { SessionControl } from '../control.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { ResumeTickets } from './tickets.js';
 
@@ -42,6 +48,7 @@ export const CloseCode = {
   localTunnelChanged: 4005,
   shuttingDown: 4006,
   replacedSameDevice: 4007,
+  authorizeTimeout: 4008,
 } as const;
 
 /** What the session service needs of a client connection. */
@@ -55,7 +62,6 @@ export interface SessionConnection {
 
 export interface SessionServiceOptions {
   store: Store;
-  hasher: PasswordHasher;
   clock: Clock;
   logger: Logger;
   metrics: GatewayMetrics;
@@ -66,9 +72,17 @@ export interface SessionServiceOptions {
   /** DECISIONS 30: how long a tunnel session waits for `tunnel_wg`. */
   tunnelSetupMs: number;
   nodeName: string;
+  /** This process as sessions record their holder: "<node>/<worker>" (DECISIONS 71). */
+  holder: string;
   access: AccessControl;
   /** What `tunnel_wg` hands out; null when this gateway has no WireGuard driver. */
   tunnel: TunnelParams | null;
+  /** The password login method (the local argon2id accounts today). */
+  passwords: PasswordAuthenticator;
+  /** Every method's authenticator, for resume and re-checks (DECISIONS 66, 67). */
+  authenticators: readonly Authenticator[];
+  /** DECISIONS 68: a login that would wait longer than this in the hashing queue is answered `busy`. */
+  authorizeTimeoutMs: number;
 }
 
 /** The gateway side of every tunnel (PROTOCOL.md `tunnel_wg`, DECISIONS 38). */
@@ -81,22 +95,33 @@ interface TunnelParams {
   dnsSuffix: string;
 }
 
-/** The answer to `tunnel_wg`: the tunnel, an error, or the end of the session (DECISIONS 58). */
+/** The answer to `tunnel_wg`: the tunnel, an error, or the end of the session (DECISIONS 58, 61). */
 export type TunnelOutcome =
   | { kind: 'tunnel'; reply: TunnelWgReply }
   | { kind: 'error'; code: string; message: string; field: string | null }
   | { kind: 'ended'; reply: AuthStateMessage };
-
-/** Access could not be put in place: the login is refused (fail closed). */
-export class AccessUnavailableError extends Error {
-  override readonly name = 'AccessUnavailableError';
-}
 
 export interface AuthOutcome {
   reply: AuthStateMessage;
   /** Set when the connection now holds an authorized session. */
   session?: Session;
 }
+
+/** A session a transaction ended, and how its client learns of it. */
+interface Ending {
+  session: Session;
+  /** The close code for its connection; null when the caller answers the connection itself. */
+  code: number | null;
+  why: string;
+  last?: AuthStateMessage;
+}
+
+/** DECISIONS 79: how long a replaced ticket stays good from the same device. */
+const replacedTicketMs = 60_000;
+/** How often sessions whose grace ended are swept from the store. */
+const graceSweepMs = 500;
+/** Threads of libuv's pool that hash passwords at once (its default size; the gateway does not change it). */
+const hashingThreads = 4;
 
 export function failure(
   reason: AuthFailureReason,
@@ -114,20 +139,25 @@ export function failure(
   };
 }
 
-export class SessionService implements SessionControl {
+export class SessionService {
   private readonly accountThrottle = new Throttle(accountThrottlePolicy);
   private readonly addressThrottle = new Throttle(addressThrottlePolicy);
-  /** Live connections by the session they hold. */
+  /** This process's connections, by the session they hold. */
   private readonly live = new Map<string, SessionConnection>();
-  /** Sessions without a client, by id: the timer that ends them (grace, or pending tunnel). */
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** A hash to verify against when the user does not exist, so both cases take the same time. */
-  private dummyHash: Promise<string> | undefined;
+  /** Pending tunnel sessions of this process's connections: the timer that ends them (DECISIONS 30). */
+  private readonly tunnelTimers = new Map<string, NodeJS.Timeout>();
+  private readonly byMethod: ReadonlyMap<AuthMethod, Authenticator>;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** Password checks running or queued, and their mean duration, for `busy` (DECISIONS 68). */
+  private hashing = 0;
+  private meanHashMs = 25;
 
-  constructor(private readonly o: SessionServiceOptions) {}
+  constructor(private readonly options: SessionServiceOptions) {
+    this.byMethod = new Map(options.authenticators.map((a) => [a.method, a]));
+  }
 
   isLocal(address: string): boolean {
-    return isLocalAddress(address, this.o.localNetworks);
+    return isLocalAddress(address, this.options.localNetworks);
   }
 
   async authorizePassword(
@@ -136,149 +166,211 @@ export class SessionService implements SessionControl {
     password: string,
     settings: ClientSettings,
   ): Promise<AuthOutcome> {
+    const { clock, metrics } = this.options;
     const address = conn.sourceAddress;
-    const account = normalizeLocalLogin(login);
-    const accountKey = account ?? login.trim().toLowerCase();
-    const now = this.o.clock.monotonicMs();
-    // DECISIONS 55: an attempt during a back-off is not checked and not counted.
-    const wait = Math.max(
-      this.accountThrottle.remainingMs(accountKey, now),
-      this.addressThrottle.remainingMs(address, now),
-    );
-    if (wait > 0) {
-      this.o.metrics.authAttempts.inc({ result: 'throttled' });
-      const seconds = toTimeoutSeconds(wait);
+    const accountKey = normalizeLocalLogin(login) ?? login.trim().toLowerCase();
+    const addressKey = addressGroup(address);
+    // DECISIONS 68: the queue's expected wait is checked before anything is queued.
+    const queueWaitMs = (this.hashing * this.meanHashMs) / hashingThreads;
+    if (queueWaitMs > this.options.authorizeTimeoutMs) {
+      metrics.authAttempts.inc({ result: 'busy' });
+      const seconds = toTimeoutSeconds(queueWaitMs);
+      return { reply: failure('busy', seconds, { waitSeconds: seconds }) };
+    }
+    // DECISIONS 55, 68: checked and reserved in one step; an attempt during a back-off is not counted.
+    const now = clock.monotonicMs();
+    const accountWait = this.accountThrottle.reserve(accountKey, now);
+    const addressWait = accountWait > 0 ? 0 : this.addressThrottle.reserve(addressKey, now);
+    if (accountWait > 0 || addressWait > 0) {
+      if (accountWait === 0) this.accountThrottle.release(accountKey);
+      metrics.authAttempts.inc({ result: 'throttled' });
+      const seconds = toTimeoutSeconds(Math.max(accountWait, addressWait));
       return { reply: failure('throttled', seconds, { waitSeconds: seconds }) };
     }
-    const user = account === undefined ? undefined : await this.o.store.users.get(account);
-    const ok = user
-      ? await this.o.hasher.verify(user.passwordHash, password)
-      : await this.o.hasher.verify(await this.dummy(), password).then(() => false);
-    if (!user || !ok) {
-      const t = this.o.clock.monotonicMs();
+    let result;
+    const started = clock.monotonicMs();
+    this.hashing++;
+    try {
+      result = await this.options.passwords.authenticate({ login, password });
+    } finally {
+      this.hashing--;
+      this.meanHashMs = 0.9 * this.meanHashMs + 0.1 * (clock.monotonicMs() - started);
+      this.accountThrottle.release(accountKey);
+      this.addressThrottle.release(addressKey);
+    }
+    if (!result.ok) {
+      const t = clock.monotonicMs();
       const backoff = Math.max(
         this.accountThrottle.recordFailure(accountKey, t),
-        this.addressThrottle.recordFailure(address, t),
+        this.addressThrottle.recordFailure(addressKey, t),
       );
-      this.o.metrics.authAttempts.inc({ result: 'failure' });
-      await this.event('login_failed', account ?? null, address, 'wrong login or password');
+      metrics.authAttempts.inc({ result: 'failure' });
+      await this.event('login_failed', normalizeLocalLogin(login) ?? null, address, result.detail);
       return { reply: failure('credentials', toTimeoutSeconds(backoff)) };
     }
     this.accountThrottle.reset(accountKey);
-    if (user.disabled) {
-      this.o.metrics.authAttempts.inc({ result: 'failure' });
-      await this.event('login_failed', user.name, address, 'account disabled');
-      return { reply: failure('disabled') };
-    }
-    const local = this.isLocal(address);
-    // DECISIONS 17: external access needs a VPN-access rule that allows the account.
-    if (
-      !local &&
-      !evaluateVpnRules(
-        await this.o.store.vpnRules.list(),
-        user.name,
-        await this.o.store.groups.groupsOf(user.name),
-      ).allowed
-    ) {
-      this.o.metrics.authAttempts.inc({ result: 'failure' });
-      await this.event('login_failed', user.name, address, 'no VPN-access rule allows this account');
-      return { reply: failure('vpn_denied') };
-    }
-    const needTunnel = !local || settings.local_tunnel;
-    return this.open(conn, user.name, needTunnel);
+    return this.admit(conn, result.identity, settings);
   }
 
-  private async open(conn: SessionConnection, account: string, needTunnel: boolean): Promise<AuthOutcome> {
+  /** Admission, then a session: the same for every login method. */
+  private async admit(
+    conn: SessionConnection,
+    identity: Identity,
+    settings: ClientSettings,
+  ): Promise<AuthOutcome> {
     const address = conn.sourceAddress;
+    const decision = decideAdmission({
+      identity,
+      settings,
+      local: this.isLocal(address),
+      vpnRules: await this.options.store.vpnRules.list(),
+    });
+    if (!decision.admitted) {
+      this.options.metrics.authAttempts.inc({ result: 'failure' });
+      await this.event('login_failed', identity.account, address, decision.detail);
+      return { reply: failure(decision.reason) };
+    }
+    return this.open(conn, identity, decision.needTunnel);
+  }
+
+  private async open(conn: SessionConnection, identity: Identity, needTunnel: boolean): Promise<AuthOutcome> {
+    const { store, clock, tickets, nodeName, holder } = this.options;
+    const address = conn.sourceAddress;
+    const account = identity.account;
     const id = randomUUID();
-    const issued = this.o.tickets.issue(id);
+    const issued = tickets.issue(id);
     const session: Session = {
       id,
       account,
-      method: 'password',
+      method: identity.method,
       sourceAddress: address,
       vpn: needTunnel,
       tunnelIpv4: null,
       device: needTunnel ? '' : address,
       state: needTunnel ? 'pending' : 'active',
-      since: this.o.clock.now(),
-      node: this.o.nodeName,
+      since: clock.now(),
+      node: nodeName,
+      holder,
+      graceUntil: null,
       resumeNonceHash: issued.nonceHash,
+      previousNonceHash: null,
+      rotatedAt: null,
     };
-    const result = await this.o.store.transaction(async (tx) => {
-      let ended: { session: Session; code: number; why: AuthFailureReason | null }[] = [];
+    const result = await store.transaction(async (tx) => {
+      const ended: Ending[] = [];
       if (!needTunnel) {
         const conflicts = addressConflicts(await tx.sessions.listBySourceAddress(address), account, address);
         // DECISIONS 3: a session in grace has no client, so a new login from its address ends it.
-        if (conflicts.some((s) => this.live.has(s.id))) return { refused: true as const, ended };
-        ended = conflicts.map((s) => ({ session: s, code: CloseCode.endedByAdmin, why: null }));
+        if (conflicts.some((s) => s.holder !== null)) return { refused: true as const, ended };
+        for (const s of conflicts) ended.push(ending(s, CloseCode.endedByAdmin));
         const plan = planActivation(await tx.sessions.listByAccount(account), session);
-        ended.push(
-          ...plan.replaced.map((s) => ({ session: s, code: CloseCode.replacedSameDevice, why: null })),
-          ...plan.evicted.map((s) => ({
-            session: s,
-            code: CloseCode.newerDevice,
-            why: 'device_limit' as const,
-          })),
-        );
+        for (const s of plan.replaced) ended.push(ending(s, CloseCode.replacedSameDevice));
+        for (const s of plan.evicted) ended.push(ending(s, CloseCode.newerDevice, 'device_limit'));
       }
       for (const e of ended) await tx.sessions.remove(e.session.id);
       await tx.sessions.insert(session);
       return { refused: false as const, ended };
     });
     if (result.refused) {
-      this.o.metrics.authAttempts.inc({ result: 'failure' });
+      this.options.metrics.authAttempts.inc({ result: 'failure' });
       await this.event('login_failed', account, address, 'address already authorized for another account');
       return { reply: failure('address_in_use', 0, { address }) };
     }
-    for (const e of result.ended) {
-      await this.finish(e.session, e.code, endWords(e.code), e.why ? failure(e.why) : undefined);
+    await this.settle(result.ended);
+    if (!needTunnel && !(await this.grantOrEnd(session))) {
+      return { reply: failure('internal', 0, { what: 'access could not be applied' }) };
     }
-    if (!needTunnel) await this.grantOrEnd(session);
     this.attach(conn, session);
-    if (needTunnel) this.armTimer(session.id, this.o.tunnelSetupMs, () => this.tunnelTimedOut(session.id));
-    this.o.metrics.authAttempts.inc({ result: 'success' });
+    if (needTunnel) this.armTunnelTimer(session.id);
+    this.options.metrics.authAttempts.inc({ result: 'success' });
     await this.event(
       'login',
       account,
       address,
-      needTunnel ? 'password login, tunnel pending' : 'password login',
+      `${identity.method} login${needTunnel ? ', tunnel pending' : ''}`,
     );
     return { reply: success(account, needTunnel, issued.ticket), session };
   }
 
-  /** DECISIONS 4, 54, 58: take a session back with its ticket. */
+  /**
+   * DECISIONS 4, 54, 58, 66, 79: take a session back with its ticket. The ticket check and its rotation
+   * are one transaction; then the session is judged as a login would be, but for the password.
+   */
   async resume(conn: SessionConnection, ticket: string, settings: ClientSettings): Promise<AuthOutcome> {
-    const opened = this.o.tickets.open(ticket);
-    const session = opened ? await this.o.store.sessions.get(opened.sessionId) : undefined;
-    if (!opened || session?.resumeNonceHash !== opened.nonceHash) {
-      return { reply: failure('resume_refused') };
-    }
-    if (!settings.enabled) return { reply: failure('client_authorization_off') };
-    if (!session.vpn && session.sourceAddress !== conn.sourceAddress) {
-      await this.finish(session, CloseCode.replacedSameDevice, 'device mismatch on resume');
+    const { store, clock, tickets, holder, nodeName } = this.options;
+    const opened = tickets.open(ticket);
+    if (!opened) return { reply: failure('resume_refused') };
+    const next = tickets.rotate(opened);
+    const now = clock.now();
+    const claim = await store.transaction(async (tx) => {
+      const session = await tx.sessions.get(opened.sessionId);
+      if (!session) return { kind: 'refused' as const };
+      const current = session.resumeNonceHash === opened.nonceHash;
+      const sameDevice = session.vpn || session.sourceAddress === conn.sourceAddress;
+      // DECISIONS 79: the replaced ticket, back within 60 s from the same device, gets the same answer.
+      const retried =
+        session.previousNonceHash === opened.nonceHash &&
+        session.resumeNonceHash === next.nonceHash &&
+        session.rotatedAt !== null &&
+        now.getTime() - session.rotatedAt.getTime() <= replacedTicketMs &&
+        sameDevice;
+      if (!current && !retried) return { kind: 'refused' as const };
+      if (!sameDevice) {
+        // DECISIONS 58: a session without a tunnel is its address; from another one it is not this device.
+        await tx.sessions.remove(session.id);
+        return {
+          kind: 'mismatch' as const,
+          ended: ending(session, CloseCode.replacedSameDevice, null, 'device mismatch on resume'),
+        };
+      }
+      const resumed: Session = {
+        ...session,
+        // DECISIONS 66: a tunnel session takes the resuming connection's address and is judged there.
+        sourceAddress: conn.sourceAddress,
+        node: nodeName,
+        holder,
+        graceUntil: null,
+        resumeNonceHash: next.nonceHash,
+        previousNonceHash: current ? opened.nonceHash : session.previousNonceHash,
+        rotatedAt: current ? now : session.rotatedAt,
+      };
+      await tx.sessions.update(resumed);
+      return { kind: 'resumed' as const, before: session, resumed };
+    });
+    if (claim.kind === 'refused') return { reply: failure('resume_refused') };
+    if (claim.kind === 'mismatch') {
+      await this.settle([claim.ended]);
       return { reply: failure('device_mismatch') };
     }
-    const issued = this.o.tickets.issue(session.id);
-    const resumed: Session = { ...session, resumeNonceHash: issued.nonceHash, node: this.o.nodeName };
-    await this.o.store.sessions.update(resumed);
-    const previous = this.live.get(session.id);
+    const { resumed } = claim;
+    const decision = decideAdmission({
+      identity: await this.lookup(resumed),
+      settings,
+      local: this.isLocal(conn.sourceAddress),
+      vpnRules: await store.vpnRules.list(),
+      existingTunnel: resumed.vpn,
+    });
+    if (!decision.admitted) {
+      await this.end(resumed, null, `resume refused: ${decision.detail}`);
+      return { reply: failure(decision.reason) };
+    }
+    const previous = this.live.get(resumed.id);
     if (previous && previous !== conn) {
       previous.sessionId = null;
       previous.terminate(CloseCode.replacedSameDevice, 'session resumed on a new connection');
     }
     this.attach(conn, resumed);
-    if (resumed.state === 'pending')
-      this.armTimer(resumed.id, this.o.tunnelSetupMs, () => this.tunnelTimedOut(resumed.id));
+    if (resumed.state === 'pending') this.armTunnelTimer(resumed.id);
     await this.event('login', resumed.account, conn.sourceAddress, 'session resumed');
-    return { reply: success(resumed.account, resumed.vpn, issued.ticket), session: resumed };
+    return { reply: success(resumed.account, resumed.vpn, next.ticket), session: resumed };
   }
 
-  /** `tunnel_wg` (DECISIONS 1, 5, 27, 30, 58): count the device, lease its address, add the peer. */
+  /** `tunnel_wg` (DECISIONS 1, 5, 27, 30, 58, 61, 69): count the device, lease its address, add the peer. */
   async setupTunnel(conn: SessionConnection, publicKey: string): Promise<TunnelOutcome> {
-    const params = this.o.tunnel;
+    const { store, clock, nodeName } = this.options;
+    const params = this.options.tunnel;
     const id = conn.sessionId;
-    const session = id === null ? undefined : await this.o.store.sessions.get(id);
+    const session = id === null ? undefined : await store.sessions.get(id);
     if (!session)
       return {
         kind: 'error',
@@ -287,46 +379,58 @@ export class SessionService implements SessionControl {
         field: null,
       };
     if (!params) {
+      await this.end(session, null, 'no WireGuard driver for the tunnel');
       return {
-        kind: 'error',
-        code: 'tunnel_unavailable',
-        message: 'this gateway runs without a WireGuard driver (--wireguard none) and cannot build tunnels',
-        field: null,
+        kind: 'ended',
+        reply: failure('internal', 0, {
+          what: 'this gateway runs without a WireGuard driver and cannot build tunnels',
+        }),
       };
     }
     if (session.state === 'active') {
       if (session.device === publicKey && session.tunnelIpv4 !== null) {
-        await this.grantOrEnd(session);
+        if (!(await this.grantOrEnd(session))) return { kind: 'ended', reply: accessFailure() };
         return { kind: 'tunnel', reply: tunnelReply(params, session.tunnelIpv4) };
       }
-      await this.finish(session, null, 'a different WireGuard key than the session’s device');
+      await this.end(session, null, 'a different WireGuard key than the session’s device');
       return { kind: 'ended', reply: failure('device_mismatch') };
     }
-    const now = this.o.clock.now();
-    const result = await this.o.store.transaction(async (tx) => {
-      const plan = planActivation(await tx.sessions.listByAccount(session.account), {
-        id: session.id,
-        device: publicKey,
-      });
+    const now = clock.now();
+    const result = await store.transaction(async (tx) => {
+      // DECISIONS 69: a key that another account's lease or session holds is refused, and nothing of theirs changes.
       const lease = await tx.leases.get(publicKey);
+      const holders = await tx.sessions.listByDevice(publicKey);
+      if (
+        (lease?.account != null && lease.account !== session.account) ||
+        holders.some((s) => s.account !== session.account)
+      ) {
+        await tx.sessions.remove(session.id);
+        return { kind: 'key_in_use' as const };
+      }
       let address = lease && inPool(params.pool, lease.address) ? lease.address : undefined;
       address ??= lowestFree(
         params.pool,
         await tx.leases.addressesBetween(params.pool.first, params.pool.last),
       );
-      if (address === undefined) return undefined;
-      await tx.leases.put({ device: publicKey, address, node: this.o.nodeName, lastUsed: now });
+      if (address === undefined) {
+        await tx.sessions.remove(session.id);
+        return { kind: 'pool_exhausted' as const };
+      }
+      await tx.leases.put({
+        device: publicKey,
+        address,
+        node: nodeName,
+        account: session.account,
+        lastUsed: now,
+      });
+      const plan = planActivation(await tx.sessions.listByAccount(session.account), {
+        id: session.id,
+        device: publicKey,
+      });
+      // A replaced session of this device shares its lease: its peer goes with it, the new one follows.
       const ended = [
-        ...plan.replaced.map((s) => ({
-          session: s,
-          code: CloseCode.replacedSameDevice,
-          why: null,
-        })),
-        ...plan.evicted.map((s) => ({
-          session: s,
-          code: CloseCode.newerDevice,
-          why: 'device_limit' as const,
-        })),
+        ...plan.replaced.map((s) => ending(s, CloseCode.replacedSameDevice)),
+        ...plan.evicted.map((s) => ending(s, CloseCode.newerDevice, 'device_limit')),
       ];
       for (const e of ended) await tx.sessions.remove(e.session.id);
       const active: Session = {
@@ -337,23 +441,15 @@ export class SessionService implements SessionControl {
         since: now,
       };
       await tx.sessions.update(active);
-      return { active, ended };
+      return { kind: 'active' as const, active, ended };
     });
-    if (!result) {
-      await this.finish(session, null, 'the tunnel network has no free address');
-      return {
-        kind: 'error',
-        code: 'tunnel_unavailable',
-        message: 'the tunnel network has no free address; ask your administrator to enlarge it',
-        field: null,
-      };
+    this.cancelTunnelTimer(session.id);
+    if (result.kind !== 'active') {
+      await this.settle([ending(session, null, null, result.kind.replaceAll('_', ' '))]);
+      return { kind: 'ended', reply: failure(result.kind) };
     }
-    this.cancelTimer(session.id);
-    for (const e of result.ended) {
-      // A replaced session of this device shares its lease: its peer goes with it, the new one follows.
-      await this.finish(e.session, e.code, endWords(e.code), e.why ? failure(e.why) : undefined);
-    }
-    await this.grantOrEnd(result.active);
+    await this.settle(result.ended);
+    if (!(await this.grantOrEnd(result.active))) return { kind: 'ended', reply: accessFailure() };
     await this.event(
       'login',
       result.active.account,
@@ -363,24 +459,21 @@ export class SessionService implements SessionControl {
     return { kind: 'tunnel', reply: tunnelReply(params, result.active.tunnelIpv4 ?? '') };
   }
 
-  /** Puts a session's access in the kernel; if that fails the session ends (fail closed). */
-  private async grantOrEnd(session: Session): Promise<void> {
+  /** Puts a session's access in the kernel; if that fails the session ends (fail closed, DECISIONS 61). */
+  private async grantOrEnd(session: Session): Promise<boolean> {
     try {
-      await this.o.access.grant(session);
-    } catch (e) {
-      await this.finish(session, null, 'access could not be applied');
-      throw new AccessUnavailableError('the gateway could not apply its access rules; try again later', {
-        cause: e,
-      });
+      await this.options.access.grant(session);
+      return true;
+    } catch (err) {
+      this.options.logger.error({ err, session: session.id }, 'granting access failed; the login is refused');
+      await this.end(session, null, 'access could not be applied');
+      return false;
     }
   }
 
   /** Releases leases unused for `idleMs`, keeping those of stored sessions (DECISIONS 5). */
-  async releaseIdleLeases(idleMs: number): Promise<number> {
-    const keep = (await this.o.store.sessions.list())
-      .filter((s) => s.vpn && s.device !== '')
-      .map((s) => s.device);
-    return this.o.store.leases.removeIdle(new Date(this.o.clock.now().getTime() - idleMs), keep);
+  releaseIdleLeases(idleMs: number): Promise<number> {
+    return this.options.store.leases.removeIdle(new Date(this.options.clock.now().getTime() - idleMs));
   }
 
   /** `unauthorize`: the session ends at once (DECISIONS 31). */
@@ -389,8 +482,8 @@ export class SessionService implements SessionControl {
     conn.sessionId = null;
     if (id !== null) {
       this.live.delete(id);
-      const session = await this.o.store.sessions.get(id);
-      if (session) await this.finish(session, null, 'logged out by the user');
+      const session = await this.options.store.sessions.get(id);
+      if (session) await this.end(session, null, 'logged out by the user');
     }
     return failure('logged_out');
   }
@@ -401,21 +494,50 @@ export class SessionService implements SessionControl {
     if (id === null || this.live.get(id) !== conn) return;
     this.live.delete(id);
     conn.sessionId = null;
+    this.cancelTunnelTimer(id);
     this.refreshGauge();
-    this.armTimer(id, this.o.reconnectGraceMs, () => this.graceExpired(id));
+    const graceUntil = new Date(this.options.clock.now().getTime() + this.options.reconnectGraceMs);
+    this.options.store.sessions.releaseHolder(this.options.holder, graceUntil, id).catch((err: unknown) => {
+      this.options.logger.error({ err, session: id }, 'recording the start of a grace failed');
+    });
   }
 
-  /** At start: every stored session waits for its client's resume within the grace (DECISIONS 3). */
+  /**
+   * At start: every session this node held waits for its client's resume within the grace (DECISIONS 3),
+   * and the sweep that ends them afterwards begins. Returns how many sessions wait.
+   */
   async restore(): Promise<number> {
-    const sessions = await this.o.store.sessions.list();
-    for (const s of sessions) this.armTimer(s.id, this.o.reconnectGraceMs, () => this.graceExpired(s.id));
-    return sessions.length;
+    const graceUntil = new Date(this.options.clock.now().getTime() + this.options.reconnectGraceMs);
+    const waiting = await this.options.store.sessions.releaseNode(this.options.nodeName, graceUntil);
+    this.sweepTimer = setInterval(() => {
+      this.sweepGrace().catch((err: unknown) => {
+        this.options.logger.error({ err }, 'sweeping sessions whose grace ended failed');
+      });
+    }, graceSweepMs);
+    this.sweepTimer.unref();
+    return waiting;
+  }
+
+  /** Ends the sessions of this node whose grace is over (DECISIONS 3), decided in the store. */
+  async sweepGrace(): Promise<number> {
+    const { store, clock, nodeName } = this.options;
+    const now = clock.now();
+    const expired = await store.transaction(async (tx) => {
+      const sessions = await tx.sessions.listGraceExpired(nodeName, now);
+      for (const s of sessions) await tx.sessions.remove(s.id);
+      return sessions;
+    });
+    await this.settle(
+      expired.map((s) => ending(s, null, null, 'client did not come back within the reconnect grace')),
+    );
+    return expired.length;
   }
 
   /** Graceful stop: clients are told to come back with `resume`; sessions stay stored. */
   shutdown(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    clearInterval(this.sweepTimer);
+    for (const t of this.tunnelTimers.values()) clearTimeout(t);
+    this.tunnelTimers.clear();
     for (const [id, conn] of this.live) {
       conn.sessionId = null;
       conn.terminate(CloseCode.shuttingDown, 'gateway restarting: reconnect and resume');
@@ -423,17 +545,76 @@ export class SessionService implements SessionControl {
     }
   }
 
-  async endSessionByAdmin(sessionId: string): Promise<boolean> {
-    const session = await this.o.store.sessions.get(sessionId);
-    if (!session) return false;
-    await this.finish(session, CloseCode.endedByAdmin, 'session ended by an administrator');
-    return true;
+  /**
+   * A change from the feed (DECISIONS 67): every session of this node it concerns is judged again,
+   * with the same admission a login uses, and those no longer admitted end.
+   */
+  async applyChange(change: Change): Promise<void> {
+    const { store, nodeName } = this.options;
+    const mine = (sessions: Session[]): Session[] => sessions.filter((s) => s.node === nodeName);
+    switch (change.kind) {
+      case 'user': {
+        const sessions = mine(await store.sessions.listByAccount(change.account));
+        if (change.action === 'password') {
+          // DECISIONS 67: a changed password ends the account's sessions.
+          for (const s of sessions) await this.end(s, CloseCode.endedByAdmin, 'password changed');
+        } else if (change.action !== 'created' && change.action !== 'enabled') {
+          await this.recheck(sessions);
+        }
+        return;
+      }
+      case 'group':
+      case 'vpn_rules':
+        // Only external sessions depend on VPN-access rules and the groups they name (DECISIONS 17).
+        await this.recheck(mine(await store.sessions.list()).filter((s) => !this.isLocal(s.sourceAddress)));
+        return;
+      case 'settings':
+        await this.settingsChanged(change.before, change.after);
+        return;
+      case 'session_ended': {
+        const session = await store.sessions.get(change.sessionId);
+        if (session?.node === nodeName) {
+          await this.end(session, CloseCode.endedByAdmin, 'session ended by an administrator');
+        }
+        return;
+      }
+      case 'exemptions':
+        return;
+    }
   }
 
-  async settingsChanged(before: ClientSettings, after: ClientSettings): Promise<void> {
+  private async recheck(sessions: readonly Session[]): Promise<void> {
+    if (sessions.length === 0) return;
+    const settings = await this.options.store.settings.get();
+    const vpnRules = await this.options.store.vpnRules.list();
+    const identities = new Map<string, Promise<Identity | undefined>>();
+    for (const session of sessions) {
+      const key = `${session.method}:${session.account}`;
+      let identity = identities.get(key);
+      if (!identity) {
+        identity = this.lookup(session);
+        identities.set(key, identity);
+      }
+      const decision = decideAdmission({
+        identity: await identity,
+        settings,
+        local: this.isLocal(session.sourceAddress),
+        vpnRules,
+        existingTunnel: session.vpn,
+      });
+      if (!decision.admitted) {
+        await this.end(session, CloseCode.endedByAdmin, decision.detail, failure(decision.reason));
+      }
+    }
+  }
+
+  private async settingsChanged(before: ClientSettings, after: ClientSettings): Promise<void> {
+    const sessions = (await this.options.store.sessions.list()).filter(
+      (s) => s.node === this.options.nodeName,
+    );
     if (before.enabled && !after.enabled) {
-      for (const s of await this.o.store.sessions.list()) {
-        await this.finish(
+      for (const s of sessions) {
+        await this.end(
           s,
           CloseCode.authorizationOff,
           'client authorization turned off',
@@ -444,101 +625,92 @@ export class SessionService implements SessionControl {
     }
     if (before.local_tunnel !== after.local_tunnel) {
       // PROTOCOL.md: changing local_tunnel drops every local session; they reconnect under the new value.
-      for (const s of await this.o.store.sessions.list()) {
+      for (const s of sessions) {
         if (this.isLocal(s.sourceAddress)) {
-          await this.finish(s, CloseCode.localTunnelChanged, 'local_tunnel changed: reconnect');
+          await this.end(s, CloseCode.localTunnelChanged, 'local_tunnel changed: reconnect');
         }
       }
     }
   }
 
-  async accountRevoked(account: string): Promise<number> {
-    const sessions = await this.o.store.sessions.listByAccount(account);
-    for (const s of sessions) await this.finish(s, CloseCode.endedByAdmin, 'account removed or disabled');
-    return sessions.length;
+  private lookup(session: Session): Promise<Identity | undefined> {
+    const authenticator = this.byMethod.get(session.method);
+    // Fail closed: a session whose method is not configured any more cannot be judged, so it ends.
+    return authenticator ? authenticator.lookup(session.account) : Promise.resolve(undefined);
   }
 
   private attach(conn: SessionConnection, session: Session): void {
-    this.cancelTimer(session.id);
     conn.sessionId = session.id;
     this.live.set(session.id, conn);
     this.refreshGauge();
   }
 
-  /**
-   * The one place a session ends: store, access, connection, log. Callers that already removed the
-   * session in their own transaction (replaced or evicted devices) come here too, so its access is
-   * revoked whatever the store said. `code` null: the caller replies itself.
-   */
-  private async finish(
+  /** Ends a stored session: one transaction, then what follows from it. */
+  private async end(
     session: Session,
     code: number | null,
     why: string,
     last?: AuthStateMessage,
   ): Promise<void> {
-    this.cancelTimer(session.id);
-    await this.o.store.sessions.remove(session.id);
-    await this.o.access.revoke(session).catch((e: unknown) => {
-      this.o.logger.error({ err: e, session: session.id }, 'revoking access failed; retrying');
-    });
-    if (session.vpn && session.state === 'active') {
-      const lease = await this.o.store.leases.get(session.device);
-      if (lease) await this.o.store.leases.put({ ...lease, lastUsed: this.o.clock.now() });
+    const removed = await this.options.store.sessions.remove(session.id);
+    // Its access goes whatever the store said: a session another path removed must not keep it.
+    await this.settle([{ session, code, why, ...(last ? { last } : {}) }], removed);
+  }
+
+  /**
+   * What follows once sessions left the store: access revoked, the lease marked used, the connection
+   * told and closed, the event logged. Revocations that fail are retried by the access owner.
+   */
+  private async settle(endings: readonly Ending[], log = true): Promise<void> {
+    const { access, store, clock, logger } = this.options;
+    for (const { session, code, why, last } of endings) {
+      this.cancelTunnelTimer(session.id);
+      await access.revoke(session).catch((err: unknown) => {
+        logger.error({ err, session: session.id }, 'revoking access failed; retrying');
+      });
+      if (session.vpn && session.state === 'active') {
+        const lease = await store.leases.get(session.device);
+        if (lease) await store.leases.put({ ...lease, lastUsed: clock.now() });
+      }
+      const conn = this.live.get(session.id);
+      this.live.delete(session.id);
+      if (conn) {
+        conn.sessionId = null;
+        if (code !== null) conn.terminate(code, why, last);
+      }
+      if (log) {
+        await this.event('session_ended', session.account, session.sourceAddress, why);
+        logger.info({ session: session.id, account: session.account, why }, 'session ended');
+      }
     }
-    const conn = this.live.get(session.id);
-    this.live.delete(session.id);
-    if (conn) {
-      conn.sessionId = null;
-      if (code !== null) conn.terminate(code, why, last);
-    }
-    await this.event('session_ended', session.account, session.sourceAddress, why);
-    this.o.logger.info({ session: session.id, account: session.account, why }, 'session ended');
     this.refreshGauge();
   }
 
-  private async graceExpired(id: string): Promise<void> {
-    this.timers.delete(id);
-    if (this.live.has(id)) return;
-    const session = await this.o.store.sessions.get(id);
-    if (session) await this.finish(session, null, 'client did not come back within the reconnect grace');
+  private armTunnelTimer(id: string): void {
+    this.cancelTunnelTimer(id);
+    const timer = setTimeout(() => {
+      this.tunnelTimers.delete(id);
+      this.tunnelTimedOut(id).catch((err: unknown) => {
+        this.options.logger.error({ err, session: id }, 'ending a session without a tunnel failed');
+      });
+    }, this.options.tunnelSetupMs);
+    timer.unref();
+    this.tunnelTimers.set(id, timer);
+  }
+
+  private cancelTunnelTimer(id: string): void {
+    clearTimeout(this.tunnelTimers.get(id));
+    this.tunnelTimers.delete(id);
   }
 
   private async tunnelTimedOut(id: string): Promise<void> {
-    this.timers.delete(id);
-    const session = await this.o.store.sessions.get(id);
+    const session = await this.options.store.sessions.get(id);
     if (session?.state !== 'pending') return;
-    await this.finish(
-      session,
-      CloseCode.protocolViolation,
-      'no tunnel_wg in time',
-      failure('tunnel_timeout'),
-    );
-  }
-
-  private armTimer(id: string, ms: number, fn: () => Promise<void>): void {
-    this.cancelTimer(id);
-    const timer = setTimeout(() => {
-      fn().catch((e: unknown) => {
-        this.o.logger.error({ err: e, session: id }, 'ending a session failed');
-      });
-    }, ms);
-    timer.unref();
-    this.timers.set(id, timer);
-  }
-
-  private cancelTimer(id: string): void {
-    const t = this.timers.get(id);
-    if (t) clearTimeout(t);
-    this.timers.delete(id);
+    await this.end(session, CloseCode.protocolViolation, 'no tunnel_wg in time', failure('tunnel_timeout'));
   }
 
   private refreshGauge(): void {
-    this.o.metrics.sessionsActive.set(this.live.size);
-  }
-
-  private dummy(): Promise<string> {
-    this.dummyHash ??= this.o.hasher.hash('kordon-dummy-password');
-    return this.dummyHash;
+    this.options.metrics.sessionsActive.set(this.live.size);
   }
 
   private async event(
@@ -547,8 +719,27 @@ export class SessionService implements SessionControl {
     sourceAddress: string,
     detail: string,
   ): Promise<void> {
-    await this.o.store.events.append({ at: this.o.clock.now(), kind, account, sourceAddress, detail });
+    await this.options.store.events.append({
+      at: this.options.clock.now(),
+      kind,
+      account,
+      sourceAddress,
+      detail,
+    });
   }
+}
+
+function ending(
+  session: Session,
+  code: number | null,
+  reason: AuthFailureReason | null = null,
+  why: string = endWords(code),
+): Ending {
+  return { session, code, why, ...(reason ? { last: failure(reason) } : {}) };
+}
+
+function accessFailure(): AuthStateMessage {
+  return failure('internal', 0, { what: 'access could not be applied' });
 }
 
 function success(account: string, needTunnel: boolean, ticket: string): AuthStateMessage {
@@ -576,7 +767,7 @@ function tunnelReply(p: TunnelParams, address: string): TunnelWgReply {
   };
 }
 
-function endWords(code: number): string {
+function endWords(code: number | null): string {
   switch (code) {
     case CloseCode.newerDevice:
       return 'ended by a newer device of the same account';

@@ -12,13 +12,32 @@ export interface IssuedTicket {
 export interface OpenedTicket {
   sessionId: string;
   nonceHash: string;
+  /** The nonce itself, from which the rotated ticket is derived (DECISIONS 79). */
+  nonce: string;
 }
 
 export class ResumeTickets {
   constructor(private readonly key: Buffer) {}
 
   issue(sessionId: string): IssuedTicket {
-    const nonce = randomBytes(24).toString('base64url');
+    return this.withNonce(sessionId, randomBytes(24).toString('base64url'));
+  }
+
+  /**
+   * The ticket that replaces `opened` at a resume. Derived, not random: a retry with the replaced
+   * ticket (its reply was lost) gets the very ticket already issued, without the store keeping tickets
+   * (DECISIONS 79). Only the gateway's key can derive it.
+   */
+  rotate(opened: OpenedTicket): IssuedTicket {
+    const nonce = createHmac('sha256', this.key)
+      .update(`rotate.${opened.nonce}`)
+      .digest()
+      .subarray(0, 24)
+      .toString('base64url');
+    return this.withNonce(opened.sessionId, nonce);
+  }
+
+  private withNonce(sessionId: string, nonce: string): IssuedTicket {
     const body = `${Buffer.from(sessionId, 'utf8').toString('base64url')}.${nonce}`;
     return { ticket: `${body}.${this.mac(body)}`, nonceHash: sha256Hex(nonce) };
   }
@@ -31,7 +50,7 @@ export class ResumeTickets {
     const want = Buffer.from(this.mac(`${id}.${nonce}`), 'base64url');
     const got = Buffer.from(mac, 'base64url');
     if (got.length !== want.length || !timingSafeEqual(got, want)) return undefined;
-    return { sessionId: Buffer.from(id, 'base64url').toString('utf8'), nonceHash: sha256Hex(nonce) };
+    return { sessionId: Buffer.from(id, 'base64url').toString('utf8'), nonceHash: sha256Hex(nonce), nonce };
   }
 
   private mac(body: string): string {

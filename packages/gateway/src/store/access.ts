@@ -1,6 +1,6 @@
-// Repositories of the tunnels capability: leases, local groups and VPN-access rules.
+// Repositories of the tunnels capability: leases, local groups, VPN-access rules and exemptions.
 import type { Kysely } from 'kysely';
-import type { GroupRepository, LeaseRepository, VpnRuleRepository } from '@kordon/core';
+import type { ExemptionRepository, GroupRepository, LeaseRepository, VpnRuleRepository } from '@kordon/core';
 import { groupFromRow, leaseFromRow, leaseToRow, vpnRuleFromRow, vpnRuleToRow } from './rows.js';
 import { changed, orConflict } from './repositories.js';
 import type { Tables } from './schema.js';
@@ -34,9 +34,12 @@ export function leaseRepository(db: Db): LeaseRepository {
           .insertInto('leases')
           .values(row)
           .onConflict((oc) =>
-            oc
-              .column('device')
-              .doUpdateSet({ address: row.address, node: row.node, last_used: row.last_used }),
+            oc.column('device').doUpdateSet({
+              address: row.address,
+              node: row.node,
+              account: row.account,
+              last_used: row.last_used,
+            }),
           )
           .execute(),
         () => `tunnel address ${lease.address} is leased to another device`,
@@ -46,10 +49,23 @@ export function leaseRepository(db: Db): LeaseRepository {
       const result = await db.deleteFrom('leases').where('device', '=', device).executeTakeFirst();
       return changed(result.numDeletedRows);
     },
-    async removeIdle(before, keep) {
-      let query = db.deleteFrom('leases').where('last_used', '<', before.getTime());
-      if (keep.length > 0) query = query.where('device', 'not in', [...keep]);
-      const result = await query.executeTakeFirst();
+    async removeIdle(before) {
+      // A subquery, not `NOT IN (...)` of every live key: the parameter count never grows with the data.
+      const result = await db
+        .deleteFrom('leases')
+        .where('last_used', '<', before.getTime())
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('sessions')
+                .select('sessions.id')
+                .whereRef('sessions.device', '=', 'leases.device')
+                .where('sessions.vpn', '=', 1),
+            ),
+          ),
+        )
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };
@@ -131,6 +147,44 @@ export function vpnRuleRepository(db: Db): VpnRuleRepository {
     },
     async remove(id) {
       const result = await db.deleteFrom('vpn_rules').where('id', '=', id).executeTakeFirst();
+      return changed(result.numDeletedRows);
+    },
+  };
+}
+
+export function exemptionRepository(db: Db): ExemptionRepository {
+  return {
+    async list() {
+      const rows = await db
+        .selectFrom('exemptions')
+        .selectAll()
+        .orderBy('direction')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        direction: row.direction === 'to' ? ('to' as const) : ('from' as const),
+        network: row.network,
+        createdAt: new Date(row.created_at),
+      }));
+    },
+    async create(exemption) {
+      await orConflict(
+        db
+          .insertInto('exemptions')
+          .values({
+            id: exemption.id,
+            direction: exemption.direction,
+            network: exemption.network,
+            created_at: exemption.createdAt.getTime(),
+          })
+          .execute(),
+        () => `an exemption --${exemption.direction} ${exemption.network} exists`,
+      );
+    },
+    async remove(id) {
+      const result = await db.deleteFrom('exemptions').where('id', '=', id).executeTakeFirst();
       return changed(result.numDeletedRows);
     },
   };

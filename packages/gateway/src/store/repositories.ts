@@ -2,6 +2,9 @@
 import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import {
+  decodeChange,
+  encodeChange,
+  type ChangeRepository,
   defaultClientSettings,
   StoreConflictError,
   type AdminRepository,
@@ -271,6 +274,38 @@ export function sessionRepository(db: Db): SessionRepository {
         .execute();
       return rows.map(sessionFromRow);
     },
+    async listGraceExpired(node, now) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('node', '=', node)
+        .where('grace_until', '<=', ms(now))
+        .where('holder', 'is', null)
+        .orderBy('grace_until')
+        .execute();
+      return rows.map(sessionFromRow);
+    },
+    async listByDevice(device) {
+      const rows = await db.selectFrom('sessions').selectAll().where('device', '=', device).execute();
+      return rows.map(sessionFromRow);
+    },
+    async releaseHolder(holder, graceUntil, sessionId) {
+      let query = db
+        .updateTable('sessions')
+        .set({ holder: null, grace_until: ms(graceUntil) })
+        .where('holder', '=', holder);
+      if (sessionId !== undefined) query = query.where('id', '=', sessionId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+    async releaseNode(node, graceUntil) {
+      const result = await db
+        .updateTable('sessions')
+        .set({ holder: null, grace_until: ms(graceUntil) })
+        .where('node', '=', node)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
     async listBySourceAddress(address) {
       const rows = await db
         .selectFrom('sessions')
@@ -298,6 +333,45 @@ export function sessionRepository(db: Db): SessionRepository {
     },
   };
 }
+
+export function changeRepository(db: Db): ChangeRepository {
+  return {
+    async append(change, at) {
+      const { kind, payload } = encodeChange(change);
+      await db
+        .insertInto('changes')
+        .values({ at: ms(at), kind, payload })
+        .execute();
+    },
+    async after(id, limit) {
+      const rows = await db
+        .selectFrom('changes')
+        .selectAll()
+        .where('id', '>', id)
+        .orderBy('id')
+        .limit(Math.max(1, Math.trunc(limit)))
+        .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        at: new Date(row.at),
+        change: decodeChange(row.kind, row.payload),
+      }));
+    },
+    async lastId() {
+      const row = await db
+        .selectFrom('changes')
+        .select((eb) => eb.fn.max('id').as('last'))
+        .executeTakeFirst();
+      return row?.last ?? 0;
+    },
+    async removeBefore(at) {
+      const result = await db.deleteFrom('changes').where('at', '<', ms(at)).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+const ms = (date: Date): number => date.getTime();
 
 export function eventRepository(db: Db): EventRepository {
   return {

@@ -151,6 +151,10 @@ export const sessionToRow = (s: Session): SessionRow => ({
   since: ms(s.since),
   node: s.node,
   resume_nonce_hash: s.resumeNonceHash,
+  holder: s.holder,
+  grace_until: s.graceUntil && ms(s.graceUntil),
+  previous_nonce_hash: s.previousNonceHash,
+  rotated_at: s.rotatedAt && ms(s.rotatedAt),
 });
 
 export const sessionFromRow = (r: SessionRow): Session => ({
@@ -164,7 +168,11 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   state: r.state as Session['state'],
   since: date(r.since),
   node: r.node,
+  holder: r.holder,
+  graceUntil: r.grace_until === null ? null : date(r.grace_until),
   resumeNonceHash: r.resume_nonce_hash,
+  previousNonceHash: r.previous_nonce_hash,
+  rotatedAt: r.rotated_at === null ? null : date(r.rotated_at),
 });
 
 export const eventToRow = (e: GatewayEvent): Omit<EventRow, 'id'> => ({
@@ -187,6 +195,7 @@ export const leaseToRow = (l: Lease): LeaseRow => ({
   device: l.device,
   address: l.address,
   node: l.node,
+  account: l.account,
   last_used: ms(l.lastUsed),
 });
 
@@ -194,6 +203,7 @@ export const leaseFromRow = (r: LeaseRow): Lease => ({
   device: r.device,
   address: r.address,
   node: r.node,
+  account: r.account,
   lastUsed: date(r.last_used),
 });
 

@@ -67,6 +67,25 @@ export interface SessionRow {
   since: number;
   node: string;
   resume_nonce_hash: string | null;
+  holder: string | null;
+  grace_until: number | null;
+  previous_nonce_hash: string | null;
+  rotated_at: number | null;
+}
+
+interface ExemptionRow {
+  id: string;
+  direction: string;
+  network: string;
+  created_at: number;
+}
+
+interface ChangeRow {
+  id: Generated<number>;
+  at: number;
+  kind: string;
+  /** JSON of the change without its kind. */
+  payload: string;
 }
 
 export interface EventRow {
@@ -82,6 +101,7 @@ export interface LeaseRow {
   device: string;
   address: number;
   node: string;
+  account: string | null;
   last_used: number;
 }
 
@@ -123,6 +143,8 @@ export interface Tables {
   groups: GroupRow;
   group_members: GroupMemberRow;
   vpn_rules: VpnRuleRow;
+  changes: ChangeRow;
+  exemptions: ExemptionRow;
   kordon_migrations: MigrationRow;
 }
 
@@ -252,6 +274,38 @@ export const migrations: readonly Migration[] = [
         users TEXT NOT NULL,
         groups TEXT NOT NULL,
         created_at INTEGER NOT NULL
+      )`,
+    ],
+  },
+  {
+    name: '0003_change_feed',
+    statements: [
+      // DECISIONS 67: every administrative change, in order; each process follows the last id it read.
+      `CREATE TABLE changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL
+      )`,
+      `CREATE INDEX changes_at ON changes (at)`,
+      // Which process holds a session's connection, and when a session without one ends (DECISIONS 3, 71).
+      // Sessions stored before this migration are in grace from the next start.
+      `ALTER TABLE sessions ADD COLUMN holder TEXT`,
+      `ALTER TABLE sessions ADD COLUMN grace_until INTEGER`,
+      `CREATE INDEX sessions_grace ON sessions (node, grace_until)`,
+      // DECISIONS 79: the ticket a resume replaced stays good from the same device for 60 s.
+      `ALTER TABLE sessions ADD COLUMN previous_nonce_hash TEXT`,
+      `ALTER TABLE sessions ADD COLUMN rotated_at INTEGER`,
+      // DECISIONS 69: a WireGuard key belongs to one account.
+      `ALTER TABLE leases ADD COLUMN account TEXT`,
+      `CREATE INDEX sessions_device ON sessions (device)`,
+      // DECISIONS 72: hosts that forward without a session (from) and destinations anyone may reach (to).
+      `CREATE TABLE exemptions (
+        id TEXT PRIMARY KEY NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('from', 'to')),
+        network TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (direction, network)
       )`,
     ],
   },

@@ -12,6 +12,7 @@ import type { Store } from '@kordon/core';
 import {
   adminRepository,
   adminSessionRepository,
+  changeRepository,
   eventRepository,
   installerRepository,
   sessionRepository,
@@ -20,7 +21,7 @@ import {
   userRepository,
 } from './repositories.js';
 import type { Tables } from './schema.js';
-import { groupRepository, leaseRepository, vpnRuleRepository } from './access.js';
+import { exemptionRepository, groupRepository, leaseRepository, vpnRuleRepository } from './access.js';
 
 /**
  * Transactions take the write lock at BEGIN. With a plain (deferred) BEGIN, a transaction that reads and then
@@ -62,6 +63,8 @@ export class SqliteStore implements Store {
   readonly leases;
   readonly groups;
   readonly vpnRules;
+  readonly changes;
+  readonly exemptions;
 
   /** `db` is the root database or one transaction; a transaction-bound store never touches the root. */
   constructor(private readonly db: Kysely<Tables>) {
@@ -76,6 +79,8 @@ export class SqliteStore implements Store {
     this.leases = leaseRepository(db);
     this.groups = groupRepository(db);
     this.vpnRules = vpnRuleRepository(db);
+    this.changes = changeRepository(db);
+    this.exemptions = exemptionRepository(db);
   }
 
   async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -29,9 +29,9 @@ async function addUser(name: string): Promise<void> {
   });
 }
 
-async function userChanges(): Promise<{ account: string | null; detail: string }[]> {
+async function groupChanges(): Promise<{ account: string | null; detail: string }[]> {
   return (await h.store.events.list(100))
-    .filter((event) => event.kind === 'user_changed')
+    .filter((event) => event.kind === 'group_changed')
     .map((event) => ({ account: event.account, detail: event.detail }))
     .reverse();
 }
@@ -80,7 +80,7 @@ describe('groups', () => {
       field: null,
     });
 
-    expect(await userChanges()).toEqual([
+    expect(await groupChanges()).toEqual([
       { account: null, detail: 'group "staff" created by API token "test-admin"' },
       { account: null, detail: 'group "admins" created by API token "test-admin"' },
       { account: 'bob', detail: '"bob" added to group "staff" by API token "test-admin"' },
@@ -149,7 +149,7 @@ describe('groups', () => {
       expect(added.statusCode).toBe(204);
     }
     expect(await h.store.groups.members('staff')).toEqual(['bob']);
-    expect((await userChanges()).filter((change) => change.account === 'bob')).toHaveLength(1);
+    expect((await groupChanges()).filter((change) => change.account === 'bob')).toHaveLength(1);
   });
 
   it('removing a member: 204, then 404; 404 for an unknown group', async () => {
@@ -160,7 +160,7 @@ describe('groups', () => {
     const removed = await h.asAdmin({ method: 'DELETE', url: '/api/v1/groups/staff/members/BOB' });
     expect(removed.statusCode).toBe(204);
     expect(await h.store.groups.members('staff')).toEqual([]);
-    expect((await userChanges()).at(-1)).toEqual({
+    expect((await groupChanges()).at(-1)).toEqual({
       account: 'bob',
       detail: '"bob" removed from group "staff" by API token "test-admin"',
     });

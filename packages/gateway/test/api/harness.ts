@@ -1,37 +1,48 @@
-// A management API over the real SQLite store and the real argon2id hasher, with a recording SessionControl.
+// A management API over the real SQLite store and the real argon2id hasher; what it tells live sessions
+// is read back from the change feed.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { ClientSettings, Clock, Role, Store } from '@kordon/core';
+import type { Change, ClientSettings, Clock, Role, Store } from '@kordon/core';
+import { createAdminServices } from '../../src/admin/index.js';
 import { buildManagementApi } from '../../src/api/index.js';
 import { Argon2idHasher } from '../../src/auth/password.js';
 import { randomSecret, sha256Hex } from '../../src/auth/secrets.js';
-import type { SessionControl } from '../../src/control.js';
 import { createMetrics } from '../../src/metrics.js';
 import { openSqliteStore } from '../../src/store/index.js';
 
-export class RecordingControl implements SessionControl {
-  readonly ended: string[] = [];
-  readonly settingsChanges: { before: ClientSettings; after: ClientSettings }[] = [];
-  readonly revoked: string[] = [];
-  /** Session ids endSessionByAdmin knows. */
-  readonly live = new Set<string>();
+/**
+ * What the API's writes told the running sessions, read from the change feed as the gateway would:
+ * settings changes, accounts whose sessions must be judged again, sessions an administrator ended.
+ */
+export class RecordedChanges {
+  readonly all: Change[] = [];
+  private last = 0;
 
-  endSessionByAdmin(sessionId: string): Promise<boolean> {
-    this.ended.push(sessionId);
-    return Promise.resolve(this.live.delete(sessionId));
+  constructor(private readonly store: Store) {}
+
+  async catchUp(): Promise<void> {
+    for (const record of await this.store.changes.after(this.last, 1000)) {
+      this.last = record.id;
+      if (record.change) this.all.push(record.change);
+    }
   }
 
-  settingsChanged(before: ClientSettings, after: ClientSettings): Promise<void> {
-    this.settingsChanges.push({ before, after });
-    return Promise.resolve();
+  get settingsChanges(): { before: ClientSettings; after: ClientSettings }[] {
+    return this.all.flatMap((c) => (c.kind === 'settings' ? [{ before: c.before, after: c.after }] : []));
   }
 
-  accountRevoked(account: string): Promise<number> {
-    this.revoked.push(account);
-    return Promise.resolve(0);
+  /** Accounts removed or disabled (their sessions end). */
+  get revoked(): string[] {
+    return this.all.flatMap((c) =>
+      c.kind === 'user' && (c.action === 'removed' || c.action === 'disabled') ? [c.account] : [],
+    );
+  }
+
+  get ended(): string[] {
+    return this.all.flatMap((c) => (c.kind === 'session_ended' ? [c.sessionId] : []));
   }
 }
 
@@ -58,7 +69,7 @@ export const hasher = new Argon2idHasher();
 export interface Harness {
   app: FastifyInstance;
   store: Store;
-  control: RecordingControl;
+  control: RecordedChanges;
   clock: TestClock;
   dir: string;
   installersDir: string;
@@ -77,13 +88,13 @@ export async function createHarness(
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'kordon-api-'));
   const store = await openSqliteStore({ file: join(dir, 'kordon.db') });
-  const control = new RecordingControl();
+  const control = new RecordedChanges(store);
   const clock = new TestClock();
   const installersDir = join(dir, 'installers');
   const app = await buildManagementApi({
     store,
     hasher,
-    control,
+    admin: createAdminServices({ store, clock, hasher, afterCommit: () => control.catchUp() }),
     metrics: createMetrics(),
     clock,
     installersDir,

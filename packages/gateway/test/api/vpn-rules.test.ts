@@ -31,9 +31,9 @@ async function addRule(body: unknown) {
   return h.asAdmin({ method: 'POST', url: '/api/v1/vpn-rules', ...json(body) });
 }
 
-async function settingsChanges(): Promise<string[]> {
+async function ruleChanges(): Promise<string[]> {
   return (await h.store.events.list(100))
-    .filter((event) => event.kind === 'settings_changed')
+    .filter((event) => event.kind === 'vpn_rule_changed')
     .map((event) => event.detail)
     .reverse();
 }
@@ -97,7 +97,7 @@ describe('VPN-access rules', () => {
       field: null,
     });
 
-    const changes = await settingsChanges();
+    const changes = await ruleChanges();
     expect(changes).toHaveLength(6);
     expect(changes[0]).toBe(
       `VPN-access rule ${firstItem.id} (allow, position 10) added by API token "test-admin"`,
@@ -115,7 +115,7 @@ describe('VPN-access rules', () => {
       field: '/position',
     });
     expect(await h.store.vpnRules.list()).toHaveLength(1);
-    expect(await settingsChanges()).toHaveLength(1);
+    expect(await ruleChanges()).toHaveLength(1);
   });
 
   it('a rule names at least one user or group', async () => {
@@ -158,6 +158,6 @@ describe('VPN-access rules', () => {
       expect(errorOf(response).message).toContain(message);
     }
     expect(await h.store.vpnRules.list()).toEqual([]);
-    expect(await settingsChanges()).toEqual([]);
+    expect(await ruleChanges()).toEqual([]);
   });
 });

@@ -1,39 +1,10 @@
 // The `kordon-gateway` program as a user runs it: the built CLI under the project's Node 24.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, spawnCli } from '../support/cli.js';
 import { httpsRequest } from '../support/https.js';
-
-const root = resolve(import.meta.dirname, '../../../..');
-const node = join(root, 'node_modules', '.bin', 'node');
-const bin = join(root, 'packages', 'gateway', 'bin', 'kordon-gateway.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The tests' environment: no data directory from outside, and no host interface or firewall touched. */
-function testEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, KORDON_WIREGUARD: 'none', KORDON_FIREWALL: 'none' };
-  delete env['KORDON_DATA_DIR'];
-  return env;
-}
-
-function cli(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(node, [bin, ...args], { env: testEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
 
 let dir: string;
 beforeAll(() => {
@@ -55,7 +26,7 @@ describe('user, token, installer and settings commands', () => {
     const list = await cli(['user', 'list', '--json', '--data-dir', data]);
     expect(JSON.parse(list.stdout)).toMatchObject({ items: [{ name: 'alice', disabled: false }] });
     const dup = await cli(['user', 'add', 'alice', '--password-stdin', '--data-dir', data], 'pw\n');
-    expect(dup).toMatchObject({ code: 2, stderr: 'kordon-gateway: user "alice" already exists\n' });
+    expect(dup).toMatchObject({ code: 2, stderr: 'kordon-gateway: a user named "alice" exists\n' });
     const argv = await cli(['user', 'add', 'bob', 'secret', '--data-dir', data]);
     expect(argv.code).toBe(2);
     const noStdin = await cli(['user', 'add', 'bob', '--password-stdin', '--data-dir', data], '');
@@ -135,8 +106,8 @@ describe('user, token, installer and settings commands', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toMatchObject([
-      { kind: 'user_changed', account: 'ann', detail: 'user removed (CLI)' },
-      { kind: 'user_changed', account: 'ann', detail: 'user added (CLI)' },
+      { kind: 'user_changed', account: 'ann', detail: 'user removed by the CLI' },
+      { kind: 'user_changed', account: 'ann', detail: 'user created by the CLI' },
     ]);
     expect((await cli(['events', '--limit', '0', ...d])).code).toBe(2);
   });
@@ -241,11 +212,15 @@ describe('user, token, installer and settings commands', () => {
 describe('start', () => {
   it('creates the first administrator, serves, and stops gracefully on SIGTERM', async () => {
     const data = join(dir, 'start');
-    const child = spawn(
-      node,
-      [bin, 'start', '--data-dir', data, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0'],
-      { env: testEnv() },
-    );
+    const child = spawnCli([
+      'start',
+      '--data-dir',
+      data,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+    ]);
     let out = '';
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const started = await new Promise<{ client: { port: number }; admin: { port: number } }>((done, fail) => {

@@ -11,6 +11,7 @@ import type { AuthStateMessage } from '@kordon/protocol';
 import { AccessControl } from '../../src/access.js';
 import { NoFirewall } from '../../src/drivers.js';
 import { Argon2idHasher } from '../../src/auth/password.js';
+import { LocalPasswordAuthenticator } from '../../src/auth/local.js';
 import { systemClock } from '../../src/clock.js';
 import { SessionService, type SessionConnection } from '../../src/endpoint/sessions.js';
 import { ResumeTickets } from '../../src/endpoint/tickets.js';
@@ -97,9 +98,13 @@ beforeEach(async () => {
   if (!pool.ok) throw new Error(pool.message);
   const local = parseCidr('127.0.0.0/8');
   if (!local.ok) throw new Error(local.message);
+  const passwords = new LocalPasswordAuthenticator(store, hasher);
   sessions = new SessionService({
     store,
-    hasher,
+    passwords,
+    authenticators: [passwords],
+    authorizeTimeoutMs: 60_000,
+    holder: 'n/0',
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
@@ -174,13 +179,14 @@ describe('access follows sessions', () => {
     expect((await firewall.authorized()).length).toBe(0);
     const b = connection('127.0.8.2');
     await sessions.authorizePassword(b, 'alice', 'pw', settings);
-    await sessions.endSessionByAdmin(b.sessionId!);
+    await sessions.applyChange({ kind: 'session_ended', sessionId: b.sessionId! });
     expect((await firewall.authorized()).length).toBe(0);
     const c = connection('198.18.8.3');
     await sessions.authorizePassword(c, 'alice', 'pw', settings);
     await sessions.setupTunnel(c, key(7));
     expect(tunnel.peers_.size).toBe(1);
-    await sessions.accountRevoked('alice');
+    await store.users.remove('alice');
+    await sessions.applyChange({ kind: 'user', account: 'alice', action: 'removed' });
     expect(tunnel.peers_.size).toBe(0);
     expect((await firewall.authorized()).length).toBe(0);
     expect(c.closed).toBe(4002);

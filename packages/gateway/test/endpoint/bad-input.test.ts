@@ -130,16 +130,27 @@ describe('bad connections are closed with the right code (DECISIONS 6, 33)', () 
     expect((await c.closed).code).toBe(1008);
   });
 
-  it('a good message in between resets the count', async () => {
+  it('a good message in between resets the count; a refused login is one (DECISIONS 61)', async () => {
     const c = await versioned();
     for (let i = 0; i < 4; i++) c.sendRaw('nope');
-    c.send({ type: 'unauthorize' });
+    c.send({ type: 'authorize', login: 'nobody', password: 'wrong' });
     for (let i = 0; i < 4; i++) c.sendRaw('nope');
     for (let i = 0; i < 4; i++) await c.next();
-    expect(await c.next()).toMatchObject({ type: 'auth_state', reason: 'logged_out' });
+    expect(await c.next()).toMatchObject({ type: 'auth_state', reason: 'credentials' });
     for (let i = 0; i < 4; i++) await c.next();
     expect(c.ws.readyState).toBe(c.ws.OPEN);
     c.close();
+  });
+
+  it('an unauthorize before any session is answered but resets nothing (DECISIONS 68)', async () => {
+    const c = await versioned();
+    for (let i = 0; i < 4; i++) c.sendRaw('nope');
+    c.send({ type: 'unauthorize' });
+    c.sendRaw('nope');
+    for (let i = 0; i < 4; i++) await c.next();
+    expect(await c.next()).toMatchObject({ type: 'auth_state', reason: 'logged_out' });
+    expect(await c.next()).toMatchObject({ type: 'error', code: 'invalid_json' });
+    expect((await c.closed).code).toBe(1007);
   });
 
   it('a frame over 128 KiB: 1009', async () => {
@@ -151,7 +162,14 @@ describe('bad connections are closed with the right code (DECISIONS 6, 33)', () 
   it('a frame just under 128 KiB is read and answered', async () => {
     const c = await versioned();
     c.send({ type: 'sso', token: 'A'.repeat(127 * 1024), session_token: null, domain: 'CORP.EXAMPLE' });
-    expect(await c.next()).toMatchObject({ type: 'error', code: 'sso_unavailable' });
+    // DECISIONS 61: the vendor's refusal, without computer_name.
+    expect(await c.next()).toStrictEqual({
+      type: 'sso',
+      status: 'not_authorized',
+      session_token: null,
+      access_token: null,
+      error: 'Single sign-on is not configured on this gateway; log in with your login and password.',
+    });
     c.close();
   });
 

@@ -210,9 +210,13 @@ describe('administrator actions', () => {
     expect(
       await again.request({ type: 'tunnel_wg', public_key: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }),
     ).toMatchObject({
-      type: 'error',
-      code: 'tunnel_unavailable',
+      // DECISIONS 61: a tunnel_wg that cannot be served ends the pending session with auth_state.
+      type: 'auth_state',
+      authorized: false,
+      reason: 'internal',
     });
+    expect(await gw.store.sessions.listByAccount('mia')).toStrictEqual([]);
+    expect(await again.login('mia', 'mia-password')).toMatchObject({ authorized: true, need_tunnel: true });
     await api('PUT', '/agent_backend/wireguard/setting', { ...setting, local_tunnel: false });
     expect((await again.closed).code).toBe(4005);
   });
@@ -253,18 +257,54 @@ describe('resume (DECISIONS 4, 54) and restarts (DECISIONS 3)', () => {
     const resumed = await back.request({ type: 'resume', ticket });
     expect(resumed).toMatchObject({ type: 'auth_state', authorized: true, need_tunnel: false, timeout: 0 });
     expect(resumed['resume_ticket']).not.toBe(ticket);
-    const other = await client('127.0.6.1');
-    await other.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
-    expect(await other.request({ type: 'resume', ticket })).toMatchObject({
+    // From another device the replaced ticket is dead at once.
+    const elsewhere = await client('127.0.6.9');
+    await elsewhere.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    expect(await elsewhere.request({ type: 'resume', ticket })).toMatchObject({
       authorized: false,
       reason: 'resume_refused',
       timeout: 0,
     });
-    expect(await other.request({ type: 'resume', ticket: 'garbage' })).toMatchObject({
+    expect(await elsewhere.request({ type: 'resume', ticket: 'garbage' })).toMatchObject({
       reason: 'resume_refused',
     });
+    // DECISIONS 79: from the same device, a retry with it (the reply was lost) gets the ticket already issued.
+    const retry = await client('127.0.6.1');
+    await retry.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    expect(await retry.request({ type: 'resume', ticket })).toMatchObject({
+      authorized: true,
+      resume_ticket: resumed['resume_ticket'],
+    });
+    expect((await back.closed).code).toBe(4007);
+    // The ticket it was answered with is the current one, and single-use as ever.
+    retry.ws.terminate();
+    await retry.closed;
+    const next = await client('127.0.6.1');
+    await next.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    const rotated = await next.request({ type: 'resume', ticket: resumed['resume_ticket'] as string });
+    expect(rotated).toMatchObject({ authorized: true });
+    expect(rotated['resume_ticket']).not.toBe(resumed['resume_ticket']);
+    elsewhere.close();
+    next.close();
+  });
+
+  it('a replaced ticket is refused after 60 s, even from the same device (DECISIONS 79)', async () => {
+    await gw.addUser('oscar', 'oscar-password');
+    const c = await client('127.0.6.3');
+    const ticket = (await c.login('oscar', 'oscar-password'))['resume_ticket'] as string;
+    c.ws.terminate();
+    await c.closed;
+    const back = await client('127.0.6.3');
+    await back.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    expect(await back.request({ type: 'resume', ticket })).toMatchObject({ authorized: true });
+    // Age the rotation in the store, as 61 s would.
+    const [session] = await gw.store.sessions.listByAccount('oscar');
+    await gw.store.sessions.update({ ...session!, rotatedAt: new Date(Date.now() - 61_000) });
+    const late = await client('127.0.6.3');
+    await late.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    expect(await late.request({ type: 'resume', ticket })).toMatchObject({ reason: 'resume_refused' });
     back.close();
-    other.close();
+    late.close();
   });
 
   it('a session whose client does not come back ends after the grace', async () => {

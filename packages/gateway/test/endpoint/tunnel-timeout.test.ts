@@ -17,18 +17,12 @@ afterAll(async () => {
 });
 
 describe('a session waiting for its tunnel', () => {
-  it('is pending, not counted, told why tunnel_wg fails, and ends with tunnel_timeout and 1008', async () => {
+  it('is pending, not counted, and ends with tunnel_timeout and 1008', async () => {
     const c = await TestClient.connect(gw.port, gw.ca);
     expect(await c.login('tina', 'tina-password')).toMatchObject({ authorized: true, need_tunnel: true });
     expect(await gw.store.sessions.listByAccount('tina')).toMatchObject([
       { state: 'pending', vpn: true, device: '' },
     ]);
-    const refused = await c.request({
-      type: 'tunnel_wg',
-      public_key: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
-    });
-    expect(refused).toMatchObject({ type: 'error', code: 'tunnel_unavailable', field: null });
-    expect(refused['message']).toContain('--wireguard none');
     expect(await c.next(3000)).toMatchObject({
       type: 'auth_state',
       authorized: false,
@@ -36,5 +30,20 @@ describe('a session waiting for its tunnel', () => {
     });
     expect((await c.closed).code).toBe(1008);
     expect(await gw.store.sessions.listByAccount('tina')).toEqual([]);
+  });
+
+  it('a tunnel_wg this gateway cannot serve ends the session with auth_state internal (DECISIONS 61)', async () => {
+    const c = await TestClient.connect(gw.port, gw.ca);
+    expect(await c.login('tina', 'tina-password')).toMatchObject({ authorized: true, need_tunnel: true });
+    const refused = await c.request({
+      type: 'tunnel_wg',
+      public_key: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    });
+    expect(refused).toMatchObject({ type: 'auth_state', authorized: false, reason: 'internal', timeout: 0 });
+    expect(refused['message']).toContain('without a WireGuard driver');
+    expect(await gw.store.sessions.listByAccount('tina')).toEqual([]);
+    // The connection stays, expecting a login.
+    expect(await c.login('tina', 'tina-password')).toMatchObject({ authorized: true, need_tunnel: true });
+    c.close();
   });
 });

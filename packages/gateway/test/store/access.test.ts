@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreConflictError, type Store } from '@kordon/core';
 import { openSqliteStore } from '../../src/store/index.js';
-import { at, makeTempDir, t0, type TempDir } from './fixtures.js';
+import { at, makeTempDir, session, t0, type TempDir } from './fixtures.js';
 
 let temp: TempDir;
 let store: Store;
@@ -18,28 +18,38 @@ afterEach(async () => {
 
 describe('leases', () => {
   it('keeps one address per device and one device per address', async () => {
-    await store.leases.put({ device: 'key-a', address: 100, node: 'n1', lastUsed: t0 });
-    await store.leases.put({ device: 'key-b', address: 102, node: 'n1', lastUsed: t0 });
+    await store.leases.put({ device: 'key-a', address: 100, node: 'n1', account: 'alice', lastUsed: t0 });
+    await store.leases.put({ device: 'key-b', address: 102, node: 'n1', account: 'alice', lastUsed: t0 });
     expect(await store.leases.get('key-a')).toStrictEqual({
       device: 'key-a',
       address: 100,
       node: 'n1',
+      account: 'alice',
       lastUsed: t0,
     });
     await expect(
-      store.leases.put({ device: 'key-c', address: 100, node: 'n1', lastUsed: t0 }),
+      store.leases.put({ device: 'key-c', address: 100, node: 'n1', account: 'alice', lastUsed: t0 }),
     ).rejects.toThrow(StoreConflictError);
-    await store.leases.put({ device: 'key-a', address: 100, node: 'n2', lastUsed: at(5) });
-    expect(await store.leases.get('key-a')).toMatchObject({ node: 'n2', lastUsed: at(5) });
+    await store.leases.put({ device: 'key-a', address: 100, node: 'n2', account: 'alice', lastUsed: at(5) });
+    expect(await store.leases.get('key-a')).toMatchObject({ node: 'n2', account: 'alice', lastUsed: at(5) });
     expect(await store.leases.addressesBetween(101, 200)).toStrictEqual([102]);
     expect(await store.leases.addressesBetween(0, 200)).toStrictEqual([100, 102]);
   });
 
   it('releases idle leases except those in use, and survives a restart', async () => {
-    await store.leases.put({ device: 'old', address: 1, node: 'n', lastUsed: at(-10_000) });
-    await store.leases.put({ device: 'old-live', address: 2, node: 'n', lastUsed: at(-10_000) });
-    await store.leases.put({ device: 'new', address: 3, node: 'n', lastUsed: at(0) });
-    expect(await store.leases.removeIdle(at(-1), ['old-live'])).toBe(1);
+    await store.leases.put({ device: 'old', address: 1, node: 'n', account: null, lastUsed: at(-10_000) });
+    await store.leases.put({
+      device: 'old-live',
+      address: 2,
+      node: 'n',
+      account: null,
+      lastUsed: at(-10_000),
+    });
+    await store.leases.put({ device: 'new', address: 3, node: 'n', account: null, lastUsed: at(0) });
+    await store.sessions.insert(
+      session('s-live', { vpn: true, device: 'old-live', tunnelIpv4: '100.64.0.2' }),
+    );
+    expect(await store.leases.removeIdle(at(-1))).toBe(1);
     await store.close();
     store = await openSqliteStore({ file: temp.file });
     expect((await store.leases.list()).map((l) => l.device)).toStrictEqual(['old-live', 'new']);

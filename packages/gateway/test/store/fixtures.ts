@@ -83,7 +83,11 @@ export const session = (id: string, overrides: Partial<Session> = {}): Session =
   state: 'active',
   since: t0,
   node: 'node-1',
+  holder: 'node-1/0',
+  graceUntil: null,
   resumeNonceHash: 'f'.repeat(64),
+  previousNonceHash: null,
+  rotatedAt: null,
   ...overrides,
 });
 

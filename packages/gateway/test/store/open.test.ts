@@ -48,6 +48,7 @@ describe('openSqliteStore', () => {
         `created database ${temp.file}`,
         `applied migration 0001_initial to ${temp.file}`,
         `applied migration 0002_tunnels to ${temp.file}`,
+        `applied migration 0003_change_feed to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -59,6 +60,7 @@ describe('openSqliteStore', () => {
     expect(raw.prepare('SELECT name FROM kordon_migrations').pluck().all()).toStrictEqual([
       '0001_initial',
       '0002_tunnels',
+      '0003_change_feed',
     ]);
     raw.close();
   });
@@ -128,7 +130,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.file).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 2); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 3); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);

@@ -3,14 +3,13 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { ClientSettings } from '@kordon/core';
-import { ApiError, invalidField } from './errors.js';
+import { AdminError, invalidField } from './errors.js';
 
 export function checkClientSettings(settings: ClientSettings): ClientSettings {
   const authDomain = settings.auth_domain === null ? null : checkAuthDomain(settings.auth_domain);
   if (settings.trusted_ca_cert !== null) checkTrustedCaCert(settings.trusted_ca_cert);
   if (settings.device_vpn && settings.trusted_ca_cert === null) {
-    throw new ApiError(
-      400,
+    throw new AdminError(
       'missing_field',
       'trusted_ca_cert is required when device_vpn is true: give the PEM of the CA (and intermediate CAs) that issue device certificates',
       '/trusted_ca_cert',

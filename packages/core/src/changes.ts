@@ -1,0 +1,86 @@
+// The change feed (DECISIONS 67): every administrative change is written with a change record in the
+// same transaction, and every process follows the records, so a change reaches every live session
+// wherever it is held. Records are plain data; `decodeChange` checks what it reads (a newer Kordon
+// may write kinds this one does not know: they are skipped, not guessed at).
+import type { ClientSettings } from './model.js';
+
+export type UserAction = 'created' | 'removed' | 'disabled' | 'enabled' | 'password';
+
+export type Change =
+  | { kind: 'user'; account: string; action: UserAction }
+  /** A group was created or removed, or its members changed. */
+  | { kind: 'group'; group: string }
+  | { kind: 'vpn_rules' }
+  | { kind: 'settings'; before: ClientSettings; after: ClientSettings }
+  /** An administrator ended one session (close 4002). */
+  | { kind: 'session_ended'; sessionId: string }
+  | { kind: 'exemptions' };
+
+export type ChangeKind = Change['kind'];
+
+/** A change as the feed hands it out: its position and when it was written. */
+export interface ChangeRecord {
+  id: number;
+  at: Date;
+  change: Change;
+}
+
+export interface EncodedChange {
+  kind: ChangeKind;
+  /** JSON of the change without its kind. */
+  payload: string;
+}
+
+export function encodeChange(change: Change): EncodedChange {
+  const { kind, ...rest } = change;
+  return { kind, payload: JSON.stringify(rest) };
+}
+
+const userActions: readonly string[] = ['created', 'removed', 'disabled', 'enabled', 'password'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSettings(value: unknown): value is ClientSettings {
+  return (
+    isRecord(value) &&
+    typeof value['enabled'] === 'boolean' &&
+    (value['auth_domain'] === null || typeof value['auth_domain'] === 'string') &&
+    typeof value['local_tunnel'] === 'boolean' &&
+    typeof value['device_vpn'] === 'boolean' &&
+    (value['trusted_ca_cert'] === null || typeof value['trusted_ca_cert'] === 'string')
+  );
+}
+
+/** The change a stored record holds, or undefined when this version cannot read it. */
+export function decodeChange(kind: string, payload: string): Change | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(body)) return undefined;
+  switch (kind) {
+    case 'user': {
+      const { account, action } = body;
+      if (typeof account !== 'string' || typeof action !== 'string' || !userActions.includes(action))
+        return undefined;
+      return { kind, account, action: action as UserAction };
+    }
+    case 'group':
+      return typeof body['group'] === 'string' ? { kind, group: body['group'] } : undefined;
+    case 'vpn_rules':
+    case 'exemptions':
+      return { kind };
+    case 'settings': {
+      const { before, after } = body;
+      return isSettings(before) && isSettings(after) ? { kind, before, after } : undefined;
+    }
+    case 'session_ended':
+      return typeof body['sessionId'] === 'string' ? { kind, sessionId: body['sessionId'] } : undefined;
+    default:
+      return undefined;
+  }
+}

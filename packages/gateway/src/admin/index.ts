@@ -1,0 +1,29 @@
+// The administrative use cases, once: the management API's routes and the CLI's commands are thin
+// adapters over these.
+import type { AdminDeps } from './context.js';
+import { ExemptionAdmin } from './exemptions.js';
+import { GroupAdmin } from './groups.js';
+import { SessionAdmin } from './sessions.js';
+import { SettingsAdmin } from './settings.js';
+import { UserAdmin } from './users.js';
+import { VpnRuleAdmin } from './vpn-rules.js';
+
+export interface AdminServices {
+  users: UserAdmin;
+  groups: GroupAdmin;
+  vpnRules: VpnRuleAdmin;
+  settings: SettingsAdmin;
+  sessions: SessionAdmin;
+  exemptions: ExemptionAdmin;
+}
+
+export function createAdminServices(deps: AdminDeps): AdminServices {
+  return {
+    users: new UserAdmin(deps),
+    groups: new GroupAdmin(deps),
+    vpnRules: new VpnRuleAdmin(deps),
+    settings: new SettingsAdmin(deps),
+    sessions: new SessionAdmin(deps),
+    exemptions: new ExemptionAdmin(deps),
+  };
+}

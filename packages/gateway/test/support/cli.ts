@@ -1,0 +1,37 @@
+// The `kordon-gateway` program as a user runs it: the built CLI under the project's Node 24.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../../../..');
+const node = join(root, 'node_modules', '.bin', 'node');
+const bin = join(root, 'packages', 'gateway', 'bin', 'kordon-gateway.js');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The tests' environment: no data directory from outside, and no host interface or firewall touched. */
+function testEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KORDON_WIREGUARD: 'none', KORDON_FIREWALL: 'none' };
+  delete env['KORDON_DATA_DIR'];
+  return env;
+}
+
+/** Starts the CLI as a child process and leaves it running (for `start`). */
+export function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(node, [bin, ...args], { env: testEnv() });
+}
+
+export function cli(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawnCli(args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
