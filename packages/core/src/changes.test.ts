@@ -9,6 +9,8 @@ describe('change records', () => {
     { kind: 'vpn_rules' },
     { kind: 'settings', before: defaultClientSettings, after: { ...defaultClientSettings, enabled: false } },
     { kind: 'session_ended', sessionId: 's1' },
+    { kind: 'session_displaced', sessionId: 's2', code: 4003, reason: 'device_limit' },
+    { kind: 'session_displaced', sessionId: 's3', code: 4007, reason: null },
     { kind: 'exemptions' },
   ];
 

@@ -12,8 +12,13 @@ export type Change =
   | { kind: 'group'; group: string }
   | { kind: 'vpn_rules' }
   | { kind: 'settings'; before: ClientSettings; after: ClientSettings }
-  /** An administrator ended one session (close 4002). */
+  /** An administrator ended one session (close 4002): whoever holds it ends it. */
   | { kind: 'session_ended'; sessionId: string }
+  /**
+   * Another process ended or took over a session (device limit, replaced device, resumed elsewhere):
+   * whoever still holds its connection closes it with `code`, saying `reason` when there is one.
+   */
+  | { kind: 'session_displaced'; sessionId: string; code: number; reason: string | null }
   | { kind: 'exemptions' };
 
 export type ChangeKind = Change['kind'];
@@ -80,6 +85,12 @@ export function decodeChange(kind: string, payload: string): Change | undefined 
     }
     case 'session_ended':
       return typeof body['sessionId'] === 'string' ? { kind, sessionId: body['sessionId'] } : undefined;
+    case 'session_displaced': {
+      const { sessionId, code, reason } = body;
+      if (typeof sessionId !== 'string' || typeof code !== 'number') return undefined;
+      if (reason !== null && typeof reason !== 'string') return undefined;
+      return { kind, sessionId, code, reason };
+    }
     default:
       return undefined;
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   addressGroup,
   canonicalAddress,
+  cidrsOverlap,
   defaultLocalNetworks,
   isLocalAddress,
   parseCidr,
@@ -82,5 +83,20 @@ describe('addressGroup (DECISIONS 68)', () => {
     expect(addressGroup('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
     expect(addressGroup('198.18.0.7')).toBe('198.18.0.7');
     expect(addressGroup('::ffff:198.18.0.7')).toBe('198.18.0.7');
+  });
+});
+
+describe('cidrsOverlap (DECISIONS 16)', () => {
+  const net = (text: string) => {
+    const parsed = parseCidr(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return parsed.cidr;
+  };
+  it('tells networks that share addresses from those that do not', () => {
+    expect(cidrsOverlap(net('100.64.0.0/16'), net('100.64.5.0/24'))).toBe(true);
+    expect(cidrsOverlap(net('100.64.5.0/24'), net('100.64.0.0/10'))).toBe(true);
+    expect(cidrsOverlap(net('100.64.0.0/16'), net('10.0.0.0/8'))).toBe(false);
+    expect(cidrsOverlap(net('100.64.0.0/16'), net('100.65.0.0/16'))).toBe(false);
+    expect(cidrsOverlap(net('100.64.0.0/16'), net('::/0'))).toBe(false);
   });
 });

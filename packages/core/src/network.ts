@@ -174,3 +174,11 @@ export function addressGroup(address: string): string {
   const groups = [48n, 32n, 16n, 0n].map((shift) => ((prefix >> shift) & 0xffffn).toString(16));
   return `${groups.join(':')}::/64`;
 }
+
+/** Whether two networks share any address (one contains the other's base). */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  if (a.family !== b.family) return false;
+  const shorter = a.prefix <= b.prefix ? a : b;
+  const longer = shorter === a ? b : a;
+  return cidrContains(shorter, { family: longer.family, value: longer.base });
+}

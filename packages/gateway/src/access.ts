@@ -25,7 +25,15 @@ function accessOf(session: Session): { address: string; peer: TunnelPeer | null 
   return { address: session.sourceAddress, peer: null };
 }
 
-export class AccessControl {
+/** What sessions need of the kernel owner: in its own process, or across IPC from a worker (DECISIONS 71). */
+export interface AccessGate {
+  /** Resolves once the session's access is in the kernel; rejects if it could not be (fail closed). */
+  grant(session: Session): Promise<void>;
+  /** Resolves once the session's access is gone. */
+  revoke(session: Session): Promise<void>;
+}
+
+export class AccessControl implements AccessGate {
   private pending: Pending | undefined;
   private flushing: Promise<void> = Promise.resolve();
 

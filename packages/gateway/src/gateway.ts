@@ -1,30 +1,29 @@
 // Assembles a running gateway from its configuration: storage, TLS, the client endpoint and the
 // management API. The order matters: everything stored is restored before any client is accepted.
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { inPool, intToIpv4, ipv4ToInt, type Store } from '@kordon/core';
-import { generateKeyPair, publicKeyOf } from '@kordon/drivers';
+import { generateKeyPair } from '@kordon/drivers';
 import { AccessControl } from './access.js';
 import { selectDrivers } from './drivers.js';
 import { exemptionLists } from './admin/exemptions.js';
 import { createAdminServices } from './admin/index.js';
 import { buildManagementApi } from './api/index.js';
 import { ensureInitialAdmin } from './admins.js';
-import { LocalPasswordAuthenticator } from './auth/local.js';
 import { Argon2idHasher } from './auth/password.js';
-import { ChangeFeed } from './changes/feed.js';
+import { startClientService } from './client-service.js';
 import { systemClock } from './clock.js';
 import type { GatewayConfig } from './config/options.js';
-import { dataPaths, ensureDataDir, loadOrCreateKey, loadOrCreateText } from './data-dir.js';
-import { ClientEndpoint } from './endpoint/server.js';
-import { SessionService } from './endpoint/sessions.js';
-import { ResumeTickets } from './endpoint/tickets.js';
+import { dataPaths, ensureDataDir, loadOrCreateText } from './data-dir.js';
 import { DnsRelay, hostResolvers } from './dns-relay.js';
 import { removeLeftoverInstallerFiles } from './installers.js';
 import { createMetrics } from './metrics.js';
 import { openSqliteStore } from './store/index.js';
 import { loadTlsIdentity } from './tls.js';
+import { autoWorkerCount } from './workers/count.js';
+import { WorkerSupervisor } from './workers/supervisor.js';
 
 export interface RunningGateway {
   clientAddress: AddressInfo;
@@ -48,7 +47,10 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const paths = dataPaths(config.dataDir);
   ensureDataDir(paths);
-  logger.info({ dataDir: paths.dir }, 'data directory');
+  logger.info(
+    { dataDir: paths.dir },
+    `data directory ${paths.dir} (database, keys, certificate, installers)`,
+  );
   const store = await openSqliteStore({ file: paths.database });
   try {
     return await run(config, logger, store, paths, environment);
@@ -71,9 +73,11 @@ async function run(
   if (madePasswordFile) {
     logger.warn(
       { file: madePasswordFile },
-      'created the administrator "admin"; its password is in this file (readable by root only): log in and change it',
+      `created the administrator "admin"; its password is in ${madePasswordFile} (readable by root only): log in and change it`,
     );
   }
+  // Drivers first: a configuration that needs one that cannot run is refused before anything starts.
+  const drivers = selectDrivers(config, logger, environment.env, environment.isRoot);
   // A crash during an installer upload leaves partial files; they go before anything is served.
   await removeLeftoverInstallerFiles(store, paths.installers, logger);
   const settings = await store.settings.get();
@@ -85,12 +89,13 @@ async function run(
   });
   logger.info(
     { fingerprint: tls.fingerprint, selfSigned: tls.selfSigned },
-    'TLS certificate SHA-256 fingerprint',
+    tls.selfSigned
+      ? `self-signed TLS certificate, SHA-256 ${tls.fingerprint}: clients pin it (server_sha256), or give your own with --tls-cert`
+      : `TLS certificate SHA-256 ${tls.fingerprint}`,
   );
   const metrics = createMetrics();
 
   // Tunnels and enforcement: in place, matching the stored sessions, before any client is accepted.
-  const drivers = selectDrivers(config, logger, environment.env, environment.isRoot);
   const access = new AccessControl(drivers.tunnel, drivers.firewall, logger);
   const pool = config.tunnelNetwork;
   const gatewayTunnelAddress = intToIpv4(pool.gateway);
@@ -107,34 +112,6 @@ async function run(
   if (config.clientInterfaces.length === 0) {
     logger.warn('LAN enforcement is off: name the client-facing interfaces with --client-interfaces');
   }
-  const passwords = new LocalPasswordAuthenticator(store, hasher);
-  const sessions = new SessionService({
-    store,
-    clock,
-    passwords,
-    authenticators: [passwords],
-    authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
-    holder: `${config.nodeName}/0`,
-    logger,
-    metrics,
-    tickets: new ResumeTickets(loadOrCreateKey(paths.resumeKey)),
-    localNetworks: config.localNetworks,
-    reconnectGraceMs: config.reconnectGraceSeconds * 1000,
-    tunnelSetupMs: config.tunnelSetupSeconds * 1000,
-    nodeName: config.nodeName,
-    access,
-    tunnel:
-      drivers.tunnel.kind === 'none'
-        ? null
-        : {
-            pool,
-            serverPort: config.wgPort,
-            publicKey: publicKeyOf(privateKey),
-            dnsIpv4: config.dns ?? gatewayTunnelAddress,
-            forwardNets: config.forwardNets.map((n) => n.text),
-            dnsSuffix: config.dnsSuffix,
-          },
-  });
   const stored = await store.sessions.list();
   const firewallShape = {
     enforcedInterfaces: config.clientInterfaces,
@@ -148,6 +125,29 @@ async function run(
       authorized,
     }),
   );
+  const workerCount = config.workers === 'auto' ? autoWorkerCount() : config.workers;
+  // One process: it serves clients itself. Workers: this process owns the node's waiting sessions and
+  // the kernel, and the workers serve clients (DECISIONS 71).
+  const client = await startClientService({
+    config,
+    store,
+    paths,
+    logger,
+    metrics,
+    access,
+    holder: workerCount === 1 ? `${config.nodeName}/0` : `${config.nodeName}/owner`,
+    ownsNode: true,
+    wireguardPrivateKey: drivers.tunnel.kind === 'none' ? null : privateKey,
+    beforeSessions: async (change) => {
+      if (change.kind !== 'exemptions') return false;
+      // DECISIONS 72: this process owns the table; the exemption sets follow the store.
+      const { exemptFrom, exemptTo } = exemptionLists(await store.exemptions.list());
+      await drivers.firewall.setExemptions(exemptFrom, exemptTo);
+      logger.info({ from: exemptFrom, to: exemptTo }, 'exemptions applied');
+      return true;
+    },
+  });
+  const { sessions, feed } = client;
   const released = await sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000);
   if (released > 0) logger.info({ leases: released }, 'released idle tunnel addresses');
   const leaseTimer = setInterval(() => {
@@ -156,38 +156,22 @@ async function run(
     });
   }, 3_600_000);
   leaseTimer.unref();
-  const restored = await sessions.restore();
-  if (restored > 0)
-    logger.info({ sessions: restored }, 'restored sessions; waiting for their clients to resume');
-  // DECISIONS 67: changes made by the CLI or another process reach this process's sessions.
-  const feed = new ChangeFeed({
-    store,
-    clock,
-    logger,
-    apply: async (change) => {
-      if (change.kind !== 'exemptions') return sessions.applyChange(change);
-      // DECISIONS 72: this process owns the table; the exemption sets follow the store.
-      const { exemptFrom, exemptTo } = exemptionLists(await store.exemptions.list());
-      await drivers.firewall.setExemptions(exemptFrom, exemptTo);
-      logger.info({ from: exemptFrom, to: exemptTo }, 'exemptions applied');
-    },
-  });
-  await feed.start();
+  const workers =
+    workerCount === 1
+      ? undefined
+      : new WorkerSupervisor({
+          count: workerCount,
+          config,
+          tls,
+          tunnels: drivers.tunnel.kind !== 'none',
+          access,
+          logger,
+          entry: fileURLToPath(new URL('./workers/worker-main.js', import.meta.url)),
+          onWorkerLost: async (holder) => {
+            await sessions.holderLost(holder);
+          },
+        });
 
-  const endpoint = new ClientEndpoint({
-    tls,
-    sessions,
-    settings: store.settings,
-    installers: store.installers,
-    installersDir: paths.installers,
-    metrics,
-    logger,
-    versionTimeoutMs: config.versionTimeoutSeconds * 1000,
-    authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
-    pingIntervalMs: 30_000,
-    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-    maxPendingConnections: config.maxPendingConnections,
-  });
   let api: FastifyInstance | undefined;
   try {
     api = await buildManagementApi({
@@ -195,6 +179,7 @@ async function run(
       hasher,
       admin: createAdminServices({ store, clock, hasher, afterCommit: () => feed.catchUp() }),
       metrics,
+      ...(workers ? { workerMetrics: () => workers.metrics() } : {}),
       clock,
       installersDir: paths.installers,
       logger,
@@ -214,10 +199,19 @@ async function run(
       listenTextResolver: (address) => `management API listening at ${address.replace(/^http:/, 'https:')}`,
     });
     const adminAddress = api.server.address() as AddressInfo;
-    const clientAddress = await endpoint.listen(config.listen.host, config.listen.port);
+    const clientAddress = workers
+      ? {
+          address: config.listen.host,
+          family: config.listen.host.includes(':') ? 'IPv6' : 'IPv4',
+          port: await workers.start(),
+        }
+      : await client.serve(tls, false);
+    const clientUrl = `wss://${urlHost(clientAddress.address)}:${clientAddress.port}/connect`;
+    const adminUrl = `https://${urlHost(adminAddress.address)}:${adminAddress.port}`;
     logger.info(
-      { client: clientAddress, admin: adminAddress, node: config.nodeName },
-      'gateway started: client endpoint and management API listening',
+      { client: clientAddress, admin: adminAddress, node: config.nodeName, workers: workerCount },
+      `gateway started: clients connect to ${clientUrl}, the management API is at ${adminUrl} ` +
+        `(${workerCount === 1 ? 'one process' : `${workerCount} worker processes`}); the admin console is not built yet`,
     );
     const apiInstance = api;
     return {
@@ -232,9 +226,8 @@ async function run(
       },
       async stop() {
         clearInterval(leaseTimer);
-        feed.stop();
-        sessions.shutdown();
-        await endpoint.close();
+        await workers?.stop();
+        await client.stop();
         await access.shutdown();
         await dnsRelay?.stop();
         await apiInstance.close();
@@ -244,14 +237,18 @@ async function run(
     };
   } catch (e) {
     clearInterval(leaseTimer);
-    feed.stop();
-    sessions.shutdown();
+    await workers?.stop();
+    await client.stop();
     await api?.close();
-    await endpoint.close().catch(() => undefined);
     await access.shutdown().catch(() => undefined);
     await dnsRelay?.stop();
     throw e;
   }
+}
+
+/** An address as a URL's host: IPv6 in brackets. */
+function urlHost(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
 }
 
 /** DECISIONS 38: without --dns, the gateway answers DNS on its tunnel address by relaying. */

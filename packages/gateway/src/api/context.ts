@@ -13,6 +13,8 @@ export interface ManagementApiDeps {
   /** The administrative use cases (shared with the CLI); they reach live sessions through the change feed. */
   admin: AdminServices;
   metrics: GatewayMetrics;
+  /** The workers' metrics (prom-client JSON), when the client endpoint runs in worker processes. */
+  workerMetrics?: () => Promise<unknown[]>;
   clock: Clock;
   /** Where installers are kept (and served from by the client endpoint). */
   installersDir: string;

@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { AggregatorRegistry } from 'prom-client';
 import Type from 'typebox';
 import { parseStrictJson } from '@kordon/protocol';
 import { randomSecret } from '../auth/secrets.js';
@@ -192,8 +193,14 @@ function registerMetricsRoute(scope: ApiApp, ctx: ApiContext): void {
       },
     },
     async (_request, reply) => {
-      const text = await registry.metrics();
-      return reply.type(registry.contentType).send(text);
+      const { workerMetrics } = ctx.deps;
+      if (!workerMetrics) return reply.type(registry.contentType).send(await registry.metrics());
+      // DECISIONS 71: one document for every worker (counters summed, gauges summed per label set).
+      const all: unknown[] = [await registry.getMetricsAsJSON(), ...(await workerMetrics())];
+      const merged = AggregatorRegistry.aggregate(
+        all.filter((m): m is object => typeof m === 'object' && m !== null),
+      );
+      return reply.type(merged.contentType).send(await merged.metrics());
     },
   );
 }

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
 import {
   StoreConflictError,
   defaultClientSettings,
@@ -29,6 +28,7 @@ import { optionSpecs } from '../config/options.js';
 import { dataPaths, defaultDataDir, ensureDataDir } from '../data-dir.js';
 import { DriverUnavailableError } from '../drivers.js';
 import { startGateway } from '../gateway.js';
+import { createLogger } from '../logging.js';
 import { InstallerError, registerInstaller } from '../installers.js';
 import { openSqliteStore } from '../store/index.js';
 import { UsageError } from './errors.js';
@@ -124,7 +124,7 @@ start.action(async (opts: Record<string, string | undefined>) => {
     file: opts['config'],
     defaults: { dataDir: defaultDataDir(env, isRoot), nodeName: hostname() },
   });
-  const logger = pino({ level: config.logLevel, base: { node: config.nodeName } });
+  const logger = createLogger(config);
   const gateway = await startGateway(config, logger, { env, isRoot });
   let stopping = false;
   const stop = (signal: string): void => {

@@ -1,6 +1,7 @@
 // Builds the configuration from defaults < file < environment < flags (DECISIONS 42).
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isScalar, isSeq } from 'yaml';
+import { cidrsOverlap } from '@kordon/core';
 import { defaultConfig, optionSpecs, type GatewayConfig } from './options.js';
 
 export class ConfigError extends Error {
@@ -35,7 +36,20 @@ export function loadConfig(sources: ConfigSources): GatewayConfig {
       (config as unknown as Record<string, unknown>)[spec.key] = parsed.value;
     }
   }
+  checkTogether(config);
   return config;
+}
+
+/** Rules between options, after every layer is applied. */
+function checkTogether(config: GatewayConfig): void {
+  // DECISIONS 16: tunnel addresses are never local, so the pool cannot lie in a local network.
+  const pool = config.tunnelNetwork.network;
+  const clash = config.localNetworks.find((local) => cidrsOverlap(local, pool));
+  if (clash) {
+    throw new ConfigError(
+      `--tunnel-network ${pool.text} overlaps the local network ${clash.text} (--local-networks): tunnel addresses must never be local; choose a tunnel network outside the local networks (e.g. 100.64.0.0/16)`,
+    );
+  }
 }
 
 /** An unset or empty variable gives no value (the shell convention for "not set"). */

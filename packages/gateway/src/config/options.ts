@@ -23,6 +23,8 @@ export interface GatewayConfig {
   tlsKey: string | undefined;
   nodeName: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** DECISIONS 74: auto is readable lines on a terminal and JSON lines otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
   wireguard: 'auto' | 'userspace' | 'kernel' | 'none';
   firewall: 'auto' | 'nftables' | 'none';
   wgInterface: string;
@@ -35,6 +37,8 @@ export interface GatewayConfig {
   /** Client-facing interfaces whose forwarded traffic is enforced (DECISIONS 37). */
   clientInterfaces: string[];
   leaseIdleDays: number;
+  /** Client endpoint processes (DECISIONS 71); 1 keeps one process. */
+  workers: number | 'auto';
 }
 
 type Parser<T> = (text: string) => { ok: true; value: T } | { ok: false; message: string };
@@ -220,6 +224,12 @@ export const optionSpecs = [
   { key: 'nodeName', name: 'node-name', description: 'this gateway node’s name in sessions', parse: text },
   { key: 'logLevel', name: 'log-level', description: levels.join('|'), parse: logLevel },
   {
+    key: 'logFormat',
+    name: 'log-format',
+    description: 'auto|json|pretty: JSON lines, or readable lines (auto: readable on a terminal)',
+    parse: oneOf(['auto', 'json', 'pretty'] as const),
+  },
+  {
     key: 'wireguard',
     name: 'wireguard',
     description:
@@ -272,7 +282,23 @@ export const optionSpecs = [
     description: 'days after which an unused tunnel address is released',
     parse: integer(1, 3650),
   },
+  {
+    key: 'workers',
+    name: 'workers',
+    description:
+      'N|auto: client endpoint processes on the client port (auto: one per core, at least enough for 100,000 connections; 1: one process)',
+    parse: workerCount,
+  },
 ] as const satisfies readonly OptionSpec<keyof GatewayConfig>[];
+
+function workerCount(text: string): { ok: true; value: number | 'auto' } | { ok: false; message: string } {
+  const t = text.trim();
+  if (t === 'auto') return { ok: true, value: 'auto' };
+  const parsed = integer(1, 64)(t);
+  return parsed.ok
+    ? parsed
+    : { ok: false, message: `"${text}" is not auto or a number of workers from 1 to 64` };
+}
 
 export function defaultConfig(defaults: { dataDir: string; nodeName: string }): GatewayConfig {
   return {
@@ -290,6 +316,7 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     tlsKey: undefined,
     nodeName: defaults.nodeName,
     logLevel: 'info',
+    logFormat: 'auto',
     wireguard: 'auto',
     firewall: 'auto',
     wgInterface: 'kordon-gw0',
@@ -300,6 +327,7 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     dnsSuffix: '',
     clientInterfaces: [],
     leaseIdleDays: 7,
+    workers: 'auto',
   };
 }
 

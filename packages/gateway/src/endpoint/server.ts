@@ -80,10 +80,11 @@ export class ClientEndpoint {
     });
   }
 
-  listen(host: string, port: number): Promise<AddressInfo> {
+  /** `reusePort`: several worker processes listen on one port and the kernel spreads connections (DECISIONS 71). */
+  listen(host: string, port: number, reusePort = false): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen({ host, port }, () => {
+      this.server.listen({ host, port, reusePort }, () => {
         this.server.off('error', reject);
         const address = this.server.address() as AddressInfo;
         this.port = address.port;

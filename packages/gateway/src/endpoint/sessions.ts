@@ -34,8 +34,13 @@ import {
   type Store,
   type TunnelPool,
 } from '@kordon/core';
-import type { AuthFailureReason, AuthStateMessage, TunnelWgReply } from '@kordon/protocol';
-import type { AccessControl } from '../access.js';
+import {
+  AUTH_FAILURE_REASONS,
+  type AuthFailureReason,
+  type AuthStateMessage,
+  type TunnelWgReply,
+} from '@kordon/protocol';
+import type { AccessGate } from '../access.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { ResumeTickets } from './tickets.js';
 
@@ -74,7 +79,12 @@ export interface SessionServiceOptions {
   nodeName: string;
   /** This process as sessions record their holder: "<node>/<worker>" (DECISIONS 71). */
   holder: string;
-  access: AccessControl;
+  /**
+   * Whether this process looks after the node's sessions that no process holds (grace): it sweeps them
+   * and applies changes to them. One per node: the single process, or the owner of workers.
+   */
+  ownsNode: boolean;
+  access: AccessGate;
   /** What `tunnel_wg` hands out; null when this gateway has no WireGuard driver. */
   tunnel: TunnelParams | null;
   /** The password login method (the local argon2id accounts today). */
@@ -268,6 +278,7 @@ export class SessionService {
         for (const s of plan.evicted) ended.push(ending(s, CloseCode.newerDevice, 'device_limit'));
       }
       for (const e of ended) await tx.sessions.remove(e.session.id);
+      await this.displace(tx, ended);
       await tx.sessions.insert(session);
       return { refused: false as const, ended };
     });
@@ -317,11 +328,10 @@ export class SessionService {
       if (!current && !retried) return { kind: 'refused' as const };
       if (!sameDevice) {
         // DECISIONS 58: a session without a tunnel is its address; from another one it is not this device.
+        const ended = ending(session, CloseCode.replacedSameDevice, null, 'device mismatch on resume');
         await tx.sessions.remove(session.id);
-        return {
-          kind: 'mismatch' as const,
-          ended: ending(session, CloseCode.replacedSameDevice, null, 'device mismatch on resume'),
-        };
+        await this.displace(tx, [ended]);
+        return { kind: 'mismatch' as const, ended };
       }
       const resumed: Session = {
         ...session,
@@ -335,6 +345,8 @@ export class SessionService {
         rotatedAt: current ? now : session.rotatedAt,
       };
       await tx.sessions.update(resumed);
+      // A connection of this session still open in another process is replaced by this one (4007).
+      await this.displace(tx, [ending(session, CloseCode.replacedSameDevice, null, 'resumed elsewhere')]);
       return { kind: 'resumed' as const, before: session, resumed };
     });
     if (claim.kind === 'refused') return { reply: failure('resume_refused') };
@@ -433,6 +445,7 @@ export class SessionService {
         ...plan.evicted.map((s) => ending(s, CloseCode.newerDevice, 'device_limit')),
       ];
       for (const e of ended) await tx.sessions.remove(e.session.id);
+      await this.displace(tx, ended);
       const active: Session = {
         ...session,
         state: 'active',
@@ -509,13 +522,25 @@ export class SessionService {
   async restore(): Promise<number> {
     const graceUntil = new Date(this.options.clock.now().getTime() + this.options.reconnectGraceMs);
     const waiting = await this.options.store.sessions.releaseNode(this.options.nodeName, graceUntil);
+    this.startSweep();
+    return waiting;
+  }
+
+  /** The sweep of sessions whose grace ended; only the process that owns the node runs it. */
+  private startSweep(): void {
+    if (!this.options.ownsNode) return;
     this.sweepTimer = setInterval(() => {
       this.sweepGrace().catch((err: unknown) => {
         this.options.logger.error({ err }, 'sweeping sessions whose grace ended failed');
       });
     }, graceSweepMs);
     this.sweepTimer.unref();
-    return waiting;
+  }
+
+  /** A holder (a worker) is gone: its sessions wait out the grace, then the sweep ends them (DECISIONS 71). */
+  async holderLost(holder: string): Promise<number> {
+    const graceUntil = new Date(this.options.clock.now().getTime() + this.options.reconnectGraceMs);
+    return this.options.store.sessions.releaseHolder(holder, graceUntil);
   }
 
   /** Ends the sessions of this node whose grace is over (DECISIONS 3), decided in the store. */
@@ -550,8 +575,8 @@ export class SessionService {
    * with the same admission a login uses, and those no longer admitted end.
    */
   async applyChange(change: Change): Promise<void> {
-    const { store, nodeName } = this.options;
-    const mine = (sessions: Session[]): Session[] => sessions.filter((s) => s.node === nodeName);
+    const { store } = this.options;
+    const mine = (sessions: Session[]): Session[] => sessions.filter((s) => this.mine(s));
     switch (change.kind) {
       case 'user': {
         const sessions = mine(await store.sessions.listByAccount(change.account));
@@ -573,9 +598,21 @@ export class SessionService {
         return;
       case 'session_ended': {
         const session = await store.sessions.get(change.sessionId);
-        if (session?.node === nodeName) {
+        if (session && this.mine(session)) {
           await this.end(session, CloseCode.endedByAdmin, 'session ended by an administrator');
         }
+        return;
+      }
+      case 'session_displaced': {
+        // Another process ended or took the session and did the rest; only the connection is left here.
+        const conn = this.live.get(change.sessionId);
+        if (!conn) return;
+        this.live.delete(change.sessionId);
+        this.cancelTunnelTimer(change.sessionId);
+        conn.sessionId = null;
+        const reason = AUTH_FAILURE_REASONS.find((known) => known === change.reason);
+        conn.terminate(change.code, endWords(change.code), reason ? failure(reason) : undefined);
+        this.refreshGauge();
         return;
       }
       case 'exemptions':
@@ -609,9 +646,7 @@ export class SessionService {
   }
 
   private async settingsChanged(before: ClientSettings, after: ClientSettings): Promise<void> {
-    const sessions = (await this.options.store.sessions.list()).filter(
-      (s) => s.node === this.options.nodeName,
-    );
+    const sessions = (await this.options.store.sessions.list()).filter((s) => this.mine(s));
     if (before.enabled && !after.enabled) {
       for (const s of sessions) {
         await this.end(
@@ -630,6 +665,27 @@ export class SessionService {
           await this.end(s, CloseCode.localTunnelChanged, 'local_tunnel changed: reconnect');
         }
       }
+    }
+  }
+
+  /** The sessions this process acts on: those it holds, and the node's waiting ones if it owns the node. */
+  private mine(session: Session): boolean {
+    const { nodeName, holder, ownsNode } = this.options;
+    if (session.node !== nodeName) return false;
+    return session.holder === holder || (ownsNode && session.holder === null);
+  }
+
+  /**
+   * Inside an ending transaction: tells whichever other process holds a session's connection to close it
+   * (DECISIONS 67, 71). This process's own connections are closed by `settle`.
+   */
+  private async displace(tx: Store, endings: readonly Ending[]): Promise<void> {
+    for (const { session, code, last } of endings) {
+      if (code === null || session.holder === null || session.holder === this.options.holder) continue;
+      await tx.changes.append(
+        { kind: 'session_displaced', sessionId: session.id, code, reason: reasonOf(last) },
+        this.options.clock.now(),
+      );
     }
   }
 
@@ -736,6 +792,10 @@ function ending(
   why: string = endWords(code),
 ): Ending {
   return { session, code, why, ...(reason ? { last: failure(reason) } : {}) };
+}
+
+function reasonOf(message: AuthStateMessage | undefined): AuthFailureReason | null {
+  return message && !message.authorized ? (message.reason ?? null) : null;
 }
 
 function accessFailure(): AuthStateMessage {

@@ -266,6 +266,34 @@ describe('start', () => {
     expect(r.stderr).toContain('--local-networks: "10.0.0.0/33" has an invalid prefix length');
   });
 
+  it('refuses a tunnel network inside the local networks (DECISIONS 16)', async () => {
+    const r = await cli([
+      'start',
+      '--local-networks',
+      '10.0.0.0/8,100.64.0.0/10',
+      '--tunnel-network',
+      '100.64.0.0/16',
+      '--data-dir',
+      join(dir, 'overlap'),
+    ]);
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.stderr).toContain(
+      '--tunnel-network 100.64.0.0/16 overlaps the local network 100.64.0.0/10 (--local-networks)',
+    );
+  });
+
+  it('refuses --client-interfaces without a firewall that can run, unless --firewall none (DECISIONS 70)', async () => {
+    // The tests' environment has KORDON_FIREWALL=none; auto, as a non-root user or without nft, must refuse.
+    const r = await cli(
+      ['start', '--client-interfaces', 'lan0', '--firewall', 'auto', '--data-dir', join(dir, 'nofw')],
+      '',
+      { PATH: '/nonexistent' },
+    );
+    expect(r).toMatchObject({ code: 2 });
+    expect(r.stderr).toContain('--client-interfaces lan0 needs the nftables firewall, which cannot run here');
+    expect(r.stderr).toContain('--firewall none');
+  });
+
   it('stops with a clear message on a corrupt database, and leaves it alone', async () => {
     const data = join(dir, 'corrupt');
     await cli(['user', 'list', '--data-dir', data]);

@@ -105,6 +105,7 @@ beforeEach(async () => {
     authenticators: [passwords],
     authorizeTimeoutMs: 60_000,
     holder: 'n/0',
+    ownsNode: true,
     clock: systemClock,
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),

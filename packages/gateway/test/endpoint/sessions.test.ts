@@ -314,7 +314,8 @@ describe('resume (DECISIONS 4, 54) and restarts (DECISIONS 3)', () => {
     c.ws.terminate();
     await c.closed;
     expect(await gw.store.sessions.listByAccount('pete')).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 2300));
+    // The grace (2 s) and the sweep of the store (every 0.5 s).
+    await new Promise((r) => setTimeout(r, 3000));
     expect(await gw.store.sessions.listByAccount('pete')).toEqual([]);
     const late = await client('127.0.6.2');
     await late.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });

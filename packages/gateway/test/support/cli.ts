@@ -13,20 +13,26 @@ export interface Run {
 }
 
 /** The tests' environment: no data directory from outside, and no host interface or firewall touched. */
-function testEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, KORDON_WIREGUARD: 'none', KORDON_FIREWALL: 'none' };
+function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KORDON_WIREGUARD: 'none',
+    KORDON_FIREWALL: 'none',
+    ...extra,
+  };
   delete env['KORDON_DATA_DIR'];
   return env;
 }
 
 /** Starts the CLI as a child process and leaves it running (for `start`). */
-export function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(node, [bin, ...args], { env: testEnv() });
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
+  return spawn(node, [bin, ...args], { env: testEnv(env) });
 }
 
-export function cli(args: string[], stdin?: string): Promise<Run> {
+/** Runs the CLI to its end; `env` adds to (or replaces) the tests' environment. */
+export function cli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((done) => {
-    const child = spawnCli(args);
+    const child = spawnCli(args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -42,6 +42,8 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     // In-process tests touch no interface or firewall of the host; the end-to-end suites do, in namespaces.
     wireguard: 'none',
     firewall: 'none',
+    // In-process: one process (workers are real child processes, tested through the built CLI).
+    workers: 1,
     ...overrides,
   };
   const logger = pino({ level: 'silent' });

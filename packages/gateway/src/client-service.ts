@@ -1,0 +1,121 @@
+// The client side of a gateway process: the session service, the change feed it follows, and (when the
+// process serves clients) the client endpoint. The single process and each worker build theirs here,
+// so both run the same code (DECISIONS 71).
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { intToIpv4, type Change, type Store } from '@kordon/core';
+import { publicKeyOf } from '@kordon/drivers';
+import type { AccessGate } from './access.js';
+import { LocalPasswordAuthenticator } from './auth/local.js';
+import { Argon2idHasher } from './auth/password.js';
+import { ChangeFeed } from './changes/feed.js';
+import { systemClock } from './clock.js';
+import type { GatewayConfig } from './config/options.js';
+import { loadOrCreateKey, type DataPaths } from './data-dir.js';
+import { ClientEndpoint } from './endpoint/server.js';
+import { SessionService } from './endpoint/sessions.js';
+import { ResumeTickets } from './endpoint/tickets.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { TlsIdentity } from './tls.js';
+
+export interface ClientServiceOptions {
+  config: GatewayConfig;
+  store: Store;
+  paths: DataPaths;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  access: AccessGate;
+  /** "<node>/<worker>" (DECISIONS 71). */
+  holder: string;
+  ownsNode: boolean;
+  /** The gateway's WireGuard private key when a tunnel driver runs, else null (no tunnels). */
+  wireguardPrivateKey: string | null;
+  /** Handles a change before the sessions see it (the kernel owner's exemptions); true when handled. */
+  beforeSessions?: (change: Change) => Promise<boolean>;
+}
+
+export interface ClientService {
+  sessions: SessionService;
+  feed: ChangeFeed;
+  /** Starts the client endpoint (`reusePort` when several workers share the port). */
+  serve(tls: TlsIdentity, reusePort: boolean): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+export async function startClientService(options: ClientServiceOptions): Promise<ClientService> {
+  const { config, store, paths, logger, metrics, holder, ownsNode } = options;
+  const pool = config.tunnelNetwork;
+  const gatewayTunnelAddress = intToIpv4(pool.gateway);
+  const passwords = new LocalPasswordAuthenticator(store, new Argon2idHasher());
+  const sessions = new SessionService({
+    store,
+    clock: systemClock,
+    passwords,
+    authenticators: [passwords],
+    authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
+    holder,
+    ownsNode,
+    logger,
+    metrics,
+    tickets: new ResumeTickets(loadOrCreateKey(paths.resumeKey)),
+    localNetworks: config.localNetworks,
+    reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+    tunnelSetupMs: config.tunnelSetupSeconds * 1000,
+    nodeName: config.nodeName,
+    access: options.access,
+    tunnel:
+      options.wireguardPrivateKey === null
+        ? null
+        : {
+            pool,
+            serverPort: config.wgPort,
+            publicKey: publicKeyOf(options.wireguardPrivateKey),
+            dnsIpv4: config.dns ?? gatewayTunnelAddress,
+            forwardNets: config.forwardNets.map((n) => n.text),
+            dnsSuffix: config.dnsSuffix,
+          },
+  });
+  // DECISIONS 67: changes made by the CLI, the API or another process reach this process's sessions.
+  const feed = new ChangeFeed({
+    store,
+    clock: systemClock,
+    logger,
+    apply: async (change) => {
+      if (options.beforeSessions && (await options.beforeSessions(change))) return;
+      await sessions.applyChange(change);
+    },
+  });
+  if (ownsNode) {
+    const restored = await sessions.restore();
+    if (restored > 0)
+      logger.info({ sessions: restored }, 'restored sessions; waiting for their clients to resume');
+  }
+  await feed.start();
+  let endpoint: ClientEndpoint | undefined;
+  return {
+    sessions,
+    feed,
+    async serve(tls, reusePort) {
+      endpoint = new ClientEndpoint({
+        tls,
+        sessions,
+        settings: store.settings,
+        installers: store.installers,
+        installersDir: paths.installers,
+        metrics,
+        logger,
+        versionTimeoutMs: config.versionTimeoutSeconds * 1000,
+        authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
+        pingIntervalMs: 30_000,
+        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+        maxPendingConnections: config.maxPendingConnections,
+      });
+      return endpoint.listen(config.listen.host, config.listen.port, reusePort);
+    },
+    async stop() {
+      feed.stop();
+      sessions.shutdown();
+      await endpoint?.close();
+    },
+  };
+}

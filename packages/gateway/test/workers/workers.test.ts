@@ -1,0 +1,185 @@
+// DECISIONS 71: the gateway with `--workers 4`, as a service manager runs it (the built CLI): rules that
+// span sessions hold across workers, changes reach every worker, a worker's death loses no session.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, spawnCli } from '../support/cli.js';
+import { TestClient } from '../support/client.js';
+import { httpsRequest } from '../support/https.js';
+
+let dir: string;
+let gateway: ChildProcessWithoutNullStreams;
+let clientPort = 0;
+let adminPort = 0;
+let ca = '';
+let token = '';
+/** Worker index -> pid, as the owner's log says (updated when a worker is restarted). */
+const workerPids = new Map<number, number>();
+
+interface SessionItem {
+  id: string;
+  account: string;
+  worker: string | null;
+  source_address: string;
+}
+
+async function sessionsOf(account: string): Promise<SessionItem[]> {
+  const response = await httpsRequest(adminPort, '/api/v1/sessions', ca, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  const body = JSON.parse(response.text) as { items: SessionItem[] };
+  return body.items.filter((s) => s.account === account);
+}
+
+async function addUser(name: string): Promise<void> {
+  const run = await cli(['user', 'add', name, '--password-stdin', '--data-dir', dir], `${name}-pw\n`);
+  expect(run.code, run.stderr).toBe(0);
+}
+
+async function login(account: string, address: string): Promise<{ client: TestClient; ticket: string }> {
+  const client = await TestClient.connect(clientPort, ca, { localAddress: address });
+  const reply = await client.login(account, `${account}-pw`);
+  expect(reply, address).toMatchObject({ authorized: true });
+  return { client, ticket: reply['resume_ticket'] as string };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kordon-workers-'));
+  const made = await cli([
+    'token',
+    'create',
+    '--name',
+    'test',
+    '--role',
+    'admin',
+    '--json',
+    '--data-dir',
+    dir,
+  ]);
+  token = (JSON.parse(made.stdout) as { token: string }).token;
+  gateway = spawnCli([
+    'start',
+    '--data-dir',
+    dir,
+    '--listen',
+    '127.0.0.1:0',
+    '--admin-listen',
+    '127.0.0.1:0',
+    '--workers',
+    '4',
+    '--reconnect-grace',
+    '60',
+  ]);
+  let out = '';
+  await new Promise<void>((done, fail) => {
+    gateway.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      let newline = out.indexOf('\n');
+      while (newline >= 0) {
+        const line = out.slice(0, newline);
+        out = out.slice(newline + 1);
+        newline = out.indexOf('\n');
+        const entry = JSON.parse(line) as { msg: string; worker?: number; pid?: number } & Record<
+          string,
+          unknown
+        >;
+        if (entry.msg === 'worker started' && entry.worker !== undefined && entry.pid !== undefined) {
+          workerPids.set(entry.worker, entry.pid);
+        }
+        if (entry.msg.startsWith('gateway started')) {
+          clientPort = (entry['client'] as { port: number }).port;
+          adminPort = (entry['admin'] as { port: number }).port;
+          done();
+        }
+      }
+    });
+    gateway.on('exit', (code) => fail(new Error(`the gateway exited (${String(code)}) before it started`)));
+  });
+  ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+}, 60_000);
+
+afterAll(async () => {
+  const exited = new Promise((r) => gateway.once('exit', r));
+  gateway.kill('SIGTERM');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('--workers 4 (DECISIONS 71)', () => {
+  it('starts four workers on one port', () => {
+    expect([...workerPids.keys()].sort()).toStrictEqual([1, 2, 3, 4]);
+  });
+
+  it('six concurrent logins of one account, spread over the workers, leave exactly five sessions (20 times)', async () => {
+    await addUser('alice');
+    const workersSeen = new Set<string>();
+    const open: TestClient[] = [];
+    for (let round = 0; round < 20; round++) {
+      const addresses = [1, 2, 3, 4, 5, 6].map((i) => `127.0.${40 + round}.${i}`);
+      const logins = await Promise.all(addresses.map((address) => login('alice', address)));
+      open.push(...logins.map((l) => l.client));
+      const sessions = await sessionsOf('alice');
+      expect(sessions, `round ${round}`).toHaveLength(5);
+      for (const s of sessions) workersSeen.add(s.worker ?? 'none');
+    }
+    // The kernel spread the connections: more than one worker held sessions.
+    expect(workersSeen.size).toBeGreaterThan(1);
+    expect(workersSeen.has('none')).toBe(false);
+    for (const c of open) c.close();
+  });
+
+  it('the CLI’s user remove ends the account’s sessions on every worker within a second', async () => {
+    await addUser('bob');
+    const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login('bob', `127.0.70.${i}`)));
+    const held = new Set((await sessionsOf('bob')).map((s) => s.worker));
+    expect(held.size).toBeGreaterThan(1);
+    const run = await cli(['user', 'remove', 'bob', '--data-dir', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const removedAt = performance.now();
+    const codes = await Promise.all(logins.map((l) => l.client.closed.then((c) => c.code)));
+    expect(performance.now() - removedAt).toBeLessThan(1000);
+    expect(codes).toStrictEqual([4002, 4002, 4002, 4002, 4002]);
+    expect(await sessionsOf('bob')).toStrictEqual([]);
+  });
+
+  it('/metrics covers every worker', async () => {
+    const response = await httpsRequest(adminPort, '/metrics', ca, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    const total = /^kordon_client_connections_total (\d+)/m.exec(response.text)?.[1];
+    // 120 + 5 connections so far, spread over four workers: only the sum of all of them reaches it.
+    expect(Number(total)).toBeGreaterThanOrEqual(125);
+  });
+  it('a worker killed with SIGKILL loses no session: its clients resume on the workers that remain', async () => {
+    await addUser('carol');
+    const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login('carol', `127.0.80.${i}`)));
+    const before = await sessionsOf('carol');
+    const victim = Number(before[0]?.worker);
+    const pid = workerPids.get(victim);
+    expect(pid).toBeDefined();
+    const onVictim = before.filter((s) => s.worker === String(victim)).map((s) => s.source_address);
+    process.kill(pid ?? 0, 'SIGKILL');
+    // Its clients lose their connections; the others keep theirs.
+    for (const [i, l] of logins.entries()) {
+      if (onVictim.includes(`127.0.80.${i + 1}`)) expect((await l.client.closed).code).toBe(1006);
+    }
+    // They come back with their tickets, on whichever worker the kernel picks.
+    for (const [i, l] of logins.entries()) {
+      const address = `127.0.80.${i + 1}`;
+      if (!onVictim.includes(address)) continue;
+      const back = await TestClient.connect(clientPort, ca, { localAddress: address });
+      await back.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+      expect(await back.request({ type: 'resume', ticket: l.ticket })).toMatchObject({ authorized: true });
+      logins[i] = { client: back, ticket: l.ticket };
+    }
+    const after = await sessionsOf('carol');
+    expect(after.map((s) => s.id).sort()).toStrictEqual(before.map((s) => s.id).sort());
+    expect(after.every((s) => s.worker !== null)).toBe(true);
+    for (const l of logins) l.client.close();
+  });
+
+});
