@@ -128,6 +128,24 @@ describe('internet only while authorized', () => {
     expect(await reaches(wanAgent, net.wan)).toEqual({ ping: false, tcp: false });
   });
 
+  it('1b. an exempted --from host forwards without a session, nothing else does, and it ends within a second (DECISIONS 72)', async () => {
+    const d = ['--data-dir', data.dir];
+    const added = JSON.parse(await cli(['exemption', 'add', '--from', '198.18.1.2', '--json', ...d])) as {
+      id: string;
+    };
+    // The running gateway applies it from the change feed within a second.
+    const start = performance.now();
+    while (performance.now() - start < 2000 && !(await lanAgent.tcpProbe(internet, echoPort, 200))) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(await reaches(lanAgent, net.lan)).toEqual({ ping: true, tcp: true });
+    expect(await reaches(wanAgent, net.wan)).toEqual({ ping: false, tcp: false });
+    // Removed, the host is cut within a second.
+    expect(await cutWithin(lanAgent, () => cli(['exemption', 'remove', added.id, ...d]))).toBeLessThan(1000);
+    expect(await reaches(lanAgent, net.lan)).toEqual({ ping: false, tcp: false });
+  });
+
   it('2. after authorization the LAN client reaches it directly and the WAN client through the tunnel', async () => {
     const lan = await login(lanAgent, 'lan', '198.18.1.1', 'alice');
     expect(lan).toMatchObject({ authorized: true, need_tunnel: false });
