@@ -35,8 +35,6 @@ export type SessionErrorCode =
   | 'not_authorized'
   | 'already_authorized'
   | 'tunnel_not_needed'
-  | 'tunnel_unavailable'
-  | 'sso_unavailable'
   | 'internal_error';
 
 /** Whether a message of `type` may be handled now; otherwise the refusal to send back. */

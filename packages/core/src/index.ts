@@ -11,3 +11,4 @@ export * from './vpn-rules.js';
 export * from './authenticator.js';
 export * from './admission.js';
 export * from './changes.js';
+export * from './catalogue.js';

@@ -1,6 +1,10 @@
 // What an administrative action refuses, in domain terms; the management API maps each code to an
 // HTTP status, the CLI prints the message. Messages say what was wrong and what to do.
-export type AdminErrorCode = 'not_found' | 'conflict' | 'invalid_field' | 'missing_field';
+import type { RestErrorCode } from '@kordon/core';
+export type AdminErrorCode = Extract<
+  RestErrorCode,
+  'not_found' | 'conflict' | 'invalid_field' | 'missing_field'
+>;
 
 export class AdminError extends Error {
   override readonly name = 'AdminError';

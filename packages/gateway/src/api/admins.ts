@@ -50,12 +50,7 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       const checked = validateLocalUserName(request.body.name);
       if (!checked.ok)
         throw invalidField('/name', checked.message.replace('a user name', 'an administrator name'));
-      const conflict = new ApiError(
-        409,
-        'conflict',
-        `an administrator named "${checked.name}" exists`,
-        '/name',
-      );
+      const conflict = new ApiError('conflict', `an administrator named "${checked.name}" exists`, '/name');
       if ((await store.admins.get(checked.name)) !== undefined) throw conflict;
       const role: Role = request.body.role ?? 'admin';
       const admin: Admin = {
@@ -127,7 +122,6 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
         if (target === undefined) throw notFound(`no administrator named "${name}"`);
         if (target.role === 'admin' && admins.filter((admin) => admin.role === 'admin').length === 1) {
           throw new ApiError(
-            409,
             'last_admin',
             `"${name}" is the last administrator with the admin role: create another one first`,
           );

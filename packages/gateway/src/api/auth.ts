@@ -37,14 +37,13 @@ export function guard(ctx: ApiContext, options: GuardOptions): onRequestAsyncHoo
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !secretEquals(sent, principal.csrfToken)) {
         throw new ApiError(
-          403,
           'csrf_token_invalid',
           'a missing or wrong X-CSRF-Token header: send the csrf_token returned at login',
         );
       }
     }
     if (unsafe && principal.role === 'viewer' && options.anyRole !== true) {
-      throw new ApiError(403, 'forbidden', 'the viewer role is read-only: this change needs the admin role');
+      throw new ApiError('forbidden', 'the viewer role is read-only: this change needs the admin role');
     }
     ctx.setPrincipal(request, principal);
   };
@@ -119,7 +118,7 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
       if (waitMs > 0) {
         const seconds = toTimeoutSeconds(waitMs);
         void reply.header('retry-after', String(seconds));
-        throw new ApiError(429, 'throttled', `too many failed logins; try again in ${seconds} s`);
+        throw new ApiError('throttled', `too many failed logins; try again in ${seconds} s`);
       }
       const admin = await store.admins.get(name);
       // Unknown names are verified against a dummy hash: the same answer in the same time (DECISIONS 15).
@@ -134,7 +133,7 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
           sourceAddress: request.ip,
           detail: `management API login failed for "${name.slice(0, 64)}"`,
         });
-        throw new ApiError(401, 'invalid_credentials', 'wrong name or password');
+        throw new ApiError('invalid_credentials', 'wrong name or password');
       }
       throttle.recordSuccess(name);
       await store.adminSessions.removeExpired(now);

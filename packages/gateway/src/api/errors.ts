@@ -1,6 +1,7 @@
 // Every error of the management API has one shape (DECISIONS 44):
 // {"error":{"code":"<snake_case>","message":"<words for a person>","field":"<JSON Pointer or null>"}}.
 import Type from 'typebox';
+import { restErrorCodes, type RestErrorCode } from '@kordon/core';
 
 export const ErrorBody = Type.Object(
   {
@@ -17,19 +18,21 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Type.Static<typeof ErrorBody>;
 
-export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500;
-
-/** An error a route or hook throws on purpose; the error handler turns it into the body above. */
+/**
+ * An error a route or hook throws on purpose; the error handler turns it into the body above. Its
+ * status comes from the error catalogue (core), so one code always has one status.
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  readonly statusCode: number;
 
   constructor(
-    readonly statusCode: ApiStatus,
-    readonly code: string,
+    readonly code: RestErrorCode,
     message: string,
     readonly field: string | null = null,
   ) {
     super(message);
+    this.statusCode = restErrorCodes[code];
   }
 
   toBody(): ErrorBody {
@@ -37,12 +40,12 @@ export class ApiError extends Error {
   }
 }
 
-export const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
+export const unauthorized = (message: string): ApiError => new ApiError('unauthorized', message);
 
-export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
+export const notFound = (message: string): ApiError => new ApiError('not_found', message);
 
 export const invalidField = (field: string, message: string): ApiError =>
-  new ApiError(400, 'invalid_field', message, field);
+  new ApiError('invalid_field', message, field);
 
 /** The last token of a JSON Pointer, unescaped (RFC 6901), for messages. */
 export function pointerName(pointer: string): string {

@@ -65,14 +65,14 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     }
     const parsed = parseStrictJson(body);
     if (parsed.ok) done(null, parsed.value);
-    else done(new ApiError(400, parsed.error.code, parsed.error.message, parsed.error.field), undefined);
+    else done(new ApiError(parsed.error.code, parsed.error.message, parsed.error.field), undefined);
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     void reply
       .status(404)
-      .send(new ApiError(404, 'not_found', `there is no route ${request.method} ${path}`).toBody());
+      .send(new ApiError('not_found', `there is no route ${request.method} ${path}`).toBody());
   });
 
   await app.register(fastifyCookie);
@@ -216,13 +216,10 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   void reply.status(apiError.statusCode).send(apiError.toBody());
 }
 
-/** DECISIONS 44: the status of each refusal of an administrative use case. */
-const adminErrorStatus = { not_found: 404, conflict: 409, invalid_field: 400, missing_field: 400 } as const;
-
 function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof AdminError) {
-    return new ApiError(adminErrorStatus[error.code], error.code, error.message, error.field);
+    return new ApiError(error.code, error.message, error.field);
   }
   if (error.validation !== undefined) {
     const part: RequestPart = error.validationContext ?? 'body';
@@ -232,13 +229,13 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
   }
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError(415, 'unsupported_media_type', 'send the request body as application/json');
+      return new ApiError('unsupported_media_type', 'send the request body as application/json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'body_too_large', `the request body is larger than ${jsonBodyLimit} bytes`);
+      return new ApiError('body_too_large', `the request body is larger than ${jsonBodyLimit} bytes`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(400, 'invalid_json', 'the body is empty but Content-Type says application/json');
+      return new ApiError('invalid_json', 'the body is empty but Content-Type says application/json');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError(400, 'invalid_request', 'the Content-Length does not match the body');
+      return new ApiError('invalid_request', 'the Content-Length does not match the body');
     default:
       break;
   }
@@ -246,16 +243,12 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
     // JSON.parse's message quotes the body, which may hold a password: only the position is repeated.
     const position = /position (\d+)/.exec(error.message)?.[1];
     const where = position === undefined ? '' : ` (at position ${position})`;
-    return new ApiError(400, 'invalid_json', `the body is not valid JSON${where}`);
+    return new ApiError('invalid_json', `the body is not valid JSON${where}`);
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    return new ApiError(400, 'invalid_request', 'the request is not valid');
+    return new ApiError('invalid_request', 'the request is not valid');
   }
-  return new ApiError(
-    500,
-    'internal_error',
-    "the gateway failed to handle the request; see the gateway's log",
-  );
+  return new ApiError('internal_error', "the gateway failed to handle the request; see the gateway's log");
 }
 
 function partOf(request: FastifyRequest, part: RequestPart): unknown {

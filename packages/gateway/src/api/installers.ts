@@ -47,9 +47,9 @@ const octetStream = 'application/octet-stream';
 
 function installerErrorToApi(error: InstallerError): ApiError {
   const field = error.field === 'source' ? null : `/${error.field}`;
-  if (error.code === 'too_large') return new ApiError(413, 'body_too_large', error.message, null);
-  if (error.code === 'conflict') return new ApiError(409, 'conflict', error.message, field);
-  return new ApiError(400, 'invalid_field', error.message, field);
+  if (error.code === 'too_large') return new ApiError('body_too_large', error.message, null);
+  if (error.code === 'conflict') return new ApiError('conflict', error.message, field);
+  return new ApiError('invalid_field', error.message, field);
 }
 
 export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -100,11 +100,11 @@ export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
         request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() !== octetStream ||
         !isStream(body)
       ) {
-        throw new ApiError(415, 'unsupported_media_type', `send the installer's bytes as ${octetStream}`);
+        throw new ApiError('unsupported_media_type', `send the installer's bytes as ${octetStream}`);
       }
       const declared = Number(request.headers['content-length']);
       if (declared > maxInstallerSize) {
-        throw new ApiError(413, 'body_too_large', `an installer may be at most ${maxInstallerSize} bytes`);
+        throw new ApiError('body_too_large', `an installer may be at most ${maxInstallerSize} bytes`);
       }
       try {
         const installer = await registerInstaller({

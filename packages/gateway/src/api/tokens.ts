@@ -72,7 +72,7 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
         await store.tokens.create(token);
       } catch (error) {
         if (error instanceof StoreConflictError) {
-          throw new ApiError(409, 'conflict', `an API token named "${token.name}" exists`, '/name');
+          throw new ApiError('conflict', `an API token named "${token.name}" exists`, '/name');
         }
         throw error;
       }

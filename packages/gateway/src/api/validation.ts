@@ -27,7 +27,7 @@ export function validationError(
   if (unknown !== undefined) return unknownFieldError(part, unknown.pointer, unknown.known);
 
   const first = errors[0];
-  if (first === undefined) return new ApiError(400, 'invalid_request', 'the request is not valid');
+  if (first === undefined) return new ApiError('invalid_request', 'the request is not valid');
   const path = first.instancePath;
 
   if (first.keyword === 'additionalProperties') {
@@ -37,17 +37,17 @@ export function validationError(
   if (first.keyword === 'required') {
     const name = stringParam(first.params, 'missingProperty');
     const pointer = `${path}/${pointerToken(name)}`;
-    return new ApiError(400, 'missing_field', `${describe(part, pointer)} is required`, pointer);
+    return new ApiError('missing_field', `${describe(part, pointer)} is required`, pointer);
   }
   if (path === '' && part === 'body') {
-    return new ApiError(400, 'invalid_body', 'the request body must be a JSON object', null);
+    return new ApiError('invalid_body', 'the request body must be a JSON object', null);
   }
   const atPath = errors.filter((error) => error.instancePath === path);
   const expectations = atPath.some((error) => error.keyword === 'anyOf')
     ? atPath.map(expectation).filter((text) => text !== '')
     : [expectation(first)];
   const expected = expectations.length > 0 ? expectations.join(' or ') : 'valid';
-  return new ApiError(400, 'invalid_field', `${describe(part, path)} must be ${expected}`, path);
+  return new ApiError('invalid_field', `${describe(part, path)} must be ${expected}`, path);
 }
 
 function unknownFieldError(part: RequestPart, pointer: string, known: readonly string[]): ApiError {
@@ -57,7 +57,7 @@ function unknownFieldError(part: RequestPart, pointer: string, known: readonly s
   if (suggestion !== undefined) hint = ` (did you mean "${suggestion}"?)`;
   else if (known.length > 0) hint = `; known: ${known.map((k) => `"${k}"`).join(', ')}`;
   const what = part === 'querystring' ? 'query parameter' : 'field';
-  return new ApiError(400, 'unknown_field', `unknown ${what} "${name}"${hint}`, pointer);
+  return new ApiError('unknown_field', `unknown ${what} "${name}"${hint}`, pointer);
 }
 
 function describe(part: RequestPart, pointer: string): string {

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import {
+  CloseCode,
   admit,
   afterAuthorized,
   afterSessionEnded,
@@ -23,7 +24,7 @@ import {
   type VersionMessage,
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
-import { CloseCode, failure, type SessionConnection, type SessionService } from './sessions.js';
+import { failure, type SessionConnection, type SessionService } from './sessions.js';
 
 export interface ConnectionDeps {
   sessions: SessionService;
@@ -66,7 +67,7 @@ export class ClientConnection implements SessionConnection {
   ) {
     // DECISIONS 6: 4001 when no version comes in time; DECISIONS 68: 4008 when no login comes in time.
     this.versionTimer = setTimeout(() => {
-      this.close(4001, 'no version message in time');
+      this.close(CloseCode.versionTimeout, 'no version message in time');
     }, d.versionTimeoutMs);
     this.armAuthorizeTimer();
     this.pingTimer = setInterval(() => {
@@ -108,7 +109,7 @@ export class ClientConnection implements SessionConnection {
   private received(data: RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) {
-      this.close(1003, 'binary frames are not accepted; send JSON text');
+      this.close(CloseCode.binaryFrame, 'binary frames are not accepted; send JSON text');
       return;
     }
     if (++this.queued > maxQueued) {
@@ -263,7 +264,10 @@ export class ClientConnection implements SessionConnection {
     this.send({ type: 'error', code, message, field });
     // DECISIONS 33: the fifth bad message in a row closes the connection.
     if (++this.errorsInARow >= maxConsecutiveErrors) {
-      this.close(code === 'invalid_json' ? 1007 : 1008, 'too many bad messages in a row');
+      this.close(
+        code === 'invalid_json' ? CloseCode.invalidJson : CloseCode.protocolViolation,
+        'too many bad messages in a row',
+      );
     }
   }
 

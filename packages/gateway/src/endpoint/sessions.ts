@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  CloseCode,
   Throttle,
   accountThrottlePolicy,
   addressConflicts,
@@ -44,17 +45,6 @@ import type { AccessGate } from '../access.js';
 import type { GatewayMetrics } from '../metrics.js';
 import type { ResumeTickets } from './tickets.js';
 
-/** DECISIONS 6: WebSocket close codes. */
-export const CloseCode = {
-  protocolViolation: 1008,
-  endedByAdmin: 4002,
-  newerDevice: 4003,
-  authorizationOff: 4004,
-  localTunnelChanged: 4005,
-  shuttingDown: 4006,
-  replacedSameDevice: 4007,
-  authorizeTimeout: 4008,
-} as const;
 
 /** What the session service needs of a client connection. */
 export interface SessionConnection {
