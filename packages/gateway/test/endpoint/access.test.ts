@@ -13,7 +13,11 @@ import { NoFirewall } from '../../src/drivers.js';
 import { Argon2idHasher } from '../../src/auth/password.js';
 import { LocalPasswordAuthenticator } from '../../src/auth/local.js';
 import { systemClock } from '../../src/clock.js';
-import { SessionService, type SessionConnection } from '../../src/endpoint/sessions.js';
+import {
+  SessionService,
+  type SessionConnection,
+  type SessionServiceOptions,
+} from '../../src/endpoint/sessions.js';
 import { ResumeTickets } from '../../src/endpoint/tickets.js';
 import { createMetrics } from '../../src/metrics.js';
 import { openSqliteStore } from '../../src/store/index.js';
@@ -65,6 +69,7 @@ let store: Store;
 let firewall: NoFirewall;
 let tunnel: RecordingTunnel;
 let sessions: SessionService;
+let options: SessionServiceOptions;
 const settings = {
   enabled: true,
   auth_domain: null,
@@ -98,8 +103,15 @@ beforeEach(async () => {
   if (!pool.ok) throw new Error(pool.message);
   const local = parseCidr('127.0.0.0/8');
   if (!local.ok) throw new Error(local.message);
+  await store.users.create({
+    id: 'u2',
+    name: 'bob',
+    passwordHash: await hasher.hash('pw'),
+    disabled: false,
+    createdAt: new Date(),
+  });
   const passwords = new LocalPasswordAuthenticator(store, hasher);
-  sessions = new SessionService({
+  options = {
     store,
     passwords,
     authenticators: [passwords],
@@ -123,7 +135,8 @@ beforeEach(async () => {
       forwardNets: ['0.0.0.0/0'],
       dnsSuffix: '',
     },
-  });
+  };
+  sessions = new SessionService(options);
 });
 
 afterEach(async () => {
@@ -191,5 +204,41 @@ describe('access follows sessions', () => {
     expect(tunnel.peers_.size).toBe(0);
     expect((await firewall.authorized()).length).toBe(0);
     expect(c.closed).toBe(4002);
+  });
+});
+
+describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', () => {
+  it('a WireGuard key of another account is refused with key_in_use; that account keeps all it had', async () => {
+    const a = connection('198.18.9.10');
+    await sessions.authorizePassword(a, 'alice', 'pw', settings);
+    expect(await sessions.setupTunnel(a, key(3))).toMatchObject({ kind: 'tunnel' });
+    const aliceBefore = await store.sessions.listByAccount('alice');
+    const leaseBefore = await store.leases.get(key(3));
+    const b = connection('198.18.9.11');
+    await sessions.authorizePassword(b, 'bob', 'pw', settings);
+    expect(await sessions.setupTunnel(b, key(3))).toMatchObject({
+      kind: 'ended',
+      reply: { authorized: false, reason: 'key_in_use' },
+    });
+    expect(await store.sessions.listByAccount('bob')).toStrictEqual([]);
+    expect(await store.sessions.listByAccount('alice')).toStrictEqual(aliceBefore);
+    expect(await store.leases.get(key(3))).toStrictEqual(leaseBefore);
+    expect(tunnel.peers_.has(key(3))).toBe(true);
+    expect(a.closed).toBeNull();
+    // Alice's own key, after her session ended, is still hers: bob cannot take its lease either.
+    await sessions.unauthorize(a);
+    const c = connection('198.18.9.12');
+    await sessions.authorizePassword(c, 'bob', 'pw', settings);
+    expect(await sessions.setupTunnel(c, key(3))).toMatchObject({ reply: { reason: 'key_in_use' } });
+  });
+
+  it('a login is answered busy when the hashing queue would outlast the authorize deadline', async () => {
+    const busy = new SessionService({ ...options, authorizeTimeoutMs: 1 });
+    const first = busy.authorizePassword(connection('127.0.7.1'), 'alice', 'pw', settings);
+    const second = await busy.authorizePassword(connection('127.0.7.2'), 'alice', 'pw', settings);
+    expect(second.reply).toMatchObject({ authorized: false, reason: 'busy' });
+    expect(second.reply.timeout).toBeGreaterThan(0);
+    expect((await first).reply).toMatchObject({ authorized: true });
+    busy.shutdown();
   });
 });
