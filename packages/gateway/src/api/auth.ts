@@ -64,9 +64,10 @@ async function authenticate(
     return { kind: 'token', name: token.name, role: token.role, tokenId: token.id };
   }
   if (options.accept === 'token') return undefined;
-  const sessionId = request.cookies[sessionCookie];
-  if (sessionId === undefined || sessionId === '') return undefined;
-  const session = await store.adminSessions.get(sessionId);
+  const secret = request.cookies[sessionCookie];
+  if (secret === undefined || secret === '') return undefined;
+  // Stored as the SHA-256 of the cookie's secret, like API tokens: a copy of the database opens nothing.
+  const session = await store.adminSessions.get(sha256Hex(secret));
   if (session === undefined) return undefined;
   if (session.expiresAt.getTime() <= clock.now().getTime()) {
     await store.adminSessions.remove(session.id);
@@ -126,19 +127,24 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
       const now = clock.now();
       if (admin === undefined || !valid) {
         throttle.recordFailure(name, request.ip, clock.monotonicMs());
+        // A name that is no administrator's is not written down: it may be a password typed in the wrong field.
         await store.events.append({
           at: now,
-          kind: 'login_failed',
+          kind: 'admin_login_failed',
           account: null,
           sourceAddress: request.ip,
-          detail: `management API login failed for "${name.slice(0, 64)}"`,
+          detail:
+            admin === undefined
+              ? 'management API login failed for a name that is no administrator'
+              : `management API login failed for administrator "${admin.name}"`,
         });
         throw new ApiError('invalid_credentials', 'wrong name or password');
       }
       throttle.recordSuccess(name);
       await store.adminSessions.removeExpired(now);
+      const secret = randomSecret();
       const session: AdminSession = {
-        id: randomSecret(),
+        id: sha256Hex(secret),
         adminId: admin.id,
         csrfToken: randomSecret(),
         expiresAt: new Date(now.getTime() + sessionLifetimeMs),
@@ -151,7 +157,7 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
         sourceAddress: request.ip,
         detail: `administrator "${admin.name}" logged in to the management API`,
       });
-      void reply.setCookie(sessionCookie, session.id, {
+      void reply.setCookie(sessionCookie, secret, {
         httpOnly: true,
         secure: true,
         sameSite: 'strict',

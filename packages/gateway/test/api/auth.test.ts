@@ -2,6 +2,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, errorOf, type Harness } from './harness.js';
+import { sha256Hex } from '../../src/auth/secrets.js';
 
 let h: Harness;
 
@@ -172,8 +173,12 @@ describe('console login, cookie and CSRF', () => {
       field: null,
     });
     expect(wrong.headers['set-cookie']).toBeUndefined();
-    const kinds = (await h.store.events.list(10)).map((event) => event.kind);
-    expect(kinds).toEqual(['login_failed', 'login_failed']);
+    const failures = (await h.store.events.list(10)).map((event) => [event.kind, event.detail]);
+    // A typed name that is no administrator's is not written down (it may be a password).
+    expect(failures).toEqual([
+      ['admin_login_failed', 'management API login failed for a name that is no administrator'],
+      ['admin_login_failed', 'management API login failed for administrator "alice"'],
+    ]);
   });
 
   it('login validates its body', async () => {
@@ -204,7 +209,9 @@ describe('console login, cookie and CSRF', () => {
       .slice(1)
       .map((part) => part.trim());
     expect(attributes.sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict', 'Secure']);
-    const stored = await h.store.adminSessions.get(sessionId!);
+    // Only the secret's hash is stored, as for API tokens.
+    expect(await h.store.adminSessions.get(sessionId!)).toBeUndefined();
+    const stored = await h.store.adminSessions.get(sha256Hex(sessionId!));
     expect(stored?.csrfToken).toBe(body.csrf_token);
     expect(stored?.expiresAt.getTime()).toBe(h.clock.now().getTime() + 12 * 3600 * 1000);
 
@@ -246,7 +253,7 @@ describe('console login, cookie and CSRF', () => {
     });
     expect(logout.statusCode).toBe(204);
     expect(String(logout.headers['set-cookie'])).toMatch(/^kordon_session=;/);
-    expect(await h.store.adminSessions.get(sessionId!)).toBeUndefined();
+    expect(await h.store.adminSessions.get(sha256Hex(sessionId!))).toBeUndefined();
     expectUnauthorized(await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies }));
   });
 
@@ -318,7 +325,7 @@ describe('console login throttling (DECISIONS 47)', () => {
   }
 
   async function loginFailures(): Promise<number> {
-    return (await h.store.events.list(1000)).filter((event) => event.kind === 'login_failed').length;
+    return (await h.store.events.list(1000)).filter((event) => event.kind === 'admin_login_failed').length;
   }
 
   it('the fifth failure starts a back-off in which even the right password is refused; then it works', async () => {
