@@ -57,6 +57,8 @@ export interface AdminSessionRepository {
   create(session: AdminSession): Promise<void>;
   remove(id: string): Promise<boolean>;
   removeExpired(now: Date): Promise<number>;
+  /** Ends every console session of one administrator (a new password); returns how many. */
+  removeForAdmin(adminId: string): Promise<number>;
 }
 
 export interface InstallerRepository {
@@ -92,6 +94,8 @@ export interface SessionRepository {
 export interface EventRepository {
   append(event: GatewayEvent): Promise<void>;
   list(limit: number): Promise<GatewayEvent[]>;
+  /** Retention (--event-retention-days): removes events older than `before`; returns how many. */
+  removeBefore(before: Date): Promise<number>;
 }
 
 /** DECISIONS 72: `from` hosts forward without a session; anyone on an enforced interface reaches `to`. */
@@ -187,7 +191,10 @@ export interface Store {
   readonly vpnRules: VpnRuleRepository;
   readonly changes: ChangeRepository;
   readonly exemptions: ExemptionRepository;
-  /** Runs `fn` in one transaction; the `Store` it receives is bound to it. */
+  /**
+   * Runs `fn` in one transaction; the `Store` it receives is bound to it. On PostgreSQL (SERIALIZABLE) a
+   * conflicting transaction is run again, so `fn` does nothing but store work (docs/storage.md).
+   */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { loadOrCreateKey, type DataPaths } from './data-dir.js';
 import { ClientEndpoint } from './endpoint/server.js';
 import { SessionService } from './endpoint/sessions.js';
 import { ResumeTickets } from './endpoint/tickets.js';
+import { listenForChanges } from './store/index.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { TlsIdentity } from './tls.js';
 
@@ -91,6 +92,13 @@ export async function startClientService(options: ClientServiceOptions): Promise
       logger.info({ sessions: restored }, 'restored sessions; waiting for their clients to resume');
   }
   await feed.start();
+  // DECISIONS 67, 75: on PostgreSQL a NOTIFY wakes the feed at once; SQLite keeps the poll.
+  const listener =
+    config.databaseUrl === undefined
+      ? undefined
+      : await listenForChanges(config.databaseUrl, () => void feed.catchUp(), {
+          log: (message) => logger.warn(message),
+        });
   let endpoint: ClientEndpoint | undefined;
   return {
     sessions,
@@ -114,6 +122,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
     },
     async stop() {
       feed.stop();
+      await listener?.close();
       sessions.shutdown();
       await endpoint?.close();
     },

@@ -20,7 +20,7 @@ import { dataPaths, ensureDataDir, loadOrCreateText } from './data-dir.js';
 import { DnsRelay, hostResolvers } from './dns-relay.js';
 import { removeLeftoverInstallerFiles } from './installers.js';
 import { createMetrics } from './metrics.js';
-import { openSqliteStore } from './store/index.js';
+import { describeDatabaseUrl, openStore } from './store/index.js';
 import { loadTlsIdentity } from './tls.js';
 import { autoWorkerCount } from './workers/count.js';
 import { WorkerSupervisor } from './workers/supervisor.js';
@@ -47,11 +47,19 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const paths = dataPaths(config.dataDir);
   ensureDataDir(paths);
+  const database =
+    config.databaseUrl === undefined
+      ? `SQLite ${paths.database}`
+      : `PostgreSQL ${describeDatabaseUrl(config.databaseUrl)}`;
   logger.info(
     { dataDir: paths.dir },
-    `data directory ${paths.dir} (database, keys, certificate, installers)`,
+    `data directory ${paths.dir} (keys, certificate, installers); the store: ${database}`,
   );
-  const store = await openSqliteStore({ file: paths.database });
+  const store = await openStore({
+    file: paths.database,
+    databaseUrl: config.databaseUrl,
+    log: (message) => logger.info(message),
+  });
   try {
     return await run(config, logger, store, paths, environment);
   } catch (e) {
@@ -148,11 +156,19 @@ async function run(
     },
   });
   const { sessions, feed } = client;
-  const released = await sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000);
-  if (released > 0) logger.info({ leases: released }, 'released idle tunnel addresses');
+  // Hourly upkeep: idle leases (DECISIONS 5) and the event log's retention (DECISIONS 23).
+  const upkeep = async (): Promise<void> => {
+    const released = await sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000);
+    if (released > 0) logger.info({ leases: released }, 'released idle tunnel addresses');
+    const before = new Date(clock.now().getTime() - config.eventRetentionDays * 86_400_000);
+    const removed = await store.events.removeBefore(before);
+    if (removed > 0)
+      logger.info({ events: removed }, `removed events older than ${config.eventRetentionDays} days`);
+  };
+  await upkeep();
   const leaseTimer = setInterval(() => {
-    sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000).catch((err: unknown) => {
-      logger.error({ err }, 'releasing idle tunnel addresses failed');
+    upkeep().catch((err: unknown) => {
+      logger.error({ err }, 'hourly upkeep (idle leases, event retention) failed');
     });
   }, 3_600_000);
   leaseTimer.unref();

@@ -1,6 +1,14 @@
 // What every administrative service needs, and the one way a change is written: the change itself,
 // its event and its change record in one transaction (DECISIONS 23, 67).
-import type { Change, Clock, EventKind, PasswordHasher, Store } from '@kordon/core';
+import {
+  StoreConflictError,
+  type Change,
+  type Clock,
+  type EventKind,
+  type PasswordHasher,
+  type Store,
+} from '@kordon/core';
+import type { AdminError } from './errors.js';
 
 export interface AdminDeps {
   store: Store;
@@ -41,4 +49,22 @@ export async function commit<T>(deps: AdminDeps, write: (tx: Store) => Promise<T
   const result = await deps.store.transaction(write);
   await deps.afterCommit?.();
   return result;
+}
+
+/**
+ * Inserts what must be unique: `conflict` when `exists` says so, and also when a concurrent writer won
+ * the race (the store's unique constraint).
+ */
+export async function insertUnique(
+  exists: () => Promise<boolean>,
+  insert: () => Promise<void>,
+  conflict: AdminError,
+): Promise<void> {
+  if (await exists()) throw conflict;
+  try {
+    await insert();
+  } catch (error) {
+    if (error instanceof StoreConflictError) throw conflict;
+    throw error;
+  }
 }

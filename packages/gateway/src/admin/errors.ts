@@ -1,9 +1,10 @@
 // What an administrative action refuses, in domain terms; the management API maps each code to an
 // HTTP status, the CLI prints the message. Messages say what was wrong and what to do.
 import type { RestErrorCode } from '@kordon/core';
+
 export type AdminErrorCode = Extract<
   RestErrorCode,
-  'not_found' | 'conflict' | 'invalid_field' | 'missing_field'
+  'not_found' | 'conflict' | 'invalid_field' | 'missing_field' | 'last_admin'
 >;
 
 export class AdminError extends Error {

@@ -2,8 +2,8 @@
 // destinations anyone on an enforced interface may reach (`to`: domain controllers, the gateway's own
 // services). Stored, logged, and put in the nftables table by the kernel owner from the change feed.
 import { randomUUID } from 'node:crypto';
-import { StoreConflictError, parseCidr, type Exemption } from '@kordon/core';
-import { commit, record, type Actor, type AdminDeps } from './context.js';
+import { parseCidr, type Exemption } from '@kordon/core';
+import { commit, insertUnique, record, type Actor, type AdminDeps } from './context.js';
 import { AdminError, invalidField, notFound } from './errors.js';
 
 export type ExemptionDirection = Exemption['direction'];
@@ -30,17 +30,14 @@ export class ExemptionAdmin {
       '/network',
     );
     return commit(this.deps, async (tx) => {
-      if (
-        (await tx.exemptions.list()).some((e) => e.direction === direction && e.network === exemption.network)
-      ) {
-        throw conflict;
-      }
-      try {
-        await tx.exemptions.create(exemption);
-      } catch (error) {
-        if (error instanceof StoreConflictError) throw conflict;
-        throw error;
-      }
+      await insertUnique(
+        async () =>
+          (await tx.exemptions.list()).some(
+            (e) => e.direction === direction && e.network === exemption.network,
+          ),
+        () => tx.exemptions.create(exemption),
+        conflict,
+      );
       await record(tx, this.deps, {
         kind: 'exemption_changed',
         account: null,

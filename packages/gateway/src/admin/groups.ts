@@ -1,13 +1,7 @@
 // Local groups (DECISIONS 41), named by VPN-access rules (DECISIONS 17). A change re-checks every
 // external session through the change feed: a member removed from the group a rule allows loses it.
-import {
-  StoreConflictError,
-  normalizeLocalLogin,
-  validateLocalUserName,
-  type Group,
-  type Store,
-} from '@kordon/core';
-import { commit, record, type Actor, type AdminDeps } from './context.js';
+import { normalizeLocalLogin, validateLocalUserName, type Group, type Store } from '@kordon/core';
+import { commit, insertUnique, record, type Actor, type AdminDeps } from './context.js';
 import { AdminError, invalidField, notFound } from './errors.js';
 
 export interface GroupWithMembers {
@@ -44,13 +38,11 @@ export class GroupAdmin {
     const group: Group = { name: checkGroupName(name, '/name'), createdAt: this.deps.clock.now() };
     const conflict = new AdminError('conflict', `a group named "${group.name}" exists`, '/name');
     await commit(this.deps, async (tx) => {
-      if ((await tx.groups.get(group.name)) !== undefined) throw conflict;
-      try {
-        await tx.groups.create(group);
-      } catch (error) {
-        if (error instanceof StoreConflictError) throw conflict;
-        throw error;
-      }
+      await insertUnique(
+        async () => (await tx.groups.get(group.name)) !== undefined,
+        () => tx.groups.create(group),
+        conflict,
+      );
       await this.record(tx, group.name, `group "${group.name}" created by ${actor}`);
     });
     return group;

@@ -1,10 +1,12 @@
 // The administrative use cases, once: the management API's routes and the CLI's commands are thin
 // adapters over these.
+import { AdministratorAdmin } from './admins.js';
 import type { AdminDeps } from './context.js';
 import { ExemptionAdmin } from './exemptions.js';
 import { GroupAdmin } from './groups.js';
 import { SessionAdmin } from './sessions.js';
 import { SettingsAdmin } from './settings.js';
+import { TokenAdmin } from './tokens.js';
 import { UserAdmin } from './users.js';
 import { VpnRuleAdmin } from './vpn-rules.js';
 
@@ -15,6 +17,8 @@ export interface AdminServices {
   settings: SettingsAdmin;
   sessions: SessionAdmin;
   exemptions: ExemptionAdmin;
+  tokens: TokenAdmin;
+  administrators: AdministratorAdmin;
 }
 
 export function createAdminServices(deps: AdminDeps): AdminServices {
@@ -25,5 +29,7 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
     settings: new SettingsAdmin(deps),
     sessions: new SessionAdmin(deps),
     exemptions: new ExemptionAdmin(deps),
+    tokens: new TokenAdmin(deps),
+    administrators: new AdministratorAdmin(deps),
   };
 }

@@ -2,14 +2,13 @@
 // and the CLI; each change ends what it must through the change feed (DECISIONS 67).
 import { randomUUID } from 'node:crypto';
 import {
-  StoreConflictError,
   normalizeLocalLogin,
   validateLocalUserName,
   type UserAction,
   type Store,
   type User,
 } from '@kordon/core';
-import { commit, record, type Actor, type AdminDeps } from './context.js';
+import { commit, insertUnique, record, type Actor, type AdminDeps } from './context.js';
 import { AdminError, invalidField, notFound } from './errors.js';
 
 /** A user named in a path or on a command line, in any accepted spelling (DECISIONS 14). */
@@ -43,13 +42,11 @@ export class UserAdmin {
       createdAt: this.deps.clock.now(),
     };
     await commit(this.deps, async (tx) => {
-      if ((await tx.users.get(user.name)) !== undefined) throw conflict;
-      try {
-        await tx.users.create(user);
-      } catch (error) {
-        if (error instanceof StoreConflictError) throw conflict;
-        throw error;
-      }
+      await insertUnique(
+        async () => (await tx.users.get(user.name)) !== undefined,
+        () => tx.users.create(user),
+        conflict,
+      );
       await this.record(tx, user.name, 'created', `user created by ${actor}`);
     });
     return user;

@@ -1,9 +1,7 @@
 // Administrators of the management API: /api/v1/admins. At least one with the admin role always remains.
-import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
-import { StoreConflictError, validateLocalUserName, type Admin, type Role } from '@kordon/core';
-import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
-import { ApiError, invalidField, notFound } from './errors.js';
+import type { Admin } from '@kordon/core';
+import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schemas.js';
 import { Password } from './users.js';
 
@@ -19,7 +17,8 @@ function adminItem(admin: Admin): AdminItem {
 }
 
 export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, hasher, clock } = ctx.deps;
+  const { administrators } = ctx.deps.admin;
+  const actor = (request: Parameters<typeof ctx.principal>[0]): string => actorOf(ctx.principal(request));
 
   app.get(
     '/api/v1/admins',
@@ -30,7 +29,7 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
         response: { 200: ItemsOf(AdminItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await store.admins.list()).map(adminItem) }),
+    async () => ({ items: (await administrators.list()).map(adminItem) }),
   );
 
   app.post(
@@ -47,31 +46,8 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const checked = validateLocalUserName(request.body.name);
-      if (!checked.ok)
-        throw invalidField('/name', checked.message.replace('a user name', 'an administrator name'));
-      const conflict = new ApiError('conflict', `an administrator named "${checked.name}" exists`, '/name');
-      if ((await store.admins.get(checked.name)) !== undefined) throw conflict;
-      const role: Role = request.body.role ?? 'admin';
-      const admin: Admin = {
-        id: randomUUID(),
-        name: checked.name,
-        passwordHash: await hasher.hash(request.body.password),
-        role,
-        createdAt: clock.now(),
-      };
-      try {
-        await store.admins.create(admin);
-      } catch (error) {
-        if (error instanceof StoreConflictError) throw conflict;
-        throw error;
-      }
-      await recordChange(
-        ctx,
-        'user_changed',
-        null,
-        `administrator "${admin.name}" (${role}) created by ${actorOf(ctx.principal(request))}`,
-      );
+      const { name, password, role } = request.body;
+      const admin = await administrators.create(name, password, role ?? 'admin', actor(request));
       return reply.status(201).send(adminItem(admin));
     },
   );
@@ -80,7 +56,7 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
     '/api/v1/admins/:name/password',
     {
       schema: {
-        summary: "Set an administrator's password",
+        summary: "Set an administrator's password (ends that administrator's console sessions)",
         tags,
         params: NameParams,
         body: Type.Object({ password: Password }, { additionalProperties: false }),
@@ -88,17 +64,7 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const name = request.params.name.toLowerCase();
-      if ((await store.admins.get(name)) === undefined) throw notFound(`no administrator named "${name}"`);
-      if (!(await store.admins.setPassword(name, await hasher.hash(request.body.password)))) {
-        throw notFound(`no administrator named "${name}"`);
-      }
-      await recordChange(
-        ctx,
-        'user_changed',
-        null,
-        `password of administrator "${name}" set by ${actorOf(ctx.principal(request))}`,
-      );
+      await administrators.setPassword(request.params.name, request.body.password, actor(request));
       return noContent(reply);
     },
   );
@@ -114,27 +80,7 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const name = request.params.name.toLowerCase();
-      const actor = actorOf(ctx.principal(request));
-      await store.transaction(async (tx) => {
-        const admins = await tx.admins.list();
-        const target = admins.find((admin) => admin.name === name);
-        if (target === undefined) throw notFound(`no administrator named "${name}"`);
-        if (target.role === 'admin' && admins.filter((admin) => admin.role === 'admin').length === 1) {
-          throw new ApiError(
-            'last_admin',
-            `"${name}" is the last administrator with the admin role: create another one first`,
-          );
-        }
-        await tx.admins.remove(name);
-        await tx.events.append({
-          at: clock.now(),
-          kind: 'user_changed',
-          account: null,
-          sourceAddress: null,
-          detail: `administrator "${name}" removed by ${actor}`,
-        });
-      });
+      await administrators.remove(request.params.name, actor(request));
       return noContent(reply);
     },
   );

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Clock, EventKind, PasswordHasher, Role, Store } from '@kordon/core';
+import type { Clock, PasswordHasher, Role, Store } from '@kordon/core';
 import type { AdminServices } from '../admin/index.js';
 import type { GatewayMetrics } from '../metrics.js';
 
@@ -48,22 +48,6 @@ export interface ApiContext {
   setPrincipal(request: FastifyRequest, principal: Principal): void;
   /** Argon2id hash of a random secret: verified for unknown names so timing does not tell them apart. */
   readonly dummyPasswordHash: string;
-}
-
-/** Appends a change made through the API to the event log (DECISIONS 23). */
-export async function recordChange(
-  ctx: ApiContext,
-  kind: EventKind,
-  account: string | null,
-  detail: string,
-): Promise<void> {
-  await ctx.deps.store.events.append({
-    at: ctx.deps.clock.now(),
-    kind,
-    account,
-    sourceAddress: null,
-    detail,
-  });
 }
 
 /** The caller, for event details: `admin "alice"` or `token "ci"`. */

@@ -1,10 +1,6 @@
 // API tokens: /api/v1/tokens (DECISIONS 45). The token is shown once; only its SHA-256 is stored.
-import { randomUUID } from 'node:crypto';
 import Type from 'typebox';
-import { StoreConflictError, type ApiToken, type Role } from '@kordon/core';
-import { randomSecret, sha256Hex } from '../auth/secrets.js';
-import { actorOf, recordChange, type ApiApp, type ApiContext } from './context.js';
-import { ApiError, notFound } from './errors.js';
+import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schemas.js';
 
 const tags = ['tokens'];
@@ -24,7 +20,7 @@ const CreatedToken = Type.Object({
 });
 
 export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, clock } = ctx.deps;
+  const { tokens } = ctx.deps.admin;
 
   app.get(
     '/api/v1/tokens',
@@ -36,7 +32,7 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async () => ({
-      items: (await store.tokens.list()).map((token) => ({
+      items: (await tokens.list()).map((token) => ({
         id: token.id,
         name: token.name,
         role: token.role,
@@ -59,30 +55,12 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const secret = randomSecret();
-      const role: Role = request.body.role ?? 'admin';
-      const token: ApiToken = {
-        id: randomUUID(),
-        name: request.body.name,
-        role,
-        tokenHash: sha256Hex(secret),
-        createdAt: clock.now(),
-      };
-      try {
-        await store.tokens.create(token);
-      } catch (error) {
-        if (error instanceof StoreConflictError) {
-          throw new ApiError('conflict', `an API token named "${token.name}" exists`, '/name');
-        }
-        throw error;
-      }
-      await recordChange(
-        ctx,
-        'user_changed',
-        null,
-        `API token "${token.name}" (${role}) created by ${actorOf(ctx.principal(request))}`,
+      const { token, secret } = await tokens.create(
+        request.body.name,
+        request.body.role ?? 'admin',
+        actorOf(ctx.principal(request)),
       );
-      return reply.status(201).send({ id: token.id, name: token.name, role, token: secret });
+      return reply.status(201).send({ id: token.id, name: token.name, role: token.role, token: secret });
     },
   );
 
@@ -97,14 +75,7 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      if (!(await store.tokens.remove(request.params.id)))
-        throw notFound(`no API token with id "${request.params.id}"`);
-      await recordChange(
-        ctx,
-        'user_changed',
-        null,
-        `API token ${request.params.id} revoked by ${actorOf(ctx.principal(request))}`,
-      );
+      await tokens.remove(request.params.id, actorOf(ctx.principal(request)));
       return noContent(reply);
     },
   );

@@ -2,7 +2,6 @@
 // installers and settings. Every command acts on the same store as `start` (its `--config` and
 // `--data-dir`) and works while the gateway runs: the change feed carries what it changes to the
 // running gateway's sessions within a second (DECISIONS 67).
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Command, Option } from 'commander';
@@ -21,16 +20,15 @@ import { AdminError } from '../admin/errors.js';
 import { exemptionLists } from '../admin/exemptions.js';
 import { createAdminServices, type AdminServices } from '../admin/index.js';
 import { Argon2idHasher } from '../auth/password.js';
-import { randomSecret, sha256Hex } from '../auth/secrets.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { optionSpecs } from '../config/options.js';
+import { optionSpecs, type GatewayConfig } from '../config/options.js';
 import { dataPaths, defaultDataDir, ensureDataDir } from '../data-dir.js';
 import { DriverUnavailableError } from '../drivers.js';
 import { startGateway } from '../gateway.js';
 import { createLogger } from '../logging.js';
 import { InstallerError, registerInstaller } from '../installers.js';
-import { openSqliteStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { UsageError } from './errors.js';
 import { readSecretFromStdin } from './stdin.js';
 
@@ -45,20 +43,25 @@ interface StoreOptions {
   dataDir?: string;
 }
 
-function dataDirOf(opts: StoreOptions): string {
-  const config = loadConfig({
+function configOf(opts: StoreOptions): GatewayConfig {
+  return loadConfig({
     flags: { 'data-dir': opts.dataDir },
     env,
     file: opts.config,
     defaults: { dataDir: defaultDataDir(env, isRoot), nodeName: hostname() },
   });
-  return config.dataDir;
 }
 
+function dataDirOf(opts: StoreOptions): string {
+  return configOf(opts).dataDir;
+}
+
+/** The same store as `start` with the same options: SQLite in the data directory, or PostgreSQL. */
 async function withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const paths = dataPaths(dataDirOf(opts));
+  const config = configOf(opts);
+  const paths = dataPaths(config.dataDir);
   ensureDataDir(paths);
-  const store = await openSqliteStore({ file: paths.database });
+  const store = await openStore({ file: paths.database, databaseUrl: config.databaseUrl });
   try {
     return await fn(store);
   } finally {
@@ -232,17 +235,10 @@ storeCommand(
     const valid = validateLocalUserName(name);
     if (!valid.ok) throw new UsageError(valid.message);
     const password = await readSecretFromStdin('password');
-    const hash = await new Argon2idHasher().hash(password);
-    await withStore(opts, (store) =>
-      store.admins.create({
-        id: randomUUID(),
-        name: valid.name,
-        passwordHash: hash,
-        role: opts.role,
-        createdAt: systemClock.now(),
-      }),
+    const admin = await withAdmin(opts, (services) =>
+      services.administrators.create(valid.name, password, opts.role, cliActor),
     );
-    process.stdout.write(`added administrator ${valid.name} (${opts.role})\n`);
+    process.stdout.write(`added administrator ${admin.name} (${admin.role})\n`);
   });
 
 // tokens ---------------------------------------------------------------------------------------
@@ -252,18 +248,10 @@ storeCommand(program.command('token').description('API tokens for the management
   .addOption(new Option('--role <role>', 'admin or viewer').choices(['admin', 'viewer']).default('admin'))
   .addOption(jsonOption)
   .action(async (opts: StoreOptions & { name: string; role: Role; json?: boolean }) => {
-    const token = randomSecret();
-    const id = randomUUID();
-    await withStore(opts, (store) =>
-      store.tokens.create({
-        id,
-        name: opts.name,
-        role: opts.role,
-        tokenHash: sha256Hex(token),
-        createdAt: systemClock.now(),
-      }),
+    const { token, secret } = await withAdmin(opts, (admin) =>
+      admin.tokens.create(opts.name, opts.role, cliActor),
     );
-    print(opts.json === true, { id, name: opts.name, role: opts.role, token }, token);
+    print(opts.json === true, { id: token.id, name: token.name, role: token.role, token: secret }, secret);
   });
 
 // installers -----------------------------------------------------------------------------------

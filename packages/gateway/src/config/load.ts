@@ -36,8 +36,34 @@ export function loadConfig(sources: ConfigSources): GatewayConfig {
       (config as unknown as Record<string, unknown>)[spec.key] = parsed.value;
     }
   }
+  config.databaseUrl = databaseUrlOf(config.databaseUrlFile, sources.env);
   checkTogether(config);
   return config;
+}
+
+/**
+ * DECISIONS 22, 75: the PostgreSQL URL from `--database-url-file` (first) or KORDON_DATABASE_URL. Errors
+ * name the file, never its content (it may hold a password).
+ */
+function databaseUrlOf(
+  file: string | undefined,
+  env: Record<string, string | undefined>,
+): string | undefined {
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new ConfigError(
+        `cannot read --database-url-file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
+    if (text === '')
+      throw new ConfigError(`--database-url-file ${file} is empty: write the PostgreSQL URL in it`);
+    return text;
+  }
+  const fromEnv = env['KORDON_DATABASE_URL'];
+  return fromEnv === undefined || fromEnv.trim() === '' ? undefined : fromEnv.trim();
 }
 
 /** Rules between options, after every layer is applied. */

@@ -37,8 +37,17 @@ export interface GatewayConfig {
   /** Client-facing interfaces whose forwarded traffic is enforced (DECISIONS 37). */
   clientInterfaces: string[];
   leaseIdleDays: number;
+  /** Events older than this are removed (DECISIONS 23). */
+  eventRetentionDays: number;
   /** Client endpoint processes (DECISIONS 71); 1 keeps one process. */
   workers: number | 'auto';
+  /** A file holding the PostgreSQL URL (DECISIONS 22, 75); none: the embedded SQLite store. */
+  databaseUrlFile: string | undefined;
+  /**
+   * The PostgreSQL URL, read once from `databaseUrlFile` or KORDON_DATABASE_URL by `loadConfig`. It may hold
+   * a password: never logged, never on a command line.
+   */
+  databaseUrl: string | undefined;
 }
 
 type Parser<T> = (text: string) => { ok: true; value: T } | { ok: false; message: string };
@@ -283,6 +292,19 @@ export const optionSpecs = [
     parse: integer(1, 3650),
   },
   {
+    key: 'eventRetentionDays',
+    name: 'event-retention-days',
+    description: 'days the event log keeps an event',
+    parse: integer(1, 36_500),
+  },
+  {
+    key: 'databaseUrlFile',
+    name: 'database-url-file',
+    description:
+      'a file holding the PostgreSQL URL (postgres://...); KORDON_DATABASE_URL gives the URL itself; default: SQLite in the data directory',
+    parse: optionalPath,
+  },
+  {
     key: 'workers',
     name: 'workers',
     description:
@@ -327,7 +349,10 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     dnsSuffix: '',
     clientInterfaces: [],
     leaseIdleDays: 7,
+    eventRetentionDays: 90,
     workers: 'auto',
+    databaseUrlFile: undefined,
+    databaseUrl: undefined,
   };
 }
 

@@ -1,13 +1,22 @@
 // Repositories of the tunnels capability: leases, local groups, VPN-access rules and exemptions.
 import type { Kysely } from 'kysely';
 import type { ExemptionRepository, GroupRepository, LeaseRepository, VpnRuleRepository } from '@kordon/core';
-import { groupFromRow, leaseFromRow, leaseToRow, vpnRuleFromRow, vpnRuleToRow } from './rows.js';
+import type { StoreDialect } from './dialect.js';
 import { changed, orConflict } from './repositories.js';
+import {
+  exemptionFromRow,
+  exemptionToRow,
+  groupFromRow,
+  leaseFromRow,
+  leaseToRow,
+  vpnRuleFromRow,
+  vpnRuleToRow,
+} from './rows.js';
 import type { Tables } from './schema.js';
 
 type Db = Kysely<Tables>;
 
-export function leaseRepository(db: Db): LeaseRepository {
+export function leaseRepository(db: Db, dialect: StoreDialect): LeaseRepository {
   return {
     async get(device) {
       const row = await db.selectFrom('leases').selectAll().where('device', '=', device).executeTakeFirst();
@@ -25,11 +34,12 @@ export function leaseRepository(db: Db): LeaseRepository {
         .where('address', '<=', last)
         .orderBy('address')
         .execute();
-      return rows.map((r) => r.address);
+      return rows.map((row) => row.address);
     },
     async put(lease) {
       const row = leaseToRow(lease);
       await orConflict(
+        dialect,
         db
           .insertInto('leases')
           .values(row)
@@ -71,7 +81,7 @@ export function leaseRepository(db: Db): LeaseRepository {
   };
 }
 
-export function groupRepository(db: Db): GroupRepository {
+export function groupRepository(db: Db, dialect: StoreDialect): GroupRepository {
   const exists = async (name: string): Promise<boolean> =>
     (await db.selectFrom('groups').select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
   return {
@@ -85,6 +95,7 @@ export function groupRepository(db: Db): GroupRepository {
     },
     async create(group) {
       await orConflict(
+        dialect,
         db.insertInto('groups').values({ name: group.name, created_at: group.createdAt.getTime() }).execute(),
         () => `group "${group.name}" already exists`,
       );
@@ -101,7 +112,7 @@ export function groupRepository(db: Db): GroupRepository {
         .where('group_name', '=', name)
         .orderBy('user_name')
         .execute();
-      return rows.map((r) => r.user_name);
+      return rows.map((row) => row.user_name);
     },
     async addMember(name, user) {
       if (!(await exists(name))) return false;
@@ -127,19 +138,19 @@ export function groupRepository(db: Db): GroupRepository {
         .where('user_name', '=', user)
         .orderBy('group_name')
         .execute();
-      return rows.map((r) => r.group_name);
+      return rows.map((row) => row.group_name);
     },
   };
 }
 
-export function vpnRuleRepository(db: Db): VpnRuleRepository {
+export function vpnRuleRepository(db: Db, dialect: StoreDialect): VpnRuleRepository {
   return {
     async list() {
       const rows = await db.selectFrom('vpn_rules').selectAll().orderBy('position').execute();
       return rows.map(vpnRuleFromRow);
     },
     async create(rule) {
-      await orConflict(db.insertInto('vpn_rules').values(vpnRuleToRow(rule)).execute(), (column) =>
+      await orConflict(dialect, db.insertInto('vpn_rules').values(vpnRuleToRow(rule)).execute(), (column) =>
         column === 'position'
           ? `a rule already has position ${rule.position}`
           : `rule "${rule.id}" already exists`,
@@ -152,7 +163,7 @@ export function vpnRuleRepository(db: Db): VpnRuleRepository {
   };
 }
 
-export function exemptionRepository(db: Db): ExemptionRepository {
+export function exemptionRepository(db: Db, dialect: StoreDialect): ExemptionRepository {
   return {
     async list() {
       const rows = await db
@@ -162,24 +173,12 @@ export function exemptionRepository(db: Db): ExemptionRepository {
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        direction: row.direction === 'to' ? ('to' as const) : ('from' as const),
-        network: row.network,
-        createdAt: new Date(row.created_at),
-      }));
+      return rows.map(exemptionFromRow);
     },
     async create(exemption) {
       await orConflict(
-        db
-          .insertInto('exemptions')
-          .values({
-            id: exemption.id,
-            direction: exemption.direction,
-            network: exemption.network,
-            created_at: exemption.createdAt.getTime(),
-          })
-          .execute(),
+        dialect,
+        db.insertInto('exemptions').values(exemptionToRow(exemption)).execute(),
         () => `an exemption --${exemption.direction} ${exemption.network} exists`,
       );
     },

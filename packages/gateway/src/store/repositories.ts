@@ -1,5 +1,4 @@
 // The repositories of the Store port over one Kysely handle (the root database or a transaction).
-import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import {
   decodeChange,
@@ -34,27 +33,27 @@ import {
   userFromRow,
   userToRow,
 } from './rows.js';
+import type { StoreDialect } from './dialect.js';
 import type { Tables } from './schema.js';
 
 type Db = Kysely<Tables>;
 
 export const changed = (count: bigint): boolean => count > 0n;
 
-/** Turns a UNIQUE/PRIMARY KEY violation into StoreConflictError; `describe` gets the column that clashed. */
+/**
+ * Turns a UNIQUE/PRIMARY KEY violation into StoreConflictError; `describe` gets the column that clashed.
+ * On PostgreSQL the violation also aborts the running transaction: a caller converts it and lets it end.
+ */
 export async function orConflict(
+  dialect: StoreDialect,
   write: Promise<unknown>,
   describe: (column: string) => string,
 ): Promise<void> {
   try {
     await write;
   } catch (error) {
-    if (
-      error instanceof Database.SqliteError &&
-      (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-    ) {
-      const column = /constraint failed: \w+\.(\w+)/.exec(error.message)?.[1] ?? '';
-      throw new StoreConflictError(describe(column), { cause: error });
-    }
+    const violation = dialect.uniqueViolation(error);
+    if (violation) throw new StoreConflictError(describe(violation.column), { cause: violation.cause });
     throw error;
   }
 }
@@ -76,7 +75,7 @@ export function settingsRepository(db: Db): SettingsRepository {
   };
 }
 
-export function userRepository(db: Db): UserRepository {
+export function userRepository(db: Db, dialect: StoreDialect): UserRepository {
   return {
     async list() {
       const rows = await db.selectFrom('users').selectAll().orderBy('name').execute();
@@ -87,7 +86,7 @@ export function userRepository(db: Db): UserRepository {
       return row && userFromRow(row);
     },
     async create(user) {
-      await orConflict(db.insertInto('users').values(userToRow(user)).execute(), (column) =>
+      await orConflict(dialect, db.insertInto('users').values(userToRow(user)).execute(), (column) =>
         column === 'id' ? `user id "${user.id}" already exists` : `user "${user.name}" already exists`,
       );
     },
@@ -114,7 +113,7 @@ export function userRepository(db: Db): UserRepository {
   };
 }
 
-export function adminRepository(db: Db): AdminRepository {
+export function adminRepository(db: Db, dialect: StoreDialect): AdminRepository {
   return {
     async list() {
       const rows = await db.selectFrom('admins').selectAll().orderBy('name').execute();
@@ -129,7 +128,7 @@ export function adminRepository(db: Db): AdminRepository {
       return row && adminFromRow(row);
     },
     async create(admin) {
-      await orConflict(db.insertInto('admins').values(adminToRow(admin)).execute(), (column) =>
+      await orConflict(dialect, db.insertInto('admins').values(adminToRow(admin)).execute(), (column) =>
         column === 'id'
           ? `administrator id "${admin.id}" already exists`
           : `administrator "${admin.name}" already exists`,
@@ -157,7 +156,7 @@ export function adminRepository(db: Db): AdminRepository {
   };
 }
 
-export function tokenRepository(db: Db): TokenRepository {
+export function tokenRepository(db: Db, dialect: StoreDialect): TokenRepository {
   return {
     async list() {
       const rows = await db
@@ -178,7 +177,7 @@ export function tokenRepository(db: Db): TokenRepository {
     },
     async create(token) {
       // Never put the hash in the message: it identifies a credential (DECISIONS 45).
-      await orConflict(db.insertInto('api_tokens').values(tokenToRow(token)).execute(), (column) =>
+      await orConflict(dialect, db.insertInto('api_tokens').values(tokenToRow(token)).execute(), (column) =>
         column === 'id'
           ? `API token id "${token.id}" already exists`
           : `API token "${token.name}" already exists`,
@@ -191,7 +190,7 @@ export function tokenRepository(db: Db): TokenRepository {
   };
 }
 
-export function adminSessionRepository(db: Db): AdminSessionRepository {
+export function adminSessionRepository(db: Db, dialect: StoreDialect): AdminSessionRepository {
   return {
     async get(id) {
       const row = await db.selectFrom('admin_sessions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -200,6 +199,7 @@ export function adminSessionRepository(db: Db): AdminSessionRepository {
     async create(session) {
       // The id is the session cookie's secret: keep it out of the message.
       await orConflict(
+        dialect,
         db.insertInto('admin_sessions').values(adminSessionToRow(session)).execute(),
         () => 'administrator session already exists',
       );
@@ -215,10 +215,14 @@ export function adminSessionRepository(db: Db): AdminSessionRepository {
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+    async removeForAdmin(adminId) {
+      const result = await db.deleteFrom('admin_sessions').where('admin_id', '=', adminId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 
-export function installerRepository(db: Db): InstallerRepository {
+export function installerRepository(db: Db, dialect: StoreDialect): InstallerRepository {
   return {
     async list() {
       const rows = await db.selectFrom('installers').selectAll().orderBy('os').execute();
@@ -239,6 +243,7 @@ export function installerRepository(db: Db): InstallerRepository {
     async put(installer) {
       const row = installerToRow(installer);
       await orConflict(
+        dialect,
         db
           .insertInto('installers')
           .values(row)
@@ -254,7 +259,7 @@ export function installerRepository(db: Db): InstallerRepository {
   };
 }
 
-export function sessionRepository(db: Db): SessionRepository {
+export function sessionRepository(db: Db, dialect: StoreDialect): SessionRepository {
   return {
     async list() {
       const rows = await db.selectFrom('sessions').selectAll().orderBy('since').orderBy('id').execute();
@@ -318,6 +323,7 @@ export function sessionRepository(db: Db): SessionRepository {
     },
     async insert(session) {
       await orConflict(
+        dialect,
         db.insertInto('sessions').values(sessionToRow(session)).execute(),
         () => `session "${session.id}" already exists`,
       );
@@ -334,14 +340,20 @@ export function sessionRepository(db: Db): SessionRepository {
   };
 }
 
-export function changeRepository(db: Db): ChangeRepository {
+export function changeRepository(db: Db, dialect: StoreDialect): ChangeRepository {
   return {
     async append(change, at) {
       const { kind, payload } = encodeChange(change);
-      await db
-        .insertInto('changes')
-        .values({ at: ms(at), kind, payload })
-        .execute();
+      const append = async (trx: Db): Promise<void> => {
+        await dialect.lockChangeFeed(trx);
+        await trx
+          .insertInto('changes')
+          .values({ at: ms(at), kind, payload })
+          .execute();
+        await dialect.announceChange(trx);
+      };
+      // The lock and the announcement belong to the transaction of the record.
+      await (db.isTransaction ? append(db) : dialect.transaction(db, append));
     },
     async after(id, limit) {
       const rows = await db
@@ -387,6 +399,10 @@ export function eventRepository(db: Db): EventRepository {
         .limit(Math.max(0, Math.trunc(limit)))
         .execute();
       return rows.map(eventFromRow);
+    },
+    async removeBefore(before) {
+      const result = await db.deleteFrom('events').where('at', '<', before.getTime()).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }

@@ -1,6 +1,7 @@
-// Row <-> model mapping, in one place. Rows are written only through these functions,
-// so the casts of text columns back to their union types are safe.
+// Row <-> model mapping, in one place. Text columns that hold one of a few words are checked as they are
+// read: a value this version does not know (a newer Kordon, a hand edit) is an error naming where it is.
 import type {
+  Exemption,
   Admin,
   AdminSession,
   ApiToken,
@@ -19,6 +20,7 @@ import type {
   User,
 } from '@kordon/core';
 import type {
+  ExemptionRow,
   AdminRow,
   AdminSessionRow,
   ApiTokenRow,
@@ -31,6 +33,60 @@ import type {
   SettingsRow,
   UserRow,
 } from './schema.js';
+
+/** A stored value that this version cannot read. */
+export class StoreDataError extends Error {
+  override readonly name = 'StoreDataError';
+}
+
+/** The words a column may hold, as an object so that the compiler checks the list is complete. */
+type Words<T extends string> = Readonly<Record<T, true>>;
+
+const roles: Words<Role> = { admin: true, viewer: true };
+const osNames: Words<OsName> = { windows: true, macos: true, linux: true };
+const updatePolicies: Words<UpdatePolicy> = { exact: true, minimum: true };
+const authMethods: Words<AuthMethod> = { password: true, kerberos: true, ntlm: true, device: true };
+const sessionStates: Words<Session['state']> = { pending: true, active: true };
+const ruleActions: Words<VpnRule['action']> = { allow: true, deny: true };
+const directions: Words<Exemption['direction']> = { from: true, to: true };
+const eventKinds: Words<EventKind> = {
+  login: true,
+  login_failed: true,
+  session_ended: true,
+  settings_changed: true,
+  user_changed: true,
+  group_changed: true,
+  vpn_rule_changed: true,
+  exemption_changed: true,
+  token_changed: true,
+  admin_changed: true,
+  admin_login_failed: true,
+  installer_changed: true,
+};
+
+const shown = (value: string): string =>
+  JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+
+function word<T extends string>(words: Words<T>, table: string, column: string, value: string): T {
+  const isWord = (candidate: string): candidate is T => Object.hasOwn(words, candidate);
+  if (isWord(value)) return value;
+  throw new StoreDataError(
+    `${table}.${column} holds ${shown(value)}, which this version does not know ` +
+      `(it knows ${Object.keys(words).join(', ')})`,
+  );
+}
+
+/** A JSON array of strings. */
+function names(table: string, column: string, value: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (Array.isArray(parsed) && parsed.every((item) => typeof item === 'string')) return parsed;
+  throw new StoreDataError(`${table}.${column} holds ${shown(value)}, not a JSON array of names`);
+}
 
 const bit = (value: boolean): number => (value ? 1 : 0);
 const ms = (date: Date): number => date.getTime();
@@ -81,7 +137,7 @@ export const adminFromRow = (r: AdminRow): Admin => ({
   id: r.id,
   name: r.name,
   passwordHash: r.password_hash,
-  role: r.role as Role,
+  role: word(roles, 'admins', 'role', r.role),
   createdAt: date(r.created_at),
 });
 
@@ -96,7 +152,7 @@ export const tokenToRow = (t: ApiToken): ApiTokenRow => ({
 export const tokenFromRow = (r: ApiTokenRow): ApiToken => ({
   id: r.id,
   name: r.name,
-  role: r.role as Role,
+  role: word(roles, 'api_tokens', 'role', r.role),
   tokenHash: r.token_hash,
   createdAt: date(r.created_at),
 });
@@ -128,14 +184,14 @@ export const installerToRow = (i: Installer): InstallerRow => ({
 });
 
 export const installerFromRow = (r: InstallerRow): Installer => ({
-  os: r.os as OsName,
+  os: word(osNames, 'installers', 'os', r.os),
   major: r.major,
   minor: r.minor,
   build: r.build,
   fileName: r.file_name,
   size: r.size,
   sha256: r.sha256,
-  policy: r.policy as UpdatePolicy,
+  policy: word(updatePolicies, 'installers', 'policy', r.policy),
   addedAt: date(r.added_at),
 });
 
@@ -160,12 +216,12 @@ export const sessionToRow = (s: Session): SessionRow => ({
 export const sessionFromRow = (r: SessionRow): Session => ({
   id: r.id,
   account: r.account,
-  method: r.method as AuthMethod,
+  method: word(authMethods, 'sessions', 'method', r.method),
   sourceAddress: r.source_address,
   vpn: r.vpn === 1,
   tunnelIpv4: r.tunnel_ipv4,
   device: r.device,
-  state: r.state as Session['state'],
+  state: word(sessionStates, 'sessions', 'state', r.state),
   since: date(r.since),
   node: r.node,
   holder: r.holder,
@@ -185,7 +241,7 @@ export const eventToRow = (e: GatewayEvent): Omit<EventRow, 'id'> => ({
 
 export const eventFromRow = (r: Omit<EventRow, 'id'>): GatewayEvent => ({
   at: date(r.at),
-  kind: r.kind as EventKind,
+  kind: word(eventKinds, 'events', 'kind', r.kind),
   account: r.account,
   sourceAddress: r.source_address,
   detail: r.detail,
@@ -221,8 +277,22 @@ export const vpnRuleToRow = (v: VpnRule): VpnRuleRow => ({
 export const vpnRuleFromRow = (r: VpnRuleRow): VpnRule => ({
   id: r.id,
   position: r.position,
-  action: r.action as VpnRule['action'],
-  users: JSON.parse(r.users) as string[],
-  groups: JSON.parse(r.groups) as string[],
+  action: word(ruleActions, 'vpn_rules', 'action', r.action),
+  users: names('vpn_rules', 'users', r.users),
+  groups: names('vpn_rules', 'groups', r.groups),
+  createdAt: date(r.created_at),
+});
+
+export const exemptionToRow = (e: Exemption): ExemptionRow => ({
+  id: e.id,
+  direction: e.direction,
+  network: e.network,
+  created_at: ms(e.createdAt),
+});
+
+export const exemptionFromRow = (r: ExemptionRow): Exemption => ({
+  id: r.id,
+  direction: word(directions, 'exemptions', 'direction', r.direction),
+  network: r.network,
   createdAt: date(r.created_at),
 });

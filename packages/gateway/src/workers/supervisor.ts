@@ -115,12 +115,17 @@ export class WorkerSupervisor {
         { worker: index, code, signal },
         'worker died; its sessions wait for their clients to resume',
       );
-      this.options.onWorkerLost(holder).catch((err: unknown) => {
-        logger.error({ err, worker: index }, 'handing a dead worker’s sessions to the grace failed');
-      });
-      setTimeout(() => {
-        if (!this.stopping) this.spawn(index);
-      }, restartDelayMs).unref();
+      // The new worker takes the same holder name, so it starts only once the old one's sessions are released.
+      this.options
+        .onWorkerLost(holder)
+        .catch((err: unknown) => {
+          logger.error({ err, worker: index }, 'handing a dead worker’s sessions to the grace failed');
+        })
+        .finally(() => {
+          setTimeout(() => {
+            if (!this.stopping) this.spawn(index);
+          }, restartDelayMs).unref();
+        });
     });
     send(child, {
       type: 'start',

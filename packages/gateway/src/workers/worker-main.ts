@@ -6,7 +6,7 @@ import { startClientService, type ClientService } from '../client-service.js';
 import { dataPaths, loadOrCreateText } from '../data-dir.js';
 import { createLogger } from '../logging.js';
 import { createMetrics } from '../metrics.js';
-import { openSqliteStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import type { OwnerMessage, WorkerMessage } from './messages.js';
 import { RemoteAccess } from './remote-access.js';
 
@@ -51,7 +51,7 @@ async function start(message: Extract<OwnerMessage, { type: 'start' }>): Promise
   const { config, worker } = message;
   const logger = createLogger(config, { worker }, message.terminal);
   const paths = dataPaths(config.dataDir);
-  store = await openSqliteStore({ file: paths.database });
+  store = await openStore({ file: paths.database, databaseUrl: config.databaseUrl });
   service = await startClientService({
     config,
     store,

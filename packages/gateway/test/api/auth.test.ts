@@ -181,6 +181,25 @@ describe('console login, cookie and CSRF', () => {
     ]);
   });
 
+  it("a new password ends that administrator's console sessions, and only theirs", async () => {
+    await h.addAdmin('alice', 'first password');
+    await h.addAdmin('bruno', 'his password');
+    const cookieOf = (response: LightMyRequestResponse): { kordon_session: string } => ({
+      kordon_session: /^kordon_session=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] ?? '',
+    });
+    const alice = cookieOf(await login('alice', 'first password'));
+    const bruno = cookieOf(await login('bruno', 'his password'));
+    const changed = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/admins/alice/password',
+      ...json({ password: 'second password' }),
+    });
+    expect(changed.statusCode).toBe(204);
+    expectUnauthorized(await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies: alice }));
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies: bruno })).statusCode).toBe(200);
+    expect((await login('alice', 'second password')).statusCode).toBe(200);
+  });
+
   it('login validates its body', async () => {
     const response = await h.app.inject({
       method: 'POST',

@@ -2,7 +2,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Admin, AdminSession, ApiToken, GatewayEvent, Installer, Session, User } from '@kordon/core';
+import type {
+  Admin,
+  AdminSession,
+  ApiToken,
+  GatewayEvent,
+  Installer,
+  Lease,
+  Session,
+  User,
+} from '@kordon/core';
 
 export interface TempDir {
   dir: string;
@@ -97,5 +106,14 @@ export const event = (detail: string, atDate: Date, overrides: Partial<GatewayEv
   account: 'alice',
   sourceAddress: '198.18.0.10',
   detail,
+  ...overrides,
+});
+
+export const lease = (device: string, address: number, overrides: Partial<Lease> = {}): Lease => ({
+  device,
+  address,
+  node: 'node-1',
+  account: 'alice',
+  lastUsed: t0,
   ...overrides,
 });

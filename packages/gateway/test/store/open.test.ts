@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, StoreOpenError } from '../../src/store/index.js';
-import { makeTempDir, user, type TempDir } from './fixtures.js';
+import { openSqliteStore, openStore, StoreOpenError } from '../../src/store/index.js';
+import { makeTempDir, session, user, type TempDir } from './fixtures.js';
+import { runAtOnce } from './processes.js';
 
 let temp: TempDir;
 
@@ -62,6 +63,11 @@ describe('openSqliteStore', () => {
       '0002_tunnels',
       '0003_change_feed',
     ]);
+    expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
+      '0001_initial',
+      '0002_tunnels',
+      '0003_change_feed',
+    ]);
     raw.close();
   });
 
@@ -82,7 +88,7 @@ describe('openSqliteStore', () => {
     const bytes = crypto.randomBytes(8192);
     fs.writeFileSync(temp.file, bytes, { mode: 0o600 });
     const error = await openFailure(temp.file);
-    expect(error.file).toBe(temp.file);
+    expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
       `${temp.file} is not a readable Kordon database (file is not a database); ` +
         'restore it from a backup or move it away to start empty',
@@ -128,7 +134,7 @@ describe('openSqliteStore', () => {
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
-    expect(error.file).toBe(temp.file);
+    expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
       `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 3); ` +
         'upgrade Kordon or restore a backup',
@@ -137,10 +143,26 @@ describe('openSqliteStore', () => {
     expect(fs.readdirSync(temp.dir)).toStrictEqual(['kordon.db']);
   });
 
+  it("refuses a database whose Migrator records a newer Kordon's migration, and leaves it untouched", async () => {
+    await createDatabase(temp.file);
+    const raw = new Database(temp.file);
+    raw
+      .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
+      .run('0004_future', new Date().toISOString());
+    raw.close();
+    const before = fs.readFileSync(temp.file);
+    const error = await openFailure(temp.file);
+    expect(error.message).toBe(
+      `${temp.file} was written by a newer Kordon (schema 4, this version knows up to 3); ` +
+        'upgrade Kordon or restore a backup',
+    );
+    expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
+  });
+
   it('refuses a missing folder without creating it', async () => {
     const file = path.join(temp.dir, 'absent', 'kordon.db');
     const error = await openFailure(file);
-    expect(error.file).toBe(file);
+    expect(error.database).toBe(file);
     expect(error.message).toBe(
       `cannot create database ${file}: the folder ${path.join(temp.dir, 'absent')} does not exist; ` +
         'create it or choose another data folder',
@@ -151,7 +173,7 @@ describe('openSqliteStore', () => {
   it('refuses a place where it may not create the file, naming it', async () => {
     // sysfs refuses new files even to root.
     const error = await openFailure('/sys/kordon.db');
-    expect(error.file).toBe('/sys/kordon.db');
+    expect(error.database).toBe('/sys/kordon.db');
     expect(error.message).toMatch(
       /^permission denied on database \/sys\/kordon\.db \((EACCES|EROFS)\); give the gateway's user read and write access to it and its folder \/sys, or choose another data folder$/,
     );
@@ -171,5 +193,78 @@ describe('openSqliteStore', () => {
       other.close();
       await store.close();
     }
+  });
+
+  it('is what openStore opens when no database URL is given', async () => {
+    const messages: string[] = [];
+    const store = await openStore({
+      file: temp.file,
+      databaseUrl: undefined,
+      log: (msg) => messages.push(msg),
+    });
+    await store.users.create(user('alice'));
+    await store.close();
+    expect(messages[0]).toBe(`created database ${temp.file}`);
+    const raw = new Database(temp.file, { readonly: true });
+    expect(raw.prepare('SELECT name FROM users').pluck().all()).toStrictEqual(['alice']);
+    raw.close();
+  });
+
+  it('makes root calls wait for a running transaction instead of deadlocking', async () => {
+    const store = await openSqliteStore({ file: temp.file });
+    try {
+      const order: string[] = [];
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const running = store.transaction(async (tx) => {
+        await tx.users.create(user('alice'));
+        order.push('tx wrote');
+        await gate;
+        order.push('tx done');
+      });
+      const outside = store.users.list().then((users) => {
+        order.push('root read');
+        return users;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(order).toStrictEqual(['tx wrote']);
+      release();
+      await running;
+      expect(await outside).toStrictEqual([user('alice')]);
+      expect(order).toStrictEqual(['tx wrote', 'tx done', 'root read']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('several processes on one SQLite file', () => {
+  it('migrate a new file once when they start at once', async () => {
+    const outcomes = await runAtOnce(temp.file, 'open', 4);
+    const messages = outcomes.flatMap((outcome) => outcome.messages);
+    // The file is made by the first to get there; the migrations by the first to take the write lock.
+    expect(messages.filter((msg) => msg.startsWith('created database'))).toHaveLength(1);
+    expect(messages.filter((msg) => msg.startsWith('applied migration'))).toStrictEqual([
+      `applied migration 0001_initial to ${temp.file}`,
+      `applied migration 0002_tunnels to ${temp.file}`,
+      `applied migration 0003_change_feed to ${temp.file}`,
+    ]);
+    const raw = new Database(temp.file, { readonly: true });
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(3);
+    raw.close();
+  });
+
+  it('let one of them win a compare-and-swap on one session row', async () => {
+    const store = await openSqliteStore({ file: temp.file });
+    await store.sessions.insert(session('s1', { resumeNonceHash: 'ticket-0' }));
+    await store.close();
+    const outcomes = await runAtOnce(temp.file, 'claim', 3);
+    const winners = outcomes.flatMap((outcome, index) =>
+      outcome.won ? [`ticket-${String(index + 1)}`] : [],
+    );
+    expect(winners).toHaveLength(1);
+    const reopened = await openSqliteStore({ file: temp.file });
+    expect((await reopened.sessions.get('s1'))?.resumeNonceHash).toBe(winners[0]);
+    await reopened.close();
   });
 });

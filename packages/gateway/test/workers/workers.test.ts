@@ -1,22 +1,20 @@
 // DECISIONS 71: the gateway with `--workers 4`, as a service manager runs it (the built CLI): rules that
 // span sessions hold across workers, changes reach every worker, a worker's death loses no session.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, spawnCli } from '../support/cli.js';
+import { cli } from '../support/cli.js';
 import { TestClient } from '../support/client.js';
+import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process.js';
 import { httpsRequest } from '../support/https.js';
 
 let dir: string;
-let gateway: ChildProcessWithoutNullStreams;
+let gateway: GatewayProcess;
 let clientPort = 0;
 let adminPort = 0;
 let ca = '';
 let token = '';
-/** Worker index -> pid, as the owner's log says (updated when a worker is restarted). */
-const workerPids = new Map<number, number>();
 
 interface SessionItem {
   id: string;
@@ -60,57 +58,18 @@ beforeAll(async () => {
     dir,
   ]);
   token = (JSON.parse(made.stdout) as { token: string }).token;
-  gateway = spawnCli([
-    'start',
-    '--data-dir',
-    dir,
-    '--listen',
-    '127.0.0.1:0',
-    '--admin-listen',
-    '127.0.0.1:0',
-    '--workers',
-    '4',
-    '--reconnect-grace',
-    '60',
-  ]);
-  let out = '';
-  await new Promise<void>((done, fail) => {
-    gateway.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      let newline = out.indexOf('\n');
-      while (newline >= 0) {
-        const line = out.slice(0, newline);
-        out = out.slice(newline + 1);
-        newline = out.indexOf('\n');
-        const entry = JSON.parse(line) as { msg: string; worker?: number; pid?: number } & Record<
-          string,
-          unknown
-        >;
-        if (entry.msg === 'worker started' && entry.worker !== undefined && entry.pid !== undefined) {
-          workerPids.set(entry.worker, entry.pid);
-        }
-        if (entry.msg.startsWith('gateway started')) {
-          clientPort = (entry['client'] as { port: number }).port;
-          adminPort = (entry['admin'] as { port: number }).port;
-          done();
-        }
-      }
-    });
-    gateway.on('exit', (code) => fail(new Error(`the gateway exited (${String(code)}) before it started`)));
-  });
-  ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+  gateway = await startGatewayProcess(dir, ['--workers', '4', '--reconnect-grace', '60']);
+  ({ clientPort, adminPort, ca } = gateway);
 }, 60_000);
 
 afterAll(async () => {
-  const exited = new Promise((r) => gateway.once('exit', r));
-  gateway.kill('SIGTERM');
-  await exited;
+  await gateway.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('--workers 4 (DECISIONS 71)', () => {
   it('starts four workers on one port', () => {
-    expect([...workerPids.keys()].sort()).toStrictEqual([1, 2, 3, 4]);
+    expect([...gateway.workerPids.keys()].sort()).toStrictEqual([1, 2, 3, 4]);
   });
 
   it('six concurrent logins of one account, spread over the workers, leave exactly five sessions (20 times)', async () => {
@@ -159,7 +118,7 @@ describe('--workers 4 (DECISIONS 71)', () => {
     const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login('carol', `127.0.80.${i}`)));
     const before = await sessionsOf('carol');
     const victim = Number(before[0]?.worker);
-    const pid = workerPids.get(victim);
+    const pid = gateway.workerPids.get(victim);
     expect(pid).toBeDefined();
     const onVictim = before.filter((s) => s.worker === String(victim)).map((s) => s.source_address);
     process.kill(pid ?? 0, 'SIGKILL');
@@ -181,5 +140,4 @@ describe('--workers 4 (DECISIONS 71)', () => {
     expect(after.every((s) => s.worker !== null)).toBe(true);
     for (const l of logins) l.client.close();
   });
-
 });

@@ -1,0 +1,735 @@
+// The Store's contract, run once per engine (contract-sqlite.test.ts, contract-postgres.test.ts): every
+// repository, the transactions, and the rules that span rows when two transactions race.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  defaultClientSettings,
+  StoreConflictError,
+  type ClientSettings,
+  type Session,
+  type Store,
+} from '@kordon/core';
+import { StoreDataError } from '../../src/store/index.js';
+import { admin, adminSession, at, event, installer, lease, session, t0, token, user } from './fixtures.js';
+
+export interface StoreHarness {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Makes an empty database for the next test. */
+  fresh(): Promise<void>;
+  /** A store on the test's database; each call is a connection of its own, as another process has. */
+  open(): Promise<Store>;
+  /** Runs SQL on the database behind the store's back, for rows the repositories would never write. */
+  execute(sql: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export function storeContract(harness: StoreHarness): void {
+  let store: Store;
+  const others: Store[] = [];
+
+  beforeEach(async () => {
+    await harness.fresh();
+    store = await harness.open();
+  });
+
+  afterEach(async () => {
+    await store.close();
+    for (const other of others.splice(0)) await other.close();
+    await harness.cleanup();
+  });
+
+  async function reopen(): Promise<Store> {
+    await store.close();
+    store = await harness.open();
+    return store;
+  }
+
+  /** Another store on the same database, closed after the test. */
+  async function another(): Promise<Store> {
+    const other = await harness.open();
+    others.push(other);
+    return other;
+  }
+
+  const customSettings: ClientSettings = {
+    enabled: false,
+    auth_domain: 'corp.example',
+    local_tunnel: true,
+    device_vpn: true,
+    trusted_ca_cert: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  };
+
+  describe('settings', () => {
+    it('gives the defaults when none were stored', async () => {
+      expect(await store.settings.get()).toStrictEqual(defaultClientSettings);
+    });
+
+    it('stores, replaces and keeps settings across a restart', async () => {
+      await store.settings.put(customSettings);
+      expect(await store.settings.get()).toStrictEqual(customSettings);
+      const second: ClientSettings = { ...defaultClientSettings, auth_domain: 'other.example' };
+      await store.settings.put(second);
+      expect(await store.settings.get()).toStrictEqual(second);
+      await reopen();
+      expect(await store.settings.get()).toStrictEqual(second);
+    });
+
+    it('does not hand out the shared default object', async () => {
+      const got = await store.settings.get();
+      got.enabled = false;
+      expect(defaultClientSettings.enabled).toBe(true);
+    });
+  });
+
+  describe('users', () => {
+    it('creates, reads, updates and removes', async () => {
+      const bob = user('bob', { disabled: true, createdAt: at(5) });
+      await store.users.create(user('alice'));
+      await store.users.create(bob);
+      expect(await store.users.get('bob')).toStrictEqual(bob);
+      expect(await store.users.get('carol')).toBeUndefined();
+      expect(await store.users.list()).toStrictEqual([user('alice'), bob]);
+
+      expect(await store.users.setPassword('alice', 'new-hash')).toBe(true);
+      expect(await store.users.setDisabled('alice', true)).toBe(true);
+      expect(await store.users.get('alice')).toStrictEqual(
+        user('alice', { passwordHash: 'new-hash', disabled: true }),
+      );
+      expect(await store.users.setDisabled('alice', false)).toBe(true);
+      expect((await store.users.get('alice'))?.disabled).toBe(false);
+      expect(await store.users.setPassword('nobody', 'x')).toBe(false);
+      expect(await store.users.setDisabled('nobody', true)).toBe(false);
+
+      expect(await store.users.remove('bob')).toBe(true);
+      expect(await store.users.remove('bob')).toBe(false);
+      expect(await store.users.list()).toStrictEqual([user('alice', { passwordHash: 'new-hash' })]);
+    });
+
+    it('refuses a second user of the same name or id', async () => {
+      await store.users.create(user('alice'));
+      const byName = store.users.create(user('alice', { id: 'other' }));
+      await expect(byName).rejects.toBeInstanceOf(StoreConflictError);
+      await expect(byName).rejects.toThrow('user "alice" already exists');
+      await expect(store.users.create(user('bob', { id: 'u-alice' }))).rejects.toThrow(
+        new StoreConflictError('user id "u-alice" already exists'),
+      );
+      expect(await store.users.list()).toStrictEqual([user('alice')]);
+    });
+  });
+
+  describe('admins', () => {
+    it('creates, reads, counts and removes', async () => {
+      const viewer = admin('viewer1', { role: 'viewer', createdAt: at(1) });
+      expect(await store.admins.count()).toBe(0);
+      await store.admins.create(admin('root'));
+      await store.admins.create(viewer);
+      expect(await store.admins.count()).toBe(2);
+      expect(await store.admins.get('viewer1')).toStrictEqual(viewer);
+      expect(await store.admins.getById('a-root')).toStrictEqual(admin('root'));
+      expect(await store.admins.getById('a-none')).toBeUndefined();
+      expect(await store.admins.list()).toStrictEqual([admin('root'), viewer]);
+      expect(await store.admins.setPassword('root', 'h2')).toBe(true);
+      expect((await store.admins.get('root'))?.passwordHash).toBe('h2');
+      expect(await store.admins.setPassword('none', 'h2')).toBe(false);
+      expect(await store.admins.remove('viewer1')).toBe(true);
+      expect(await store.admins.remove('viewer1')).toBe(false);
+      expect(await store.admins.count()).toBe(1);
+    });
+
+    it('refuses a duplicate name', async () => {
+      await store.admins.create(admin('root'));
+      await expect(store.admins.create(admin('root', { id: 'a-2' }))).rejects.toThrow(
+        new StoreConflictError('administrator "root" already exists'),
+      );
+    });
+  });
+
+  describe('API tokens', () => {
+    it('creates, finds by hash, lists in creation order and removes', async () => {
+      const older = token('t1', { role: 'admin' });
+      const newer = token('t2', { createdAt: at(10) });
+      await store.tokens.create(newer);
+      await store.tokens.create(older);
+      expect(await store.tokens.getByHash('sha256-t2')).toStrictEqual(newer);
+      expect(await store.tokens.getByHash('sha256-none')).toBeUndefined();
+      expect(await store.tokens.list()).toStrictEqual([older, newer]);
+      expect(await store.tokens.remove('t1')).toBe(true);
+      expect(await store.tokens.remove('t1')).toBe(false);
+      expect(await store.tokens.list()).toStrictEqual([newer]);
+    });
+
+    it('refuses a duplicate hash without revealing it', async () => {
+      await store.tokens.create(token('t1'));
+      const duplicate = store.tokens.create(token('t2', { tokenHash: 'sha256-t1', name: 'ci' }));
+      await expect(duplicate).rejects.toThrow(new StoreConflictError('API token "ci" already exists'));
+    });
+  });
+
+  describe('admin sessions', () => {
+    beforeEach(async () => {
+      await store.admins.create(admin('root'));
+    });
+
+    it('creates, reads, removes and expires', async () => {
+      const live = adminSession('s-live', 'a-root', at(60_000));
+      const due = adminSession('s-due', 'a-root', at(0));
+      const old = adminSession('s-old', 'a-root', at(-1));
+      for (const s of [live, due, old]) await store.adminSessions.create(s);
+      expect(await store.adminSessions.get('s-live')).toStrictEqual(live);
+      expect(await store.adminSessions.get('s-none')).toBeUndefined();
+      expect(await store.adminSessions.removeExpired(t0)).toBe(2);
+      expect(await store.adminSessions.get('s-due')).toBeUndefined();
+      expect(await store.adminSessions.get('s-old')).toBeUndefined();
+      expect(await store.adminSessions.remove('s-live')).toBe(true);
+      expect(await store.adminSessions.remove('s-live')).toBe(false);
+    });
+
+    it('ends every console session of one administrator, and only theirs', async () => {
+      await store.admins.create(admin('other'));
+      await store.adminSessions.create(adminSession('s1', 'a-root', at(60_000)));
+      await store.adminSessions.create(adminSession('s2', 'a-root', at(60_000)));
+      await store.adminSessions.create(adminSession('s3', 'a-other', at(60_000)));
+      expect(await store.adminSessions.removeForAdmin('a-root')).toBe(2);
+      expect(await store.adminSessions.removeForAdmin('a-root')).toBe(0);
+      expect(await store.adminSessions.get('s1')).toBeUndefined();
+      expect(await store.adminSessions.get('s3')).toStrictEqual(adminSession('s3', 'a-other', at(60_000)));
+    });
+
+    it('ends the sessions of a removed administrator (foreign keys are on)', async () => {
+      await store.adminSessions.create(adminSession('s1', 'a-root', at(60_000)));
+      await store.admins.remove('root');
+      expect(await store.adminSessions.get('s1')).toBeUndefined();
+    });
+
+    it('refuses a duplicate id', async () => {
+      await store.adminSessions.create(adminSession('s1', 'a-root', at(1)));
+      await expect(store.adminSessions.create(adminSession('s1', 'a-root', at(2)))).rejects.toThrow(
+        new StoreConflictError('administrator session already exists'),
+      );
+    });
+  });
+
+  describe('installers', () => {
+    it('puts, replaces per OS, finds by file name and removes', async () => {
+      const win = installer('windows');
+      const mac = installer('macos', { policy: 'exact', size: 1 });
+      await store.installers.put(win);
+      await store.installers.put(mac);
+      expect(await store.installers.list()).toStrictEqual([mac, win]);
+      expect(await store.installers.get('windows')).toStrictEqual(win);
+      expect(await store.installers.get('linux')).toBeUndefined();
+      expect(await store.installers.getByFileName(mac.fileName)).toStrictEqual(mac);
+      expect(await store.installers.getByFileName('nope.bin')).toBeUndefined();
+
+      await store.installers.put(win); // the same again is a no-op replacement
+      const newer = installer('windows', {
+        build: 3100,
+        fileName: 'kordon-windows-4.12.3100.bin',
+        addedAt: at(9),
+      });
+      await store.installers.put(newer);
+      expect(await store.installers.get('windows')).toStrictEqual(newer);
+      expect(await store.installers.getByFileName(win.fileName)).toBeUndefined();
+
+      expect(await store.installers.remove('macos')).toBe(true);
+      expect(await store.installers.remove('macos')).toBe(false);
+      expect(await store.installers.list()).toStrictEqual([newer]);
+    });
+
+    it("refuses another OS's file name", async () => {
+      await store.installers.put(installer('windows', { fileName: 'kordon.bin' }));
+      await expect(store.installers.put(installer('linux', { fileName: 'kordon.bin' }))).rejects.toThrow(
+        new StoreConflictError('installer file "kordon.bin" is already used by another OS'),
+      );
+      expect(await store.installers.get('linux')).toBeUndefined();
+    });
+  });
+
+  describe('sessions', () => {
+    it('inserts, lists by since, lists by account, updates and removes', async () => {
+      const late = session('s-late', { since: at(2000) });
+      const early = session('s-early', {
+        since: at(-5),
+        vpn: false,
+        tunnelIpv4: null,
+        device: '198.18.0.10',
+        resumeNonceHash: null,
+      });
+      const bob = session('s-bob', {
+        account: 'bob',
+        since: at(1000),
+        state: 'pending',
+        sourceAddress: '198.18.0.11',
+      });
+      for (const s of [late, early, bob]) await store.sessions.insert(s);
+      expect(await store.sessions.listBySourceAddress('198.18.0.10')).toStrictEqual([early, late]);
+      expect(await store.sessions.listBySourceAddress('198.18.0.11')).toStrictEqual([bob]);
+      expect(await store.sessions.listBySourceAddress('198.18.0.12')).toStrictEqual([]);
+      expect(await store.sessions.get('s-early')).toStrictEqual(early);
+      expect(await store.sessions.get('s-none')).toBeUndefined();
+      expect(await store.sessions.list()).toStrictEqual([early, bob, late]);
+      expect(await store.sessions.listByAccount('alice')).toStrictEqual([early, late]);
+      expect(await store.sessions.listByAccount('nobody')).toStrictEqual([]);
+
+      const activated = {
+        ...bob,
+        state: 'active' as const,
+        since: at(3000),
+        node: 'node-2',
+        resumeNonceHash: null,
+      };
+      await store.sessions.update(activated);
+      expect(await store.sessions.get('s-bob')).toStrictEqual(activated);
+      expect(await store.sessions.list()).toStrictEqual([early, late, activated]);
+
+      expect(await store.sessions.remove('s-late')).toBe(true);
+      expect(await store.sessions.remove('s-late')).toBe(false);
+      expect(await store.sessions.listByAccount('alice')).toStrictEqual([early]);
+    });
+
+    it('refuses a duplicate id and ignores the update of an unknown one', async () => {
+      await store.sessions.insert(session('s1'));
+      await expect(store.sessions.insert(session('s1', { account: 'bob' }))).rejects.toThrow(
+        new StoreConflictError('session "s1" already exists'),
+      );
+      await store.sessions.update(session('s-gone'));
+      expect(await store.sessions.list()).toStrictEqual([session('s1')]);
+    });
+  });
+
+  describe('events', () => {
+    it('removes the events older than a moment', async () => {
+      for (const e of [event('old', at(-10)), event('edge', at(0)), event('new', at(10))]) {
+        await store.events.append(e);
+      }
+      expect(await store.events.removeBefore(at(0))).toBe(1);
+      expect((await store.events.list(10)).map((e) => e.detail)).toStrictEqual(['new', 'edge']);
+    });
+
+    it('lists the newest first, up to the limit', async () => {
+      const first = event('first', at(0));
+      const second = event('second', at(10), { kind: 'login_failed', account: null, sourceAddress: null });
+      const sameTime = event('same time, appended later', at(10), { kind: 'settings_changed' });
+      const backdated = event('backdated', at(-10), { kind: 'session_ended' });
+      for (const e of [first, second, sameTime, backdated]) await store.events.append(e);
+      expect(await store.events.list(10)).toStrictEqual([sameTime, second, first, backdated]);
+      expect(await store.events.list(2)).toStrictEqual([sameTime, second]);
+      expect(await store.events.list(0)).toStrictEqual([]);
+    });
+  });
+
+  describe('restart', () => {
+    it('keeps every repository across close and reopen', async () => {
+      await store.settings.put(customSettings);
+      await store.users.create(user('alice', { disabled: true }));
+      await store.admins.create(admin('root'));
+      await store.tokens.create(token('t1'));
+      await store.adminSessions.create(adminSession('as1', 'a-root', at(60_000)));
+      await store.installers.put(installer('linux'));
+      await store.sessions.insert(session('s1'));
+      await store.events.append(event('e1', t0));
+
+      await reopen();
+      expect(await store.settings.get()).toStrictEqual(customSettings);
+      expect(await store.users.list()).toStrictEqual([user('alice', { disabled: true })]);
+      expect(await store.admins.list()).toStrictEqual([admin('root')]);
+      expect(await store.tokens.list()).toStrictEqual([token('t1')]);
+      expect(await store.adminSessions.get('as1')).toStrictEqual(adminSession('as1', 'a-root', at(60_000)));
+      expect(await store.installers.list()).toStrictEqual([installer('linux')]);
+      expect(await store.sessions.list()).toStrictEqual([session('s1')]);
+      expect(await store.events.list(5)).toStrictEqual([event('e1', t0)]);
+    });
+  });
+
+  describe('transaction', () => {
+    it('commits everything done through the bound store and returns the result', async () => {
+      const result = await store.transaction(async (tx) => {
+        await tx.users.create(user('alice'));
+        await tx.sessions.insert(session('s1'));
+        return tx.sessions.listByAccount('alice');
+      });
+      expect(result).toStrictEqual([session('s1')]);
+      expect(await store.users.get('alice')).toStrictEqual(user('alice'));
+      expect(await store.sessions.get('s1')).toStrictEqual(session('s1'));
+    });
+
+    it('rolls everything back when fn throws, including nested calls', async () => {
+      await store.users.create(user('existing'));
+      const failure = new Error('rule broken');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.users.create(user('alice'));
+          await tx.users.remove('existing');
+          await tx.transaction(async (inner) => {
+            await inner.sessions.insert(session('s1'));
+            await inner.settings.put(customSettings);
+          });
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await store.users.list()).toStrictEqual([user('existing')]);
+      expect(await store.sessions.list()).toStrictEqual([]);
+      expect(await store.settings.get()).toStrictEqual(defaultClientSettings);
+    });
+
+    it('runs a nested transaction inside the outer one and sees its uncommitted writes', async () => {
+      await store.transaction(async (tx) => {
+        await tx.users.create(user('alice'));
+        const seen = await tx.transaction((inner) => inner.users.get('alice'));
+        expect(seen).toStrictEqual(user('alice'));
+      });
+      expect(await store.users.list()).toStrictEqual([user('alice')]);
+    });
+
+    it('rolls back a conflict so the whole rule fails', async () => {
+      await store.users.create(user('alice'));
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.sessions.insert(session('s1'));
+          await tx.users.create(user('alice', { id: 'u-2' }));
+        }),
+      ).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.sessions.list()).toStrictEqual([]);
+    });
+
+    it('refuses close() on a transaction-bound store', async () => {
+      await expect(store.transaction((tx) => tx.close())).rejects.toThrow(
+        'close() is not available on a transaction-bound store',
+      );
+    });
+  });
+
+  describe('leases', () => {
+    it('keeps one address per device and one device per address', async () => {
+      await store.leases.put({ device: 'key-a', address: 100, node: 'n1', account: 'alice', lastUsed: t0 });
+      await store.leases.put({ device: 'key-b', address: 102, node: 'n1', account: 'alice', lastUsed: t0 });
+      expect(await store.leases.get('key-a')).toStrictEqual({
+        device: 'key-a',
+        address: 100,
+        node: 'n1',
+        account: 'alice',
+        lastUsed: t0,
+      });
+      await expect(
+        store.leases.put({ device: 'key-c', address: 100, node: 'n1', account: 'alice', lastUsed: t0 }),
+      ).rejects.toThrow(StoreConflictError);
+      await store.leases.put({
+        device: 'key-a',
+        address: 100,
+        node: 'n2',
+        account: 'alice',
+        lastUsed: at(5),
+      });
+      expect(await store.leases.get('key-a')).toMatchObject({
+        node: 'n2',
+        account: 'alice',
+        lastUsed: at(5),
+      });
+      expect(await store.leases.addressesBetween(101, 200)).toStrictEqual([102]);
+      expect(await store.leases.addressesBetween(0, 200)).toStrictEqual([100, 102]);
+    });
+
+    it('releases idle leases except those in use, and survives a restart', async () => {
+      await store.leases.put({ device: 'old', address: 1, node: 'n', account: null, lastUsed: at(-10_000) });
+      await store.leases.put({
+        device: 'old-live',
+        address: 2,
+        node: 'n',
+        account: null,
+        lastUsed: at(-10_000),
+      });
+      await store.leases.put({ device: 'new', address: 3, node: 'n', account: null, lastUsed: at(0) });
+      await store.sessions.insert(
+        session('s-live', { vpn: true, device: 'old-live', tunnelIpv4: '100.64.0.2' }),
+      );
+      expect(await store.leases.removeIdle(at(-1))).toBe(1);
+      await reopen();
+      expect((await store.leases.list()).map((l) => l.device)).toStrictEqual(['old-live', 'new']);
+    });
+  });
+
+  describe('groups', () => {
+    it('holds members and tells the groups of a user', async () => {
+      await store.groups.create({ name: 'staff', createdAt: t0 });
+      await store.groups.create({ name: 'vpn', createdAt: t0 });
+      await expect(store.groups.create({ name: 'staff', createdAt: t0 })).rejects.toThrow(
+        'group "staff" already exists',
+      );
+      expect(await store.groups.addMember('staff', 'alice')).toBe(true);
+      expect(await store.groups.addMember('staff', 'alice')).toBe(true);
+      expect(await store.groups.addMember('vpn', 'alice')).toBe(true);
+      expect(await store.groups.addMember('nope', 'alice')).toBe(false);
+      expect(await store.groups.groupsOf('alice')).toStrictEqual(['staff', 'vpn']);
+      expect(await store.groups.members('staff')).toStrictEqual(['alice']);
+      expect(await store.groups.removeMember('staff', 'alice')).toBe(true);
+      expect(await store.groups.remove('vpn')).toBe(true);
+      expect(await store.groups.groupsOf('alice')).toStrictEqual([]);
+      expect((await store.groups.list()).map((g) => g.name)).toStrictEqual(['staff']);
+    });
+  });
+
+  describe('VPN-access rules', () => {
+    it('lists rules in position order and refuses a taken position', async () => {
+      const rule = { action: 'allow' as const, users: ['alice'], groups: ['staff'], createdAt: t0 };
+      await store.vpnRules.create({ ...rule, id: 'b', position: 20 });
+      await store.vpnRules.create({ ...rule, id: 'a', position: 10, action: 'deny', users: ['*'] });
+      await expect(store.vpnRules.create({ ...rule, id: 'c', position: 10 })).rejects.toThrow(
+        'a rule already has position 10',
+      );
+      expect(await store.vpnRules.list()).toStrictEqual([
+        { ...rule, id: 'a', position: 10, action: 'deny', users: ['*'] },
+        { ...rule, id: 'b', position: 20 },
+      ]);
+      expect(await store.vpnRules.remove('a')).toBe(true);
+      expect(await store.vpnRules.remove('a')).toBe(false);
+    });
+  });
+
+  describe('sessions across nodes and holders', () => {
+    const held = (id: string, overrides: Partial<Session> = {}): Session =>
+      session(id, { holder: 'node-1/0', node: 'node-1', ...overrides });
+
+    it('lists by device, releases a holder, one session or all, and a node', async () => {
+      await store.sessions.insert(held('s1', { device: 'key-1' }));
+      await store.sessions.insert(held('s2', { device: 'key-1', account: 'bob' }));
+      await store.sessions.insert(held('s3', { device: 'key-3', holder: 'node-1/1' }));
+      await store.sessions.insert(held('s4', { device: 'key-4', node: 'node-2', holder: 'node-2/0' }));
+      expect((await store.sessions.listByDevice('key-1')).map((s) => s.id).sort()).toStrictEqual([
+        's1',
+        's2',
+      ]);
+      expect(await store.sessions.listByDevice('key-none')).toStrictEqual([]);
+
+      expect(await store.sessions.releaseHolder('node-1/0', at(100), 's2')).toBe(1);
+      expect(await store.sessions.get('s2')).toMatchObject({ holder: null, graceUntil: at(100) });
+      expect(await store.sessions.get('s1')).toMatchObject({ holder: 'node-1/0', graceUntil: null });
+      expect(await store.sessions.releaseHolder('node-1/0', at(200))).toBe(1);
+      expect(await store.sessions.get('s1')).toMatchObject({ holder: null, graceUntil: at(200) });
+      expect(await store.sessions.releaseHolder('node-1/9', at(200))).toBe(0);
+
+      expect(await store.sessions.releaseNode('node-1', at(300))).toBe(3);
+      expect((await store.sessions.list()).map((s) => [s.id, s.holder, s.graceUntil])).toStrictEqual([
+        ['s1', null, at(300)],
+        ['s2', null, at(300)],
+        ['s3', null, at(300)],
+        ['s4', 'node-2/0', null],
+      ]);
+    });
+
+    it("lists a node's sessions whose grace is over and that nobody holds, oldest grace first", async () => {
+      await store.sessions.insert(held('due-late', { holder: null, graceUntil: at(50) }));
+      await store.sessions.insert(held('due-now', { holder: null, graceUntil: at(0) }));
+      await store.sessions.insert(held('waiting', { holder: null, graceUntil: at(1) }));
+      await store.sessions.insert(held('held', { graceUntil: at(-5) }));
+      await store.sessions.insert(held('other-node', { node: 'node-2', holder: null, graceUntil: at(-5) }));
+      await store.sessions.insert(held('no-grace', { holder: null }));
+      const due = await store.sessions.listGraceExpired('node-1', at(0));
+      expect(due.map((s) => s.id)).toStrictEqual(['due-now']);
+      const later = await store.sessions.listGraceExpired('node-1', at(60));
+      expect(later.map((s) => s.id)).toStrictEqual(['due-now', 'waiting', 'due-late']);
+    });
+
+    it('keeps the previous ticket and its rotation time', async () => {
+      const rotated = held('s1', { previousNonceHash: 'e'.repeat(64), rotatedAt: at(7), graceUntil: at(9) });
+      await store.sessions.insert(rotated);
+      expect(await store.sessions.get('s1')).toStrictEqual(rotated);
+    });
+  });
+
+  describe('change records', () => {
+    it('appends in order, reads after an id up to a limit, and removes the old ones', async () => {
+      expect(await store.changes.lastId()).toBe(0);
+      expect(await store.changes.after(0, 10)).toStrictEqual([]);
+      await store.changes.append({ kind: 'user', account: 'bob', action: 'disabled' }, at(1));
+      await store.transaction(async (tx) => {
+        await tx.changes.append({ kind: 'vpn_rules' }, at(2));
+        await tx.changes.append({ kind: 'session_ended', sessionId: 's1' }, at(3));
+      });
+      const all = await store.changes.after(0, 10);
+      expect(all).toStrictEqual([
+        { id: all[0]?.id, at: at(1), change: { kind: 'user', account: 'bob', action: 'disabled' } },
+        { id: all[1]?.id, at: at(2), change: { kind: 'vpn_rules' } },
+        { id: all[2]?.id, at: at(3), change: { kind: 'session_ended', sessionId: 's1' } },
+      ]);
+      const ids = all.map((record) => record.id);
+      expect(ids.every((id) => Number.isSafeInteger(id))).toBe(true);
+      expect([...ids].sort((a, b) => a - b)).toStrictEqual(ids);
+      expect(await store.changes.lastId()).toBe(ids[2]);
+      expect((await store.changes.after(ids[0] ?? 0, 1)).map((record) => record.id)).toStrictEqual([ids[1]]);
+      expect(await store.changes.removeBefore(at(3))).toBe(2);
+      expect((await store.changes.after(0, 10)).map((record) => record.id)).toStrictEqual([ids[2]]);
+    });
+
+    it('never reuses an id, and gives a kind it cannot read as undefined', async () => {
+      await store.changes.append({ kind: 'exemptions' }, at(1));
+      const [first] = await store.changes.after(0, 1);
+      expect(await store.changes.removeBefore(at(2))).toBe(1);
+      await harness.execute(
+        `INSERT INTO changes (at, kind, payload) VALUES (${at(3).getTime()}, 'from_the_future', '{}')`,
+      );
+      const [next] = await store.changes.after(0, 10);
+      expect(next?.id).toBeGreaterThan(first?.id ?? Infinity);
+      expect(next?.change).toBeUndefined();
+    });
+
+    it('rolls a record back with its transaction', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.changes.append({ kind: 'vpn_rules' }, at(1));
+          throw new Error('rule broken');
+        }),
+      ).rejects.toThrow('rule broken');
+      expect(await store.changes.after(0, 10)).toStrictEqual([]);
+    });
+  });
+
+  describe('exemptions', () => {
+    it('lists by direction then age, refuses a duplicate, removes', async () => {
+      const to = { id: 'x-to', direction: 'to' as const, network: '198.18.9.0/24', createdAt: at(1) };
+      const fromNew = { id: 'x-new', direction: 'from' as const, network: '198.18.5.7/32', createdAt: at(5) };
+      const fromOld = { id: 'x-old', direction: 'from' as const, network: '2001:db8::/64', createdAt: at(2) };
+      for (const exemption of [to, fromNew, fromOld]) await store.exemptions.create(exemption);
+      expect(await store.exemptions.list()).toStrictEqual([fromOld, fromNew, to]);
+      // The same network the other way is another exemption.
+      await store.exemptions.create({ ...to, id: 'x-to-from', direction: 'from' });
+      await expect(store.exemptions.create({ ...to, id: 'x-again' })).rejects.toThrow(
+        new StoreConflictError('an exemption --to 198.18.9.0/24 exists'),
+      );
+      expect(await store.exemptions.remove('x-to')).toBe(true);
+      expect(await store.exemptions.remove('x-to')).toBe(false);
+      expect((await store.exemptions.list()).map((exemption) => exemption.id)).toStrictEqual([
+        'x-to-from',
+        'x-old',
+        'x-new',
+      ]);
+    });
+  });
+
+  describe('values at the edges of their types', () => {
+    it('keeps IPv4 addresses as numbers up to 2^32 - 1 and sizes beyond 4 GiB', async () => {
+      await store.leases.put(lease('key-top', 4_294_967_295));
+      await store.installers.put(installer('linux', { size: 6_000_000_000 }));
+      expect(await store.leases.get('key-top')).toStrictEqual(lease('key-top', 4_294_967_295));
+      expect(await store.leases.addressesBetween(4_294_967_000, 4_294_967_295)).toStrictEqual([
+        4_294_967_295,
+      ]);
+      expect((await store.installers.get('linux'))?.size).toBe(6_000_000_000);
+    });
+
+    it('refuses to read a word it does not know, naming the table, column and value', async () => {
+      await store.sessions.insert(session('s1'));
+      await harness.execute(`UPDATE sessions SET state = 'hibernating' WHERE id = 's1'`);
+      await expect(store.sessions.get('s1')).rejects.toBeInstanceOf(StoreDataError);
+      await expect(store.sessions.get('s1')).rejects.toThrow(
+        'sessions.state holds "hibernating", which this version does not know (it knows pending, active)',
+      );
+      await store.vpnRules.create({
+        id: 'r1',
+        position: 1,
+        action: 'allow',
+        users: ['alice'],
+        groups: [],
+        createdAt: t0,
+      });
+      await harness.execute(`UPDATE vpn_rules SET users = '{"alice":1}' WHERE id = 'r1'`);
+      await expect(store.vpnRules.list()).rejects.toThrow(
+        'vpn_rules.users holds "{\\"alice\\":1}", not a JSON array of names',
+      );
+    });
+  });
+
+  describe('the parameter limit', () => {
+    it('releases idle leases among 40,000 stored tunnel sessions with a fixed number of parameters', async () => {
+      // SQLite binds at most 32,766 parameters a statement: no query may bind one per stored row.
+      const count = 40_000;
+      await harness.execute(`
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
+        INSERT INTO sessions (id, account, method, source_address, vpn, tunnel_ipv4, device, state, since, node)
+        SELECT 's-' || i, 'alice', 'password', '198.18.0.10', 1, NULL, 'key-' || i, 'active', 0, 'node-1' FROM n
+      `);
+      await harness.execute(`
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})
+        INSERT INTO leases (device, address, node, account, last_used)
+        SELECT 'key-' || i, 1681915904 + i, 'node-1', 'alice', 0 FROM n
+      `);
+      await store.leases.put(lease('idle-1', 1, { lastUsed: at(-10_000) }));
+      await store.leases.put(lease('idle-2', 2, { lastUsed: at(-10_000) }));
+      await store.leases.put(lease('recent', 3, { lastUsed: at(0) }));
+      expect(await store.leases.removeIdle(at(-1))).toBe(2);
+      expect(await store.leases.get('idle-1')).toBeUndefined();
+      expect(await store.leases.get('key-40000')).toMatchObject({ address: 1681915904 + count });
+      expect((await store.leases.list()).length).toBe(count + 1);
+      expect((await store.sessions.listByAccount('alice')).length).toBe(count);
+    });
+  });
+
+  describe('rules that span rows, with two transactions racing', () => {
+    /** Resolves once `parties` callers have arrived, or after `ms` when the others cannot (SQLite's one writer). */
+    function meeting(parties: number, ms: number): () => Promise<void> {
+      let arrived = 0;
+      let open = (): void => undefined;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return async () => {
+        arrived += 1;
+        if (arrived >= parties) open();
+        await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, ms))]);
+      };
+    }
+
+    it('lets one of two compare-and-swaps on one session row win', async () => {
+      await store.sessions.insert(session('s1', { resumeNonceHash: 'ticket-0' }));
+      const bothRead = meeting(2, 150);
+      let attempts = 0;
+      const claim = (next: string): Promise<boolean> =>
+        store.transaction(async (tx) => {
+          attempts += 1;
+          const current = await tx.sessions.get('s1');
+          if (attempts <= 2) await bothRead();
+          if (current?.resumeNonceHash !== 'ticket-0') return false;
+          await tx.sessions.update({ ...current, resumeNonceHash: next });
+          return true;
+        });
+      const [first, second] = await Promise.all([claim('ticket-a'), claim('ticket-b')]);
+      expect([first, second].filter(Boolean)).toStrictEqual([true]);
+      expect((await store.sessions.get('s1'))?.resumeNonceHash).toBe(first ? 'ticket-a' : 'ticket-b');
+      // SQLite's second transaction begins after the first commits; PostgreSQL runs the loser again.
+      expect(attempts).toBe(harness.dialect === 'postgres' ? 3 : 2);
+    });
+
+    it('admits one of two logins racing for the last free device slot', async () => {
+      const limit = 1;
+      const bothCounted = meeting(2, 150);
+      let attempts = 0;
+      const login = (id: string): Promise<boolean> =>
+        store.transaction(async (tx) => {
+          attempts += 1;
+          const sessions = await tx.sessions.listByAccount('alice');
+          if (attempts <= 2) await bothCounted();
+          if (sessions.length >= limit) return false;
+          await tx.sessions.insert(session(id, { device: `key-${id}` }));
+          return true;
+        });
+      const results = await Promise.all([login('s1'), login('s2')]);
+      expect(results.filter(Boolean)).toStrictEqual([true]);
+      expect((await store.sessions.listByAccount('alice')).length).toBe(1);
+    });
+
+    // SQLite's connections in one thread cannot wait for each other (better-sqlite3 blocks while it waits
+    // for the lock): open.test.ts races separate processes there.
+    if (harness.dialect === 'postgres') {
+      it('keeps the rule between two stores on one database, as between two processes', async () => {
+        const other = await another();
+        await store.sessions.insert(session('s1', { resumeNonceHash: 'ticket-0' }));
+        const claim = (on: Store, next: string): Promise<boolean> =>
+          on.transaction(async (tx) => {
+            const current = await tx.sessions.get('s1');
+            if (current?.resumeNonceHash !== 'ticket-0') return false;
+            await tx.sessions.update({ ...current, resumeNonceHash: next });
+            return true;
+          });
+        const wins = await Promise.all([claim(store, 'ticket-a'), claim(other, 'ticket-b')]);
+        expect(wins.filter(Boolean)).toStrictEqual([true]);
+        expect((await other.sessions.get('s1'))?.resumeNonceHash).toBe(wins[0] ? 'ticket-a' : 'ticket-b');
+      });
+    }
+  });
+}
