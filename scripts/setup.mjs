@@ -15,7 +15,7 @@ const ci = process.env.CI === 'true';
 
 // Debian packages, by who needs them (DECISIONS 43, 46). Lists grow as suites arrive.
 const runtimePackages = ['openssl', 'wireguard-go', 'wireguard-tools', 'nftables', 'iproute2'];
-const testPackages = ['iputils-ping', 'tmux', 'postgresql'];
+const testPackages = ['iputils-ping', 'tmux', 'postgresql', 'systemd'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
