@@ -104,4 +104,3 @@ export const restErrorCodes = {
 } as const;
 
 export type RestErrorCode = keyof typeof restErrorCodes;
-

@@ -1,5 +1,6 @@
 // The ports: what the core needs from the outside world, implemented at the edges.
 import type { Change } from './changes.js';
+import type { ThrottleState } from './throttle.js';
 import type { VpnRule } from './vpn-rules.js';
 import type {
   Admin,
@@ -114,6 +115,18 @@ export interface ExemptionRepository {
   remove(id: string): Promise<boolean>;
 }
 
+/**
+ * Login throttling shared by every process (DECISIONS 47, 68, 71): one state per key, read and written in
+ * the transaction that decides an attempt.
+ */
+export interface ThrottleRepository {
+  get(key: string): Promise<ThrottleState | undefined>;
+  put(key: string, state: ThrottleState, at: Date): Promise<void>;
+  remove(key: string): Promise<void>;
+  /** Forgets keys untouched since `before` (their failures have left the hour); returns how many. */
+  removeIdle(before: Date): Promise<number>;
+}
+
 /** DECISIONS 67: written in the transaction of the change it records; followed by every process. */
 export interface ChangeRepository {
   append(change: Change, at: Date): Promise<void>;
@@ -191,6 +204,7 @@ export interface Store {
   readonly vpnRules: VpnRuleRepository;
   readonly changes: ChangeRepository;
   readonly exemptions: ExemptionRepository;
+  readonly throttle: ThrottleRepository;
   /**
    * Runs `fn` in one transaction; the `Store` it receives is bound to it. On PostgreSQL (SERIALIZABLE) a
    * conflicting transaction is run again, so `fn` does nothing but store work (docs/storage.md).

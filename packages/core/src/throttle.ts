@@ -25,17 +25,92 @@ export const accountThrottlePolicy: ThrottlePolicy = {
 /** Per source address: the same from the twentieth failure (offices behind one NAT). */
 export const addressThrottlePolicy: ThrottlePolicy = { ...accountThrottlePolicy, freeFailures: 20 };
 
-interface Entry {
-  /** Monotonic times of the failures in the last hour, oldest first. */
+/**
+ * One key's throttling state, plain data so it can live in a process's memory or in the store (shared by
+ * every worker, DECISIONS 71). Times are milliseconds of one clock (monotonic in memory, wall time in
+ * the store, where processes share it).
+ */
+export interface ThrottleState {
+  /** Times of the failures in the last hour, oldest first. */
   failures: number[];
   blockedUntil: number;
+  /** Attempts being checked now: when each reservation lapses (a process that died cannot hold one). */
+  checking: number[];
 }
 
-/** Failure counters for one kind of key (accounts or addresses), bounded in size. */
+export const emptyThrottleState: ThrottleState = { failures: [], blockedUntil: 0, checking: [] };
+
+/** How long a reservation holds if its process never releases it. */
+export const reservationLapseMs = 60_000;
+
+/** Milliseconds left of a back-off at `now`, 0 when an attempt may be checked. */
+export function throttleWaitMs(state: ThrottleState, now: number): number {
+  return Math.max(0, state.blockedUntil - now);
+}
+
+/**
+ * Checks and reserves in one step (DECISIONS 68): `waitMs` 0 when an attempt may be checked now (its
+ * reservation is in the new state: release it when done), else the milliseconds to wait. Attempts being
+ * checked count as the failures they may become, so of N parallel guesses only as many are checked as
+ * the back-off would allow one after another.
+ */
+export function reserveAttempt(
+  state: ThrottleState,
+  policy: ThrottlePolicy,
+  now: number,
+): { state: ThrottleState; waitMs: number; othersFirst: boolean } {
+  const remaining = throttleWaitMs(state, now);
+  if (remaining > 0) return { state, waitMs: remaining, othersFirst: false };
+  const checking = state.checking.filter((lapse) => lapse > now);
+  if (checking.length > 0) {
+    const windowStart = now - policy.windowMs;
+    const recent = state.failures.filter((t) => t > windowStart).length;
+    // As many at once as the free failures allow; past them, one at a time: each may start a back-off.
+    // `othersFirst`: no back-off yet, only attempts being checked that may start one: wait for them.
+    if (recent + checking.length >= policy.freeFailures) {
+      return { state, waitMs: policy.firstBackoffMs, othersFirst: true };
+    }
+  }
+  return {
+    state: { ...state, checking: [...checking, now + reservationLapseMs] },
+    waitMs: 0,
+    othersFirst: false,
+  };
+}
+
+/** Ends one reservation made by `reserveAttempt`. */
+export function releaseAttempt(state: ThrottleState): ThrottleState {
+  return { ...state, checking: state.checking.slice(1) };
+}
+
+/** Records a failed attempt; `backoffMs` is the back-off it starts (0 for none). */
+export function recordThrottleFailure(
+  state: ThrottleState,
+  policy: ThrottlePolicy,
+  now: number,
+): { state: ThrottleState; backoffMs: number } {
+  const hourAgo = now - policy.hourMs;
+  const failures = [...state.failures.filter((t) => t > hourAgo), now];
+  const windowStart = now - policy.windowMs;
+  const inWindow = failures.filter((t) => t > windowStart).length;
+  let backoffMs = 0;
+  if (inWindow >= policy.freeFailures) {
+    const doublings = Math.min(inWindow - policy.freeFailures, 30);
+    backoffMs = Math.min(policy.firstBackoffMs * 2 ** doublings, policy.maxBackoffMs);
+  }
+  if (failures.length >= policy.maxPerHour) {
+    const oldest = failures[failures.length - policy.maxPerHour] ?? now;
+    backoffMs = Math.max(backoffMs, oldest + policy.hourMs - now);
+  }
+  return {
+    state: { ...state, failures, blockedUntil: Math.max(state.blockedUntil, now + backoffMs) },
+    backoffMs,
+  };
+}
+
+/** Failure counters for one kind of key (accounts or addresses) in this process's memory, bounded in size. */
 export class Throttle {
-  private readonly entries = new Map<string, Entry>();
-  /** Attempts being checked now, per key: counted as failures-to-be when deciding who may start. */
-  private readonly inFlight = new Map<string, number>();
+  private readonly entries = new Map<string, ThrottleState>();
 
   constructor(
     private readonly policy: ThrottlePolicy,
@@ -45,57 +120,31 @@ export class Throttle {
   /** Milliseconds left of a back-off for `key` at `now`, 0 when an attempt may be checked. */
   remainingMs(key: string, now: number): number {
     const entry = this.entries.get(key);
-    return entry ? Math.max(0, entry.blockedUntil - now) : 0;
+    return entry ? throttleWaitMs(entry, now) : 0;
   }
 
   /** Records a failed attempt; returns the back-off it starts, in milliseconds (0 for none). */
   recordFailure(key: string, now: number): number {
-    const entry = this.entries.get(key) ?? { failures: [], blockedUntil: 0 };
-    this.entries.delete(key); // re-insert: the Map's order is the eviction order (oldest first)
-    const hourAgo = now - this.policy.hourMs;
-    while (entry.failures.length > 0 && (entry.failures[0] ?? 0) <= hourAgo) entry.failures.shift();
-    entry.failures.push(now);
-    const windowStart = now - this.policy.windowMs;
-    const inWindow = entry.failures.filter((t) => t > windowStart).length;
-    let backoff = 0;
-    if (inWindow >= this.policy.freeFailures) {
-      const doublings = Math.min(inWindow - this.policy.freeFailures, 30);
-      backoff = Math.min(this.policy.firstBackoffMs * 2 ** doublings, this.policy.maxBackoffMs);
-    }
-    if (entry.failures.length >= this.policy.maxPerHour) {
-      const oldest = entry.failures[entry.failures.length - this.policy.maxPerHour] ?? now;
-      backoff = Math.max(backoff, oldest + this.policy.hourMs - now);
-    }
-    entry.blockedUntil = Math.max(entry.blockedUntil, now + backoff);
-    this.entries.set(key, entry);
-    this.evict();
-    return backoff;
+    const { state, backoffMs } = recordThrottleFailure(
+      this.entries.get(key) ?? emptyThrottleState,
+      this.policy,
+      now,
+    );
+    this.keep(key, state);
+    return backoffMs;
   }
 
-  /**
-   * Checks and reserves in one step (DECISIONS 68): 0 when an attempt may be checked now (call `release`
-   * when it is done), else the milliseconds to wait. Attempts in flight count as the failures they may
-   * become, so of N parallel guesses only those the back-off would still allow are checked.
-   */
+  /** `reserveAttempt` for `key`: 0 when an attempt may be checked now (then call `release`), else the wait. */
   reserve(key: string, now: number): number {
-    const remaining = this.remainingMs(key, now);
-    if (remaining > 0) return remaining;
-    const running = this.inFlight.get(key) ?? 0;
-    if (running > 0) {
-      const windowStart = now - this.policy.windowMs;
-      const recent = this.entries.get(key)?.failures.filter((t) => t > windowStart).length ?? 0;
-      // As many at once as the free failures allow; past them, one at a time: each may start a back-off.
-      if (recent + running >= this.policy.freeFailures) return this.policy.firstBackoffMs;
-    }
-    this.inFlight.set(key, running + 1);
-    return 0;
+    const { state, waitMs } = reserveAttempt(this.entries.get(key) ?? emptyThrottleState, this.policy, now);
+    if (waitMs === 0) this.keep(key, state);
+    return waitMs;
   }
 
   /** Ends a reservation made by `reserve`. */
   release(key: string): void {
-    const running = (this.inFlight.get(key) ?? 1) - 1;
-    if (running <= 0) this.inFlight.delete(key);
-    else this.inFlight.set(key, running);
+    const entry = this.entries.get(key);
+    if (entry) this.entries.set(key, releaseAttempt(entry));
   }
 
   /** A successful login forgets the key's failures. */
@@ -108,11 +157,13 @@ export class Throttle {
     return this.entries.size;
   }
 
-  /** Forgets the least recently failed keys first (an attacker cycling names cannot grow memory). */
-  private evict(): void {
-    for (const key of this.entries.keys()) {
+  private keep(key: string, state: ThrottleState): void {
+    this.entries.delete(key); // re-insert: the Map's order is the eviction order (oldest first)
+    this.entries.set(key, state);
+    // Forgets the least recently changed keys first (an attacker cycling names cannot grow memory).
+    for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxKeys) break;
-      this.entries.delete(key);
+      this.entries.delete(oldest);
     }
   }
 }

@@ -162,6 +162,8 @@ async function run(
     if (released > 0) logger.info({ leases: released }, 'released idle tunnel addresses');
     const before = new Date(clock.now().getTime() - config.eventRetentionDays * 86_400_000);
     const removed = await store.events.removeBefore(before);
+    // Throttle states untouched for an hour hold no failure that still counts (DECISIONS 47).
+    await store.throttle.removeIdle(new Date(clock.now().getTime() - 3_600_000));
     if (removed > 0)
       logger.info({ events: removed }, `removed events older than ${config.eventRetentionDays} days`);
   };

@@ -7,11 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   CloseCode,
-  Throttle,
-  accountThrottlePolicy,
   addressConflicts,
   addressGroup,
-  addressThrottlePolicy,
   authFailureMessage,
   authSuccessMessage,
   decideAdmission,
@@ -43,8 +40,8 @@ import {
 } from '@kordon/protocol';
 import type { AccessGate } from '../access.js';
 import type { GatewayMetrics } from '../metrics.js';
+import { SharedLoginThrottle } from './shared-throttle.js';
 import type { ResumeTickets } from './tickets.js';
-
 
 /** What the session service needs of a client connection. */
 export interface SessionConnection {
@@ -140,8 +137,7 @@ export function failure(
 }
 
 export class SessionService {
-  private readonly accountThrottle = new Throttle(accountThrottlePolicy);
-  private readonly addressThrottle = new Throttle(addressThrottlePolicy);
+  private readonly throttle: SharedLoginThrottle;
   /** This process's connections, by the session they hold. */
   private readonly live = new Map<string, SessionConnection>();
   /** Pending tunnel sessions of this process's connections: the timer that ends them (DECISIONS 30). */
@@ -154,6 +150,7 @@ export class SessionService {
 
   constructor(private readonly options: SessionServiceOptions) {
     this.byMethod = new Map(options.authenticators.map((a) => [a.method, a]));
+    this.throttle = new SharedLoginThrottle(options.store, options.clock);
   }
 
   isLocal(address: string): boolean {
@@ -177,38 +174,36 @@ export class SessionService {
       const seconds = toTimeoutSeconds(queueWaitMs);
       return { reply: failure('busy', seconds, { waitSeconds: seconds }) };
     }
-    // DECISIONS 55, 68: checked and reserved in one step; an attempt during a back-off is not counted.
-    const now = clock.monotonicMs();
-    const accountWait = this.accountThrottle.reserve(accountKey, now);
-    const addressWait = accountWait > 0 ? 0 : this.addressThrottle.reserve(addressKey, now);
-    if (accountWait > 0 || addressWait > 0) {
-      if (accountWait === 0) this.accountThrottle.release(accountKey);
-      metrics.authAttempts.inc({ result: 'throttled' });
-      const seconds = toTimeoutSeconds(Math.max(accountWait, addressWait));
-      return { reply: failure('throttled', seconds, { waitSeconds: seconds }) };
-    }
-    let result;
-    const started = clock.monotonicMs();
+    // DECISIONS 55, 68, 71: checked and reserved in one step in the store, shared by every worker; an
+    // attempt during a back-off is not checked and not counted.
+    const keys = { account: accountKey, address: addressKey };
+    // Queued work from here on, for `busy`: waiting for a reservation, then hashing.
     this.hashing++;
+    let result;
     try {
-      result = await this.options.passwords.authenticate({ login, password });
+      const waitMs = await this.throttle.reserve(keys);
+      if (waitMs > 0) {
+        metrics.authAttempts.inc({ result: 'throttled' });
+        const seconds = toTimeoutSeconds(waitMs);
+        return { reply: failure('throttled', seconds, { waitSeconds: seconds }) };
+      }
+      const started = clock.monotonicMs();
+      try {
+        result = await this.options.passwords.authenticate({ login, password });
+      } catch (err) {
+        await this.throttle.release(keys);
+        throw err;
+      }
+      this.meanHashMs = 0.9 * this.meanHashMs + 0.1 * (clock.monotonicMs() - started);
     } finally {
       this.hashing--;
-      this.meanHashMs = 0.9 * this.meanHashMs + 0.1 * (clock.monotonicMs() - started);
-      this.accountThrottle.release(accountKey);
-      this.addressThrottle.release(addressKey);
     }
+    const backoff = await this.throttle.settle(keys, !result.ok);
     if (!result.ok) {
-      const t = clock.monotonicMs();
-      const backoff = Math.max(
-        this.accountThrottle.recordFailure(accountKey, t),
-        this.addressThrottle.recordFailure(addressKey, t),
-      );
       metrics.authAttempts.inc({ result: 'failure' });
       await this.event('login_failed', normalizeLocalLogin(login) ?? null, address, result.detail);
       return { reply: failure('credentials', toTimeoutSeconds(backoff)) };
     }
-    this.accountThrottle.reset(accountKey);
     return this.admit(conn, result.identity, settings);
   }
 

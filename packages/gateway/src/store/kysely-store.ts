@@ -18,6 +18,7 @@ import {
   settingsRepository,
   tokenRepository,
   userRepository,
+  throttleRepository,
 } from './repositories.js';
 import type { Tables } from './schema.js';
 
@@ -35,6 +36,7 @@ export class KyselyStore implements Store {
   readonly vpnRules;
   readonly changes;
   readonly exemptions;
+  readonly throttle;
 
   /** `db` is the root database or one transaction; a transaction-bound store never touches the root. */
   constructor(
@@ -54,6 +56,7 @@ export class KyselyStore implements Store {
     this.vpnRules = vpnRuleRepository(db, dialect);
     this.changes = changeRepository(db, dialect);
     this.exemptions = exemptionRepository(db, dialect);
+    this.throttle = throttleRepository(db);
   }
 
   /**

@@ -208,5 +208,21 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .execute();
       },
     },
+    '0004_shared_throttle': {
+      async up(db: Kysely<unknown>) {
+        // DECISIONS 47, 71: the login back-off is one for every worker, so it lives in the store.
+        await db.schema
+          .createTable('login_throttle')
+          .addColumn('throttle_key', 'text', primaryKey)
+          .addColumn('state', 'text', required)
+          .addColumn('updated_at', big, required)
+          .execute();
+        await db.schema
+          .createIndex('login_throttle_updated_at')
+          .on('login_throttle')
+          .column('updated_at')
+          .execute();
+      },
+    },
   };
 }

@@ -14,6 +14,7 @@ import {
   type SettingsRepository,
   type TokenRepository,
   type UserRepository,
+  type ThrottleRepository,
 } from '@kordon/core';
 import {
   adminFromRow,
@@ -32,6 +33,7 @@ import {
   tokenToRow,
   userFromRow,
   userToRow,
+  throttleStateFromText,
 } from './rows.js';
 import type { StoreDialect } from './dialect.js';
 import type { Tables } from './schema.js';
@@ -402,6 +404,39 @@ export function eventRepository(db: Db): EventRepository {
     },
     async removeBefore(before) {
       const result = await db.deleteFrom('events').where('at', '<', before.getTime()).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export function throttleRepository(db: Db): ThrottleRepository {
+  return {
+    async get(key) {
+      const row = await db
+        .selectFrom('login_throttle')
+        .select('state')
+        .where('throttle_key', '=', key)
+        .executeTakeFirst();
+      return row && throttleStateFromText(row.state);
+    },
+    async put(key, state, at) {
+      const values = { throttle_key: key, state: JSON.stringify(state), updated_at: ms(at) };
+      await db
+        .insertInto('login_throttle')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('throttle_key').doUpdateSet({ state: values.state, updated_at: values.updated_at }),
+        )
+        .execute();
+    },
+    async remove(key) {
+      await db.deleteFrom('login_throttle').where('throttle_key', '=', key).execute();
+    },
+    async removeIdle(before) {
+      const result = await db
+        .deleteFrom('login_throttle')
+        .where('updated_at', '<', ms(before))
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

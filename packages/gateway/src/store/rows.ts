@@ -18,6 +18,7 @@ import type {
   Session,
   UpdatePolicy,
   User,
+  ThrottleState,
 } from '@kordon/core';
 import type {
   ExemptionRow,
@@ -296,3 +297,22 @@ export const exemptionFromRow = (r: ExemptionRow): Exemption => ({
   network: r.network,
   createdAt: date(r.created_at),
 });
+
+/** A stored ThrottleState (JSON), checked. */
+export function throttleStateFromText(value: string): ThrottleState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const numbers = (list: unknown): list is number[] =>
+    Array.isArray(list) && list.every((item) => typeof item === 'number' && Number.isFinite(item));
+  if (typeof parsed === 'object' && parsed !== null) {
+    const { failures, blockedUntil, checking } = parsed as Record<string, unknown>;
+    if (numbers(failures) && numbers(checking) && typeof blockedUntil === 'number') {
+      return { failures, blockedUntil, checking };
+    }
+  }
+  throw new StoreDataError(`login_throttle.state holds ${shown(value)}, not a throttle state`);
+}

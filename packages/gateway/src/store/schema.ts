@@ -80,6 +80,13 @@ export interface ExemptionRow {
   created_at: number;
 }
 
+interface ThrottleRow {
+  throttle_key: string;
+  /** JSON of the ThrottleState. */
+  state: string;
+  updated_at: number;
+}
+
 interface ChangeRow {
   id: Generated<number>;
   at: number;
@@ -146,5 +153,6 @@ export interface Tables {
   vpn_rules: VpnRuleRow;
   changes: ChangeRow;
   exemptions: ExemptionRow;
+  login_throttle: ThrottleRow;
   kordon_migrations: LegacyMigrationRow;
 }

@@ -604,6 +604,30 @@ export function storeContract(harness: StoreHarness): void {
     });
   });
 
+  describe('login throttle (DECISIONS 47, 71)', () => {
+    it('keeps one state per key, replaces it, forgets idle keys, and refuses a state it cannot read', async () => {
+      const state = {
+        failures: [t0.getTime(), at(5).getTime()],
+        blockedUntil: at(2000).getTime(),
+        checking: [],
+      };
+      expect(await store.throttle.get('account:alice')).toBeUndefined();
+      await store.throttle.put('account:alice', state, at(0));
+      await store.throttle.put('address:198.18.0.1', { ...state, checking: [at(60_000).getTime()] }, at(10));
+      expect(await store.throttle.get('account:alice')).toStrictEqual(state);
+      await store.throttle.put('account:alice', { ...state, blockedUntil: 0 }, at(20));
+      expect(await store.throttle.get('account:alice')).toMatchObject({ blockedUntil: 0 });
+      expect(await store.throttle.removeIdle(at(15))).toBe(1);
+      expect(await store.throttle.get('address:198.18.0.1')).toBeUndefined();
+      await store.throttle.remove('account:alice');
+      expect(await store.throttle.get('account:alice')).toBeUndefined();
+      await harness.execute(
+        `INSERT INTO login_throttle (throttle_key, state, updated_at) VALUES ('bad', '{"failures":"x"}', 0)`,
+      );
+      await expect(store.throttle.get('bad')).rejects.toThrow('login_throttle.state holds');
+    });
+  });
+
   describe('values at the edges of their types', () => {
     it('keeps IPv4 addresses as numbers up to 2^32 - 1 and sizes beyond 4 GiB', async () => {
       await store.leases.put(lease('key-top', 4_294_967_295));

@@ -90,6 +90,22 @@ describe('--workers 4 (DECISIONS 71)', () => {
     for (const c of open) c.close();
   });
 
+  it('the back-off is one for all workers: of ten parallel guesses only five are checked (DECISIONS 47, 68)', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        TestClient.connect(clientPort, ca, { localAddress: `127.0.75.${i + 1}` }),
+      ),
+    );
+    for (const c of clients) await c.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    const replies = await Promise.all(
+      clients.map((c, i) => c.request({ type: 'authorize', login: 'target', password: `guess-${i}` })),
+    );
+    const reasons = replies.map((r) => r['reason']);
+    expect(reasons.filter((r) => r === 'credentials')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'throttled')).toHaveLength(5);
+    for (const c of clients) c.close();
+  });
+
   it('the CLI’s user remove ends the account’s sessions on every worker within a second', async () => {
     await addUser('bob');
     const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login('bob', `127.0.70.${i}`)));
