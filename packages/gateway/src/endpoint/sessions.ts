@@ -140,6 +140,8 @@ export class SessionService {
   private readonly throttle: SharedLoginThrottle;
   /** This process's connections, by the session they hold. */
   private readonly live = new Map<string, SessionConnection>();
+  /** Grace starts being written, by session: a resume here waits for them (same holder name). */
+  private readonly releasing = new Map<string, Promise<unknown>>();
   /** Pending tunnel sessions of this process's connections: the timer that ends them (DECISIONS 30). */
   private readonly tunnelTimers = new Map<string, NodeJS.Timeout>();
   private readonly byMethod: ReadonlyMap<AuthMethod, Authenticator>;
@@ -296,6 +298,7 @@ export class SessionService {
     const { store, clock, tickets, holder, nodeName } = this.options;
     const opened = tickets.open(ticket);
     if (!opened) return { reply: failure('resume_refused') };
+    await this.releasing.get(opened.sessionId);
     const next = tickets.rotate(opened);
     const now = clock.now();
     const claim = await store.transaction(async (tx) => {
@@ -495,9 +498,16 @@ export class SessionService {
     this.cancelTunnelTimer(id);
     this.refreshGauge();
     const graceUntil = new Date(this.options.clock.now().getTime() + this.options.reconnectGraceMs);
-    this.options.store.sessions.releaseHolder(this.options.holder, graceUntil, id).catch((err: unknown) => {
-      this.options.logger.error({ err, session: id }, 'recording the start of a grace failed');
-    });
+    // A resume of this session in this process waits for this write, so it can never undo the resume.
+    const released = this.options.store.sessions
+      .releaseHolder(this.options.holder, graceUntil, id)
+      .catch((err: unknown) => {
+        this.options.logger.error({ err, session: id }, 'recording the start of a grace failed');
+      })
+      .finally(() => {
+        if (this.releasing.get(id) === released) this.releasing.delete(id);
+      });
+    this.releasing.set(id, released);
   }
 
   /**

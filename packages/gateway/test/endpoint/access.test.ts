@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCidr, tunnelPool, type Store, type TunnelDriver, type TunnelPeer } from '@kordon/core';
 import type { AuthStateMessage } from '@kordon/protocol';
 import { AccessControl } from '../../src/access.js';
@@ -240,5 +240,26 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     expect(second.reply.timeout).toBeGreaterThan(0);
     expect((await first).reply).toMatchObject({ authorized: true });
     busy.shutdown();
+  });
+});
+
+describe('a resume right after the connection dropped (same process)', () => {
+  it('is never undone by the grace that the drop started', async () => {
+    const original = store.sessions.releaseHolder.bind(store.sessions);
+    // The grace's write is slow (a busy store): the resume comes in before it lands.
+    const spy = vi.spyOn(store.sessions, 'releaseHolder').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return original(...args);
+    });
+    const first = connection('127.0.6.1');
+    const login = await sessions.authorizePassword(first, 'alice', 'pw', settings);
+    const ticket = login.reply.authorized ? (login.reply.resume_ticket ?? '') : '';
+    const id = first.sessionId!;
+    sessions.connectionClosed(first);
+    const again = connection('127.0.6.1');
+    expect((await sessions.resume(again, ticket, settings)).reply).toMatchObject({ authorized: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await store.sessions.get(id)).toMatchObject({ holder: 'n/0', graceUntil: null });
+    spy.mockRestore();
   });
 });
