@@ -156,4 +156,20 @@ describe('--workers 4 (DECISIONS 71)', () => {
     expect(after.every((s) => s.worker !== null)).toBe(true);
     for (const l of logins) l.client.close();
   });
+
+  it('when the owner dies, every worker exits (the service manager restarts the gateway)', async () => {
+    const pids = [...gateway.workerPids.values()];
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    gateway.child.kill('SIGKILL');
+    const deadline = performance.now() + 5000;
+    while (performance.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 50));
+    expect(pids.filter(alive)).toStrictEqual([]);
+  });
 });
