@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, spawnCli } from '../support/cli.js';
+import { cli } from '../support/cli.js';
+import { startGatewayProcess } from '../support/gateway-process.js';
 import { httpsRequest } from '../support/https.js';
 
 let dir: string;
@@ -212,44 +213,23 @@ describe('user, token, installer and settings commands', () => {
 describe('start', () => {
   it('creates the first administrator, serves, and stops gracefully on SIGTERM', async () => {
     const data = join(dir, 'start');
-    const child = spawnCli([
-      'start',
-      '--data-dir',
-      data,
-      '--listen',
-      '127.0.0.1:0',
-      '--admin-listen',
-      '127.0.0.1:0',
-    ]);
-    let out = '';
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const started = await new Promise<{ client: { port: number }; admin: { port: number } }>((done, fail) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        for (const line of out.split('\n')) {
-          if (line.includes('gateway started'))
-            done(JSON.parse(line) as { client: { port: number }; admin: { port: number } });
-        }
-      });
-      child.on('exit', () => fail(new Error(`exited early:\n${out}`)));
-    });
+    const gateway = await startGatewayProcess(data, []);
+    const out = gateway.output();
     const passwordFile = join(data, 'initial-admin-password');
     expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
     const password = readFileSync(passwordFile, 'utf8').trim();
     expect(out).toContain(passwordFile);
     expect(out).not.toContain(password);
     expect(out).toMatch(/"fingerprint":"([0-9A-F]{2}:){31}[0-9A-F]{2}"/);
-    const ca = readFileSync(join(data, 'tls', 'cert.pem'), 'utf8');
-    const login = await httpsRequest(started.admin.port, '/api/v1/login', ca, {
+    const { ca } = gateway;
+    const login = await httpsRequest(gateway.adminPort, '/api/v1/login', ca, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'admin', password }),
     });
     expect(login.status).toBe(200);
-    expect((await httpsRequest(started.client.port, '/connect', ca)).status).toBe(200);
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect((await httpsRequest(gateway.clientPort, '/connect', ca)).status).toBe(200);
+    expect(await gateway.stop()).toBe(0);
   });
 
   it('refuses a configuration file with an unknown key, naming file, line and key', async () => {

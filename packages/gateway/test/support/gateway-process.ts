@@ -12,8 +12,10 @@ export interface GatewayProcess {
   ca: string;
   /** Worker index -> pid, as the owner's log says (kept up to date when a worker is restarted). */
   workerPids: Map<number, number>;
-  /** SIGTERM, then waits for the exit. */
-  stop(): Promise<void>;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM, then waits for the exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
 }
 
 export async function startGatewayProcess(
@@ -27,11 +29,12 @@ export async function startGatewayProcess(
   );
   const workerPids = new Map<number, number>();
   let out = '';
-  let errors = '';
-  child.stderr.on('data', (d: Buffer) => (errors += d.toString()));
+  let everything = '';
+  child.stderr.on('data', (d: Buffer) => (everything += d.toString()));
   const ports = await new Promise<{ client: number; admin: number }>((done, fail) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
+      everything += d.toString();
       let newline = out.indexOf('\n');
       while (newline >= 0) {
         const line = out.slice(0, newline);
@@ -53,7 +56,7 @@ export async function startGatewayProcess(
       }
     });
     child.on('exit', (code) =>
-      fail(new Error(`the gateway exited (${String(code)}) before it started:\n${errors}`)),
+      fail(new Error(`the gateway exited (${String(code)}) before it started:\n${everything}`)),
     );
   });
   return {
@@ -62,11 +65,12 @@ export async function startGatewayProcess(
     adminPort: ports.admin,
     ca: readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8'),
     workerPids,
+    output: () => everything,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
-      await exited;
+      return exited;
     },
   };
 }
