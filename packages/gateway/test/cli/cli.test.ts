@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.js';
+import { cli, spawnCli } from '../support/cli.js';
 import { startGatewayProcess } from '../support/gateway-process.js';
 import { httpsRequest } from '../support/https.js';
 
@@ -230,6 +230,47 @@ describe('start', () => {
     expect(login.status).toBe(200);
     expect((await httpsRequest(gateway.clientPort, '/connect', ca)).status).toBe(200);
     expect(await gateway.stop()).toBe(0);
+  });
+
+  it('logs readable lines with --log-format pretty, and says in words where things are (DECISIONS 74)', async () => {
+    const data = join(dir, 'pretty');
+    const child = spawnCli([
+      'start',
+      '--log-format',
+      'pretty',
+      '--workers',
+      '1',
+      '--data-dir',
+      data,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        if (out.includes('gateway started')) {
+          clearInterval(timer);
+          done();
+        }
+      }, 50);
+      child.once('exit', () => fail(new Error(`exited early:\n${out}`)));
+    });
+    const lines = out.split('\n').filter((line) => line.trim() !== '');
+    // Time, level, message: no JSON object per line.
+    expect(lines.every((line) => !line.trimStart().startsWith('{'))).toBe(true);
+    expect(out).toMatch(
+      /\[\d\d:\d\d:\d\d\.\d{3}\] INFO: gateway started: clients connect to wss:\/\/127\.0\.0\.1:\d+\/connect/,
+    );
+    expect(out).toContain(`data directory ${data}`);
+    expect(out).toContain(join(data, 'initial-admin-password'));
+    expect(out).toMatch(/SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('refuses a configuration file with an unknown key, naming file, line and key', async () => {

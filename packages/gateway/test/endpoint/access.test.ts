@@ -263,3 +263,41 @@ describe('a resume right after the connection dropped (same process)', () => {
     spy.mockRestore();
   });
 });
+
+describe('a tunnel that cannot be served ends the pending session with auth_state (DECISIONS 61)', () => {
+  it('a full pool: pool_exhausted, and the connection may log in again', async () => {
+    const tiny = tunnelPool('100.64.9.0/30');
+    if (!tiny.ok) throw new Error(tiny.message);
+    const small = new SessionService({ ...options, tunnel: { ...options.tunnel!, pool: tiny.pool } });
+    const first = connection('198.18.9.20');
+    await small.authorizePassword(first, 'alice', 'pw', settings);
+    expect(await small.setupTunnel(first, key(10))).toMatchObject({ kind: 'tunnel' });
+    const second = connection('198.18.9.21');
+    await small.authorizePassword(second, 'bob', 'pw', settings);
+    expect(await small.setupTunnel(second, key(11))).toMatchObject({
+      kind: 'ended',
+      reply: { authorized: false, reason: 'pool_exhausted' },
+    });
+    expect(await store.sessions.listByAccount('bob')).toStrictEqual([]);
+    expect(second.sessionId).toBeNull();
+    small.shutdown();
+  });
+
+  it('access that cannot be applied: internal, the session ends, nothing stays granted', async () => {
+    const broken = new RecordingTunnel();
+    broken.applyPeers = () => Promise.reject(new Error('wireguard-go is gone'));
+    const failing = new SessionService({
+      ...options,
+      access: new AccessControl(broken, firewall, pino({ level: 'silent' })),
+    });
+    const c = connection('198.18.9.30');
+    await failing.authorizePassword(c, 'alice', 'pw', settings);
+    expect(await failing.setupTunnel(c, key(12))).toMatchObject({
+      kind: 'ended',
+      reply: { authorized: false, reason: 'internal' },
+    });
+    expect(await store.sessions.listByAccount('alice')).toStrictEqual([]);
+    expect(await firewall.authorized()).toStrictEqual([]);
+    failing.shutdown();
+  });
+});

@@ -1,4 +1,5 @@
 // DECISIONS 68: limits that hold under abuse, against a real gateway over TLS.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/client.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -40,6 +41,17 @@ describe('limits under abuse (DECISIONS 68)', () => {
     await new Promise((r) => setTimeout(r, 1300));
     expect(c.ws.readyState).toBe(c.ws.OPEN);
     c.close();
+  });
+
+  it('a TLS handshake that does not finish in 10 s is closed', { timeout: 20_000 }, async () => {
+    const socket = connect({ host: '127.0.0.1', port: gw.port, localAddress: '127.0.30.9' });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const opened = performance.now();
+    // Nothing is sent: no ClientHello.
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const heldMs = performance.now() - opened;
+    expect(heldMs).toBeGreaterThan(9_000);
+    expect(heldMs).toBeLessThan(12_000);
   });
 
   it('connections not yet authorized are capped in all (--max-pending-connections): 503', async () => {

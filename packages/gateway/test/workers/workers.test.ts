@@ -106,19 +106,24 @@ describe('--workers 4 (DECISIONS 71)', () => {
     for (const c of clients) c.close();
   });
 
-  it('the CLI’s user remove ends the account’s sessions on every worker within a second', async () => {
-    await addUser('bob');
-    const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login('bob', `127.0.70.${i}`)));
-    const held = new Set((await sessionsOf('bob')).map((s) => s.worker));
-    expect(held.size).toBeGreaterThan(1);
-    const run = await cli(['user', 'remove', 'bob', '--data-dir', dir]);
-    expect(run.code, run.stderr).toBe(0);
-    const removedAt = performance.now();
-    const codes = await Promise.all(logins.map((l) => l.client.closed.then((c) => c.code)));
-    expect(performance.now() - removedAt).toBeLessThan(1000);
-    expect(codes).toStrictEqual([4002, 4002, 4002, 4002, 4002]);
-    expect(await sessionsOf('bob')).toStrictEqual([]);
-  });
+  for (const [command, account, subnet] of [
+    ['remove', 'bob', 70],
+    ['disable', 'bea', 71],
+  ] as const) {
+    it(`the CLI's user ${command} ends the account's sessions on every worker within a second`, async () => {
+      await addUser(account);
+      const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login(account, `127.0.${subnet}.${i}`)));
+      const held = new Set((await sessionsOf(account)).map((s) => s.worker));
+      expect(held.size).toBeGreaterThan(1);
+      const run = await cli(['user', command, account, '--data-dir', dir]);
+      expect(run.code, run.stderr).toBe(0);
+      const doneAt = performance.now();
+      const codes = await Promise.all(logins.map((l) => l.client.closed.then((c) => c.code)));
+      expect(performance.now() - doneAt).toBeLessThan(1000);
+      expect(codes).toStrictEqual([4002, 4002, 4002, 4002, 4002]);
+      expect(await sessionsOf(account)).toStrictEqual([]);
+    });
+  }
 
   it('/metrics covers every worker', async () => {
     const response = await httpsRequest(adminPort, '/metrics', ca, {
@@ -126,8 +131,8 @@ describe('--workers 4 (DECISIONS 71)', () => {
     });
     expect(response.status).toBe(200);
     const total = /^kordon_client_connections_total (\d+)/m.exec(response.text)?.[1];
-    // 120 + 5 connections so far, spread over four workers: only the sum of all of them reaches it.
-    expect(Number(total)).toBeGreaterThanOrEqual(125);
+    // 120 + 10 + 10 connections so far, spread over four workers: only the sum of all of them reaches it.
+    expect(Number(total)).toBeGreaterThanOrEqual(140);
   });
   it('a worker killed with SIGKILL loses no session: its clients resume on the workers that remain', async () => {
     await addUser('carol');
