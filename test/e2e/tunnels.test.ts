@@ -269,4 +269,19 @@ describe('internet only while authorized', () => {
     await lanTunnel.up(tunnel, '198.18.1.1', ['198.18.3.0/24']);
     expect(await reaches(lanAgent, net.lan)).toEqual({ ping: true, tcp: true });
   });
+
+  it('6. a graceful stop leaves the closed table: nothing authorized, exemptions kept (DECISIONS 3, 70)', async () => {
+    const d = ['--data-dir', data.dir];
+    await cli(['exemption', 'add', '--from', '198.18.1.2', ...d]);
+    // The LAN host's own address, not its tunnel, is the exempted one.
+    await lanTunnel.down();
+    gateway.child.kill('SIGTERM');
+    expect(await exited(gateway.child)).toBe(0);
+    const table = (await net.gw.run('nft', ['list', 'table', 'inet', 'kordon'])).stdout;
+    expect(table).not.toMatch(/set auth4 \{[^}]*elements/);
+    expect(table).toMatch(/set exempt_from4 \{[^}]*198\.18\.1\.2/);
+    // The exempted LAN host still forwards; the WAN client, whose session was authorized, does not.
+    expect(await reaches(lanAgent, net.lan)).toEqual({ ping: true, tcp: true });
+    expect(await reaches(wanAgent, net.wan)).toEqual({ ping: false, tcp: false });
+  });
 });

@@ -36,6 +36,8 @@ export interface AccessGate {
 export class AccessControl implements AccessGate {
   private pending: Pending | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Set at the start of a stop: no grant is applied after the closed table (DECISIONS 70). */
+  private closed = false;
 
   constructor(
     readonly tunnel: TunnelDriver,
@@ -47,6 +49,7 @@ export class AccessControl implements AccessGate {
   grant(session: Session): Promise<void> {
     const access = accessOf(session);
     if (!access) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('the gateway is stopping: no access is granted'));
     return this.enqueue((p) => {
       if (access.peer) p.peers.set(access.peer.publicKey, access.peer);
       p.addresses.set(access.address, true);
@@ -121,7 +124,18 @@ export class AccessControl implements AccessGate {
     await this.tunnel.replacePeers(access.flatMap((a) => (a.peer ? [a.peer] : [])));
   }
 
-  /** Graceful stop: nobody may forward while the gateway is down (DECISIONS 3). */
+  /**
+   * The first step of a stop (DECISIONS 3, 70): grants end, and once the batches in flight are applied
+   * `installClosed` leaves the closed table (nothing authorized, exemptions kept). Whatever the rest of
+   * the stop does, and however long it takes, nobody forwards from here on.
+   */
+  async close(installClosed: () => Promise<void>): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    await installClosed();
+  }
+
+  /** The end of a graceful stop: the sets emptied (again) and the interface down. */
   async shutdown(): Promise<void> {
     await this.flushing;
     await this.firewall.revokeAll();

@@ -232,18 +232,22 @@ async function run(
         `(${workerCount === 1 ? 'one process' : `${workerCount} worker processes`}); the admin console is not built yet`,
     );
     const apiInstance = api;
+    /** DECISIONS 70: the closed table, the same one `firewall boot` installs, exemptions kept. */
+    const closeFirewall = async (): Promise<void> => {
+      await drivers.firewall.installClosed({
+        ...firewallShape,
+        ...exemptionLists(await store.exemptions.list()),
+      });
+    };
     return {
       clientAddress,
       adminAddress,
       fingerprint: tls.fingerprint,
-      async closeFirewall() {
-        await drivers.firewall.installClosed({
-          ...firewallShape,
-          ...exemptionLists(await store.exemptions.list()),
-        });
-      },
+      closeFirewall,
       async stop() {
         clearInterval(leaseTimer);
+        // Closed first: whatever follows may overrun its time, and no one forwards meanwhile.
+        await access.close(closeFirewall);
         await workers?.stop();
         await client.stop();
         await access.shutdown();
