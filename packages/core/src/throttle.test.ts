@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Throttle, accountThrottlePolicy, addressThrottlePolicy, toTimeoutSeconds } from './throttle.js';
+import {
+  Throttle,
+  accountThrottlePolicy,
+  addressThrottlePolicy,
+  emptyThrottleState,
+  recordThrottleFailure,
+  releaseAttempt,
+  reservationLapseMs,
+  reserveAttempt,
+  toTimeoutSeconds,
+  type ThrottleState,
+} from './throttle.js';
 
 describe('Throttle (DECISIONS 47)', () => {
   it('answers 0 for the first four failures, then doubles from 2 s', () => {
@@ -74,27 +85,51 @@ describe('Throttle (DECISIONS 47)', () => {
   });
 });
 
-describe('Throttle.reserve (DECISIONS 68)', () => {
+describe('reserveAttempt (DECISIONS 68)', () => {
+  /** Ten guesses arriving together, each reserving against the state the previous ones left. */
+  function reserveMany(state: ThrottleState, count: number, now: number) {
+    const waits: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const reserved = reserveAttempt(state, accountThrottlePolicy, now);
+      state = reserved.state;
+      waits.push(reserved.waitMs);
+    }
+    return { state, waits };
+  }
+
   it('lets only the attempts the back-off allows be checked when guesses arrive together', () => {
-    const throttle = new Throttle(accountThrottlePolicy);
-    const started = Array.from({ length: 10 }, () => throttle.reserve('alice', 0));
+    const { state, waits } = reserveMany(emptyThrottleState, 10, 0);
     // Five may run at once, as five in a row would (the fifth failure starts a back-off); the rest wait.
-    expect(started.filter((wait) => wait === 0)).toHaveLength(5);
-    expect(started.slice(5).every((wait) => wait > 0)).toBe(true);
-    const backoffs = started.slice(0, 5).map(() => throttle.recordFailure('alice', 1));
-    for (let i = 0; i < 5; i++) throttle.release('alice');
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(5);
+    expect(waits.slice(5).every((wait) => wait > 0)).toBe(true);
+    let after = state;
+    const backoffs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const failed = recordThrottleFailure(releaseAttempt(after), accountThrottlePolicy, 1);
+      after = failed.state;
+      backoffs.push(failed.backoffMs);
+    }
     expect(backoffs).toStrictEqual([0, 0, 0, 0, 2_000]);
-    expect(throttle.reserve('alice', 2)).toBe(1_999);
-    // After the back-off, one attempt at a time.
-    expect(throttle.reserve('alice', 2_001)).toBe(0);
-    expect(throttle.reserve('alice', 2_001)).toBeGreaterThan(0);
+    expect(reserveAttempt(after, accountThrottlePolicy, 2)).toMatchObject({
+      waitMs: 1_999,
+      othersFirst: false,
+    });
+    // After the back-off, one attempt at a time; the next waits for its outcome.
+    const one = reserveAttempt(after, accountThrottlePolicy, 2_001);
+    expect(one.waitMs).toBe(0);
+    expect(reserveAttempt(one.state, accountThrottlePolicy, 2_001)).toMatchObject({ othersFirst: true });
   });
 
-  it('releases every reservation, so a key is never locked out by finished attempts', () => {
-    const throttle = new Throttle(accountThrottlePolicy);
+  it('releases every reservation, and lets a lapsed one go, so a key is never locked out', () => {
+    let state = emptyThrottleState;
     for (let i = 0; i < 100; i++) {
-      expect(throttle.reserve('bob', i)).toBe(0);
-      throttle.release('bob');
+      const reserved = reserveAttempt(state, accountThrottlePolicy, i);
+      expect(reserved.waitMs).toBe(0);
+      state = releaseAttempt(reserved.state);
     }
+    // Five reservations a dead process never released lapse after a minute.
+    const held = reserveMany(emptyThrottleState, 5, 0).state;
+    expect(reserveAttempt(held, accountThrottlePolicy, 1).waitMs).toBeGreaterThan(0);
+    expect(reserveAttempt(held, accountThrottlePolicy, reservationLapseMs + 1).waitMs).toBe(0);
   });
 });

@@ -134,19 +134,6 @@ export class Throttle {
     return backoffMs;
   }
 
-  /** `reserveAttempt` for `key`: 0 when an attempt may be checked now (then call `release`), else the wait. */
-  reserve(key: string, now: number): number {
-    const { state, waitMs } = reserveAttempt(this.entries.get(key) ?? emptyThrottleState, this.policy, now);
-    if (waitMs === 0) this.keep(key, state);
-    return waitMs;
-  }
-
-  /** Ends a reservation made by `reserve`. */
-  release(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry) this.entries.set(key, releaseAttempt(entry));
-  }
-
   /** A successful login forgets the key's failures. */
   reset(key: string): void {
     this.entries.delete(key);

@@ -156,16 +156,16 @@ async function run(
     },
   });
   const { sessions, feed } = client;
-  // Hourly upkeep: idle leases (DECISIONS 5) and the event log's retention (DECISIONS 23).
+  // Hourly upkeep: idle leases (DECISIONS 5), the event log's retention (DECISIONS 23), idle throttle states.
   const upkeep = async (): Promise<void> => {
     const released = await sessions.releaseIdleLeases(config.leaseIdleDays * 86_400_000);
     if (released > 0) logger.info({ leases: released }, 'released idle tunnel addresses');
     const before = new Date(clock.now().getTime() - config.eventRetentionDays * 86_400_000);
     const removed = await store.events.removeBefore(before);
-    // Throttle states untouched for an hour hold no failure that still counts (DECISIONS 47).
-    await store.throttle.removeIdle(new Date(clock.now().getTime() - 3_600_000));
     if (removed > 0)
       logger.info({ events: removed }, `removed events older than ${config.eventRetentionDays} days`);
+    // Throttle states untouched for an hour hold no failure that still counts (DECISIONS 47).
+    await store.throttle.removeIdle(new Date(clock.now().getTime() - 3_600_000));
   };
   await upkeep();
   const leaseTimer = setInterval(() => {

@@ -23,7 +23,7 @@ import { Argon2idHasher } from '../auth/password.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { optionSpecs, type GatewayConfig } from '../config/options.js';
-import { dataPaths, defaultDataDir, ensureDataDir } from '../data-dir.js';
+import { dataPaths, defaultDataDir, ensureDataDir, type DataPaths } from '../data-dir.js';
 import { DriverUnavailableError } from '../drivers.js';
 import { startGateway } from '../gateway.js';
 import { createLogger } from '../logging.js';
@@ -52,18 +52,17 @@ function configOf(opts: StoreOptions): GatewayConfig {
   });
 }
 
-function dataDirOf(opts: StoreOptions): string {
-  return configOf(opts).dataDir;
-}
-
 /** The same store as `start` with the same options: SQLite in the data directory, or PostgreSQL. */
-async function withStore<T>(opts: StoreOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const config = configOf(opts);
+async function withStore<T>(
+  opts: StoreOptions,
+  fn: (store: Store, paths: DataPaths) => Promise<T>,
+  config: GatewayConfig = configOf(opts),
+): Promise<T> {
   const paths = dataPaths(config.dataDir);
   ensureDataDir(paths);
   const store = await openStore({ file: paths.database, databaseUrl: config.databaseUrl });
   try {
-    return await fn(store);
+    return await fn(store, paths);
   } finally {
     await store.close();
   }
@@ -279,11 +278,10 @@ storeCommand(
         json?: boolean;
       },
     ) => {
-      const dir = dataPaths(dataDirOf(opts)).installers;
-      const installer = await withStore(opts, (store) =>
+      const installer = await withStore(opts, (store, paths) =>
         registerInstaller({
           store,
-          dir,
+          dir: paths.installers,
           os: opts.os,
           version: opts.version,
           policy: opts.policy,
@@ -374,7 +372,7 @@ storeCommand(
         'no client interfaces named: give --client-interfaces or set client-interfaces in --config',
       );
     }
-    const exemptions = exemptionLists(await withStore(opts, (store) => store.exemptions.list()));
+    const exemptions = exemptionLists(await withStore(opts, (store) => store.exemptions.list(), config));
     // The tunnel interface is enforced too; a name match, so it need not exist yet.
     const enforced = [...config.clientInterfaces, config.wgInterface];
     await new NftablesFirewall({}).installBoot({ enforcedInterfaces: enforced, ...exemptions });
