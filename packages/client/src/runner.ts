@@ -2,6 +2,7 @@
 // update download and posture. Used by the daemon and by `kordon connect --foreground`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PostureStateMessage } from '@kordon/protocol';
 import type { Profile } from './config/index.js';
 import {
   dnsDeps,
@@ -29,6 +30,10 @@ export interface RunnerOptions {
   onProgress?: (received: number, total: number | null) => void;
   /** A posture report was sent. */
   onPosture?: (at: Date) => void;
+  /** The gateway's verdict on this device (DECISIONS 76). */
+  onPostureState?: (message: PostureStateMessage) => void;
+  /** Whose profile this is: its `ca_file` is read only as that user could (DECISIONS 73). */
+  owner?: { uid: number; gids: number[] };
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** The domain this machine is in, for posture. */
   domain: string;
@@ -36,11 +41,12 @@ export interface RunnerOptions {
 }
 
 export function createSession(o: RunnerOptions): ClientSession {
-  const policy = tlsPolicyFor(o.profile.data);
+  const policy = tlsPolicyFor(o.profile.data, o.owner);
   const dns = dnsDeps(o.dnsServers ? { servers: o.dnsServers } : {});
   const tunnel = new ClientTunnel({ interfaceName: o.interfaceName, stateDir: o.stateDir, log: o.log });
   const login = o.profile.data.type === 'password' ? o.profile.data.login : '';
   return new ClientSession({
+    server: o.profile.data.server,
     locate: async () => {
       const gw = await findGateway(o.profile.data.server, policy, dns);
       return { ...gw, tls: webSocketTlsOptions(policy, gw.host) };
@@ -65,6 +71,7 @@ export function createSession(o: RunnerOptions): ClientSession {
       o.onPosture?.(new Date());
       return Promise.resolve(report);
     },
+    ...(o.onPostureState ? { onPostureState: o.onPostureState } : {}),
     onState: o.onState,
     log: o.log,
   });

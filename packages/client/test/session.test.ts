@@ -18,6 +18,10 @@ async function gateway(script: Script): Promise<number> {
     ws.on('message', (data: Buffer) => {
       const msg = JSON.parse(data.toString()) as Record<string, unknown>;
       received.push(msg);
+      if (msg['type'] === 'unauthorize') {
+        ws.send(JSON.stringify({ ...loggedOut }));
+        return;
+      }
       const reply = script(msg, ws, received.length);
       if (reply !== undefined) ws.send(JSON.stringify(reply));
     });
@@ -39,6 +43,15 @@ const ok = {
   welcome_url: '',
   resume_ticket: 'T1',
 };
+const loggedOut = {
+  type: 'auth_state',
+  authorized: false,
+  need_tunnel: false,
+  timeout: 0,
+  message: 'Logged out.',
+  welcome_url: '',
+  reason: 'logged_out',
+};
 const noUpdate = { type: 'update', need_update: false, download_url: null };
 
 function parts(
@@ -51,6 +64,7 @@ function parts(
     states,
     sleeps,
     parts: {
+      server: 'gw.test',
       locate: () => Promise.resolve({ host: '127.0.0.1', port, url: `ws://127.0.0.1:${port}`, tls: {} }),
       password: () => Promise.resolve('pw'),
       login: 'alice',
@@ -230,5 +244,318 @@ describe('the session engine', () => {
     for (let i = 0; i < 100 && !report; i++) await new Promise((r) => setTimeout(r, 10));
     expect(report).toEqual({ type: 'ztna', node_name: 'pc', asked: ['av_update', 'os_type'] });
     await session.stop();
+  });
+
+  describe('against gateways as PROTOCOL.md allows them (DECISIONS 63)', () => {
+    it('announces its extensions in version (DECISIONS 76)', async () => {
+      const port = await gateway((msg) => (msg['type'] === 'version' ? noUpdate : ok));
+      const t = parts(port);
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      expect(received[0]).toEqual({
+        type: 'version',
+        major: 1,
+        minor: 0,
+        build: 0,
+        os: 'linux',
+        kordon: { features: ['posture_state'] },
+      });
+      await session.stop();
+    });
+
+    it('ends the attempt with the message of an error reply to authorize, within the deadline', async () => {
+      const port = await gateway((msg) =>
+        msg['type'] === 'version'
+          ? noUpdate
+          : { type: 'error', code: 'invalid_field', message: '/login: too long', field: '/login' },
+      );
+      const t = parts(port, { replyTimeoutMs: 2000 });
+      const started = Date.now();
+      const end = await new ClientSession(t.parts).run();
+      expect(end).toEqual({ why: 'the gateway refused the login: /login: too long', final: true });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(received.filter((m) => m['type'] === 'authorize')).toHaveLength(1);
+    });
+
+    it('gives up on a gateway that never answers authorize after the deadline, and tries again later', async () => {
+      const port = await gateway((msg) => (msg['type'] === 'version' ? noUpdate : undefined));
+      const t = parts(port, { replyTimeoutMs: 300 });
+      const session = new ClientSession(t.parts);
+      const started = Date.now();
+      void session.run();
+      const waiting = await until(t.states, 'waiting');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(waiting).toMatchObject({ why: 'the gateway did not answer the login within 0.3 s' });
+      await session.stop();
+    });
+
+    it('asks for the password again after a failure without a reason, whatever its timeout', async () => {
+      const port = await gateway((msg) => {
+        if (msg['type'] === 'version') return noUpdate;
+        if (msg['password'] === 'right') return ok;
+        // A vendor gateway: no reason, and a timeout of its own.
+        return {
+          type: 'auth_state',
+          authorized: false,
+          need_tunnel: false,
+          timeout: 1,
+          message: 'Неверный логин или пароль',
+        };
+      });
+      const asked: (string | null)[] = [];
+      const answers = ['wrong', 'right'];
+      const t = parts(port, {
+        password: (failed) => {
+          asked.push(failed?.message ?? null);
+          return Promise.resolve(answers.shift());
+        },
+      });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      expect(asked).toEqual([null, 'Неверный логин или пароль']);
+      expect(t.sleeps).toEqual([1000]);
+      expect(received.filter((m) => m['type'] === 'authorize').map((m) => m['password'])).toEqual([
+        'wrong',
+        'right',
+      ]);
+      await session.stop();
+    });
+
+    it('stops with the message when nobody can give another password after a failure without reason', async () => {
+      const port = await gateway((msg) =>
+        msg['type'] === 'version'
+          ? noUpdate
+          : { type: 'auth_state', authorized: false, need_tunnel: false, timeout: 0, message: 'Denied' },
+      );
+      const t = parts(port, {
+        password: (failed) => Promise.resolve(failed ? undefined : 'pw'),
+      });
+      expect(await new ClientSession(t.parts).run()).toEqual({ why: 'Denied', final: true });
+      expect(received.filter((m) => m['type'] === 'authorize')).toHaveLength(1);
+    });
+
+    it('accepts a tunnel_wg without dns_suffix, with an IPv6 network and fields it does not know', async () => {
+      const tunnel = {
+        type: 'tunnel_wg',
+        server_port: 3051,
+        public_key: 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=',
+        client_tunnel_ipv4: '100.64.0.2/32',
+        user_tunnel_ipv4_network: '100.64.0.0/16',
+        dns_ipv4: '100.64.0.1',
+        forward_nets: ['10.0.0.0/8', '2001:db8::/32'],
+        mtu: 1380,
+      };
+      const port = await gateway((msg) => {
+        if (msg['type'] === 'version') return { ...noUpdate, error: null };
+        if (msg['type'] === 'authorize') return { ...ok, need_tunnel: true, error: null };
+        if (msg['type'] === 'tunnel_wg') return tunnel;
+        return undefined;
+      });
+      const ups: unknown[] = [];
+      const t = parts(port, {
+        tunnel: {
+          up: (reply) => {
+            ups.push(reply);
+            return Promise.resolve({ address: reply.client_tunnel_ipv4 });
+          },
+          down: () => Promise.resolve(),
+        },
+      });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      expect(await until(t.states, 'connected')).toMatchObject({ vpn: true, tunnelAddress: '100.64.0.2/32' });
+      const { mtu: _mtu, ...known } = tunnel;
+      expect(ups).toEqual([{ ...known, dns_suffix: '' }]);
+      await session.stop();
+    });
+
+    it('leaves aside message types it does not know', async () => {
+      const port = await gateway((msg, ws) => {
+        if (msg['type'] === 'version') {
+          ws.send(JSON.stringify({ type: 'banner', text: 'hello' }));
+          return noUpdate;
+        }
+        return ok;
+      });
+      const logs: string[] = [];
+      const t = parts(port, { log: (level, message) => logs.push(`${level}: ${message}`) });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      expect(
+        logs.some((l) =>
+          l.startsWith('info: ignored a message from the gateway: unknown message type "banner"'),
+        ),
+      ).toBe(true);
+      await session.stop();
+    });
+
+    it('shows a welcome_url and completes the login when the gateway next says so', async () => {
+      const port = await gateway((msg, ws) => {
+        if (msg['type'] === 'version') return noUpdate;
+        if (msg['type'] !== 'authorize') return undefined;
+        setTimeout(() => ws.send(JSON.stringify(ok)), 300);
+        return {
+          type: 'auth_state',
+          authorized: false,
+          need_tunnel: false,
+          timeout: 0,
+          message: 'Confirm the login in your browser',
+          welcome_url: 'https://gw.corp.example/2fa/abc',
+        };
+      });
+      const asked: unknown[] = [];
+      const t = parts(port, {
+        password: (failed) => {
+          asked.push(failed);
+          return Promise.resolve('pw');
+        },
+      });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      expect(await until(t.states, 'second_factor')).toMatchObject({
+        url: 'https://gw.corp.example/2fa/abc',
+      });
+      expect(await until(t.states, 'connected')).toMatchObject({ user: 'alice' });
+      expect(asked).toEqual([null]);
+      expect(received.filter((m) => m['type'] === 'authorize')).toHaveLength(1);
+      await session.stop();
+    });
+
+    it('stops when the second factor is not completed in time', async () => {
+      const port = await gateway((msg) =>
+        msg['type'] === 'version'
+          ? noUpdate
+          : {
+              type: 'auth_state',
+              authorized: false,
+              need_tunnel: false,
+              timeout: 0,
+              message: 'Confirm the login in your browser',
+              welcome_url: 'https://gw.corp.example/2fa/abc',
+            },
+      );
+      const t = parts(port, { secondFactorTimeoutMs: 200 });
+      const end = await new ClientSession(t.parts).run();
+      expect(end.final).toBe(true);
+      expect(end.why).toContain('the second factor was not completed');
+      expect(end.why).toContain('https://gw.corp.example/2fa/abc');
+    });
+
+    it('retries pool_exhausted after the tunnel request with the password it has, after at least 5 s', async () => {
+      let tunnels = 0;
+      const port = await gateway((msg) => {
+        if (msg['type'] === 'version') return noUpdate;
+        if (msg['type'] === 'authorize') return { ...ok, need_tunnel: true };
+        if (msg['type'] !== 'tunnel_wg') return undefined;
+        tunnels++;
+        if (tunnels === 1)
+          return {
+            type: 'auth_state',
+            authorized: false,
+            need_tunnel: false,
+            timeout: 0,
+            message: 'No tunnel address is free.',
+            welcome_url: '',
+            reason: 'pool_exhausted',
+          };
+        return {
+          type: 'tunnel_wg',
+          server_port: 3051,
+          public_key: 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=',
+          client_tunnel_ipv4: '100.64.0.2/32',
+          user_tunnel_ipv4_network: '100.64.0.0/16',
+          dns_ipv4: '100.64.0.1',
+          forward_nets: [],
+          dns_suffix: '',
+        };
+      });
+      const asked: unknown[] = [];
+      const t = parts(port, {
+        password: (failed) => {
+          asked.push(failed);
+          return Promise.resolve('pw');
+        },
+      });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      expect(received.map((m) => m['type'])).toEqual([
+        'version',
+        'authorize',
+        'tunnel_wg',
+        'authorize',
+        'tunnel_wg',
+      ]);
+      expect(asked).toEqual([null]);
+      expect(t.sleeps[0]).toBeGreaterThanOrEqual(5000);
+      await session.stop();
+    });
+
+    it('stops at key_in_use (DECISIONS 64)', async () => {
+      const port = await gateway((msg) => {
+        if (msg['type'] === 'version') return noUpdate;
+        if (msg['type'] === 'authorize') return { ...ok, need_tunnel: true };
+        return {
+          type: 'auth_state',
+          authorized: false,
+          need_tunnel: false,
+          timeout: 0,
+          message: 'This WireGuard key belongs to another account.',
+          welcome_url: '',
+          reason: 'key_in_use',
+        };
+      });
+      const end = await new ClientSession(parts(port).parts).run();
+      expect(end).toEqual({ why: 'This WireGuard key belongs to another account.', final: true });
+    });
+
+    it('reconnects at once after 4008 and logs in with the password it has', async () => {
+      let connections = 0;
+      const port = await gateway((msg, ws) => {
+        if (msg['type'] === 'version') {
+          connections++;
+          if (connections === 1) setTimeout(() => ws.close(4008, 'authorize timeout'), 20);
+          return noUpdate;
+        }
+        return ok;
+      });
+      const t = parts(port, {
+        // The user is slow to type: the gateway's deadline passes first.
+        password: () => new Promise((r) => setTimeout(() => r('pw'), 100)),
+      });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      expect(connections).toBe(2);
+      expect(t.sleeps).toEqual([]);
+      expect(t.states.some((s) => s.state === 'waiting')).toBe(false);
+      await session.stop();
+    });
+
+    it('reports the posture verdict the gateway sends (DECISIONS 76)', async () => {
+      const verdict = {
+        type: 'posture_state',
+        profiles: [],
+        limited: true,
+        message: 'antivirus signatures are too old',
+        checks: [{ object: 'Antivirus', criterion: 'av_update', passed: false, why: '12 days; at most 7' }],
+      };
+      const port = await gateway((msg, ws) => {
+        if (msg['type'] === 'version') return noUpdate;
+        setTimeout(() => ws.send(JSON.stringify(verdict)), 20);
+        return ok;
+      });
+      const seen: unknown[] = [];
+      const t = parts(port, { onPostureState: (m) => seen.push(m) });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seen).toEqual([verdict]);
+      await session.stop();
+    });
   });
 });

@@ -106,7 +106,7 @@ describe('kordon in a terminal', () => {
     const s = await waitFor(`connected to 127.0.0.1 as alice (local network)`);
     expect(s).not.toContain('alice-password');
     await tmux(['send-keys', '-t', session, 'C-c']);
-    await waitFor('not connected: disconnected');
+    await waitFor(/disconnected$/m);
   });
 
   it('asks again after a wrong password, saying why', async () => {
@@ -120,7 +120,7 @@ describe('kordon in a terminal', () => {
     await tmux(['send-keys', '-t', session, 'Enter']);
     await waitFor('connected to 127.0.0.1 as alice');
     await tmux(['send-keys', '-t', session, 'C-c']);
-    await waitFor('not connected: disconnected');
+    await waitFor(/disconnected$/m);
   });
 
   it('downloads a required update with a progress bar, keeps it, and says where', async () => {

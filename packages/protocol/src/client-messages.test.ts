@@ -126,6 +126,28 @@ describe('parseClientMessage: the spec examples (PROTOCOL.md)', () => {
 });
 
 describe('parseClientMessage: unknown and absent fields', () => {
+  it("reads a Kordon client's features in version, and writes them after os (DECISIONS 76)", () => {
+    const text =
+      '{"type":"version","major":1,"minor":2,"build":3,"os":"linux","kordon":{"features":["posture_state","later"]}}';
+    expect(accepted(text)).toEqual({
+      type: 'version',
+      major: 1,
+      minor: 2,
+      build: 3,
+      os: 'linux',
+      kordon: { features: ['posture_state', 'later'] },
+    });
+    expect(encodeClientMessage(accepted(text))).toBe(text);
+    expect(
+      parseClientMessage(
+        '{"type":"version","major":1,"minor":2,"build":3,"os":"linux","kordon":{"features":"all"}}',
+      ),
+    ).toMatchObject({
+      ok: false,
+      error: { field: '/kordon/features' },
+    });
+  });
+
   it('drops unknown fields, at the top and nested (DECISIONS 7)', () => {
     expect(
       accepted('{"type":"version","major":1,"minor":2,"build":3,"os":"linux","arch":"x64","extra":{}}'),

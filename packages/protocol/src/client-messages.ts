@@ -14,8 +14,17 @@ const VersionMessage = Type.Object({
   minor: VersionPart,
   build: VersionPart,
   os: ClientOsSchema,
+  // DECISIONS 76: a Kordon client names the extensions it understands; a vendor gateway ignores it.
+  kordon: Type.Optional(
+    Type.Object({
+      features: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64 }),
+    }),
+  ),
 });
 export type VersionMessage = Type.Static<typeof VersionMessage>;
+
+/** The extensions this release of the protocol defines (DECISIONS 76). */
+export const KORDON_FEATURES = ['posture_state'] as const;
 
 const AuthorizeMessage = Type.Object({
   type: Type.Literal('authorize'),

@@ -2,6 +2,7 @@ export type { ParseResult, ProtocolError, ProtocolErrorCode } from './errors.js'
 export { parseStrictJson } from './json.js';
 export { CLIENT_OSES, type ClientOs } from './shared-schemas.js';
 export {
+  KORDON_FEATURES,
   encodeClientMessage,
   parseClientMessage,
   type AuthorizeMessage,
@@ -21,6 +22,7 @@ export {
   type AuthFailureReason,
   type AuthStateMessage,
   type ErrorMessage,
+  type PostureStateMessage,
   type ServerMessage,
   type ServerParseResult,
   type SsoReply,

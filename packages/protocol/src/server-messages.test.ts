@@ -298,7 +298,7 @@ describe('parseServerMessage', () => {
       '{"type":"hello"}',
       'unknown_type',
       '/type',
-      'unknown message type "hello"; expected one of: update, auth_state, sso, tunnel_wg, ztna, error',
+      'unknown message type "hello"; expected one of: update, auth_state, sso, tunnel_wg, ztna, error, posture_state',
     ],
     [
       '{"type":"update","need_update":false,"download_url":null,"version":null}',
@@ -337,16 +337,10 @@ describe('parseServerMessage', () => {
       '/status: missing required field; expected one of "challenge", "not_authorized", "in_progress"',
     ],
     [
-      '{"type":"sso","status":"challenge","session_token":null,"access_token":null,"error":null}',
-      'missing_field',
-      '/computer_name',
-      '/computer_name: missing required field; expected a string of at most 255 characters',
-    ],
-    [
       '{"type":"sso","status":"in_progress","session_token":null,"access_token":"a","error":null}',
       'invalid_field',
       '/session_token',
-      '/session_token: expected a string of at most 4096 characters, got null',
+      '/session_token: an in_progress reply needs a string, got null',
     ],
     [
       SPEC_TUNNEL.replace('3051', '0'),
@@ -370,7 +364,7 @@ describe('parseServerMessage', () => {
       SPEC_TUNNEL.replace('"0.0.0.0/0"', '"0.0.0.0/33"'),
       'invalid_field',
       '/forward_nets/0',
-      '/forward_nets/0: expected an IPv4 address with a prefix length, such as "100.64.0.0/16", got the string "0.0.0.0/33"',
+      '/forward_nets/0: expected an IPv4 or IPv6 address with a prefix length, such as "100.64.0.0/16" or "fd00::/64", got the string "0.0.0.0/33"',
     ],
     [
       SPEC_ZTNA.replace('"period": 60', '"period": -1'),
@@ -384,14 +378,74 @@ describe('parseServerMessage', () => {
       '/test_list',
       '/test_list: missing required field; expected an array of at most 4096 entries',
     ],
-    [
-      '{"type":"error","code":"x","message":"m"}',
-      'missing_field',
-      '/field',
-      '/field: missing required field; expected a string of at most 1024 characters or null',
-    ],
   ])('rejects %s', (text, code, field, message) => {
     expect(parseServerMessage(text)).toEqual({ ok: false, error: { code, message, field } });
+  });
+
+  describe('what other gateways send (DECISIONS 63)', () => {
+    it('reads an sso reply with error null or a string whatever its status, and computer_name absent', () => {
+      expect(
+        accepted(
+          '{"type":"sso","status":"not_authorized","session_token":null,"access_token":null,"error":null}',
+        ).value,
+      ).toEqual({
+        type: 'sso',
+        status: 'not_authorized',
+        session_token: null,
+        access_token: null,
+        error: 'single sign-on is not available (the gateway gave no reason)',
+      });
+      expect(
+        accepted(
+          '{"type":"sso","status":"challenge","session_token":"null","access_token":"null","error":"ignored"}',
+        ).value,
+      ).toEqual({
+        type: 'sso',
+        status: 'challenge',
+        session_token: null,
+        access_token: null,
+        computer_name: '',
+        error: null,
+      });
+    });
+
+    it('reads a tunnel_wg without dns_suffix, with IPv6 networks and fields it does not know', () => {
+      const text = JSON.stringify({
+        ...(JSON.parse(SPEC_TUNNEL) as Record<string, unknown>),
+        dns_suffix: undefined,
+        forward_nets: ['10.0.0.0/8', '2001:db8::/32', '::/0', 'fd00:1:2::ffff:10.0.0.1/128'],
+        client_tunnel_ipv6: 'fd00::2/128',
+        mtu: 1380,
+      });
+      expect(accepted(text).value).toEqual({
+        ...(JSON.parse(SPEC_TUNNEL) as Record<string, unknown>),
+        forward_nets: ['10.0.0.0/8', '2001:db8::/32', '::/0', 'fd00:1:2::ffff:10.0.0.1/128'],
+        dns_suffix: '',
+      });
+      expect(accepted(SPEC_TUNNEL.replace('"corp.example"', 'null')).value).toMatchObject({ dns_suffix: '' });
+    });
+
+    it('reads an error without field as field null', () => {
+      expect(accepted('{"type":"error","code":"x","message":"m"}').value).toEqual({
+        type: 'error',
+        code: 'x',
+        message: 'm',
+        field: null,
+      });
+    });
+
+    it('reads posture_state (DECISIONS 76)', () => {
+      const message = {
+        type: 'posture_state',
+        profiles: ['Compliant'],
+        limited: false,
+        message: 'all checks passed',
+        checks: [
+          { object: 'Antivirus', criterion: 'av_update', passed: true, why: 'signatures are 1 day old' },
+        ],
+      };
+      expect(accepted(JSON.stringify(message)).value).toEqual(message);
+    });
   });
 
   it('never throws on arbitrary input', () => {

@@ -5,6 +5,7 @@ import type { ParseResult } from './errors.js';
 import {
   ClientOsSchema,
   INT31_MAX,
+  IpNetwork,
   Ipv4Address,
   Ipv4Network,
   LIST_MAX,
@@ -142,6 +143,19 @@ const SsoReply = Type.Union([
 ]);
 export type SsoReply = Type.Static<typeof SsoReply>;
 
+/**
+ * An `sso` reply as gateways may send it (DECISIONS 63): `error` null or a string whatever the status,
+ * `computer_name` present or not. Narrowed to the shape above.
+ */
+const SsoWire = Type.Object({
+  type: Type.Literal('sso'),
+  status: Type.Enum(['challenge', 'not_authorized', 'in_progress']),
+  session_token: Type.Union([TicketOrToken, Type.Null()]),
+  access_token: Type.Union([Type.String({ maxLength: 131_072, writeOnly: true }), Type.Null()]),
+  computer_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+  error: Type.Union([Type.String({ maxLength: MESSAGE_MAX }), Type.Null()]),
+});
+
 const TunnelWgReply = Type.Object({
   type: Type.Literal('tunnel_wg'),
   server_port: Type.Integer({ minimum: 1, maximum: 65_535 }),
@@ -149,10 +163,23 @@ const TunnelWgReply = Type.Object({
   client_tunnel_ipv4: Ipv4Network,
   user_tunnel_ipv4_network: Ipv4Network,
   dns_ipv4: Ipv4Address,
-  forward_nets: Type.Array(Ipv4Network, { maxItems: LIST_MAX }),
+  // IPv4 from this gateway; IPv6 networks are read too (DECISIONS 63).
+  forward_nets: Type.Array(IpNetwork, { maxItems: LIST_MAX }),
   dns_suffix: Type.String({ maxLength: 253 }),
 });
 export type TunnelWgReply = Type.Static<typeof TunnelWgReply>;
+
+/** `tunnel_wg` as gateways may send it: without `dns_suffix` (read as ""). */
+const TunnelWgWire = Type.Object({
+  type: TunnelWgReply.properties.type,
+  server_port: TunnelWgReply.properties.server_port,
+  public_key: TunnelWgReply.properties.public_key,
+  client_tunnel_ipv4: TunnelWgReply.properties.client_tunnel_ipv4,
+  user_tunnel_ipv4_network: TunnelWgReply.properties.user_tunnel_ipv4_network,
+  dns_ipv4: TunnelWgReply.properties.dns_ipv4,
+  forward_nets: TunnelWgReply.properties.forward_nets,
+  dns_suffix: Type.Optional(Type.Union([TunnelWgReply.properties.dns_suffix, Type.Null()])),
+});
 
 const NameList = Type.Array(Type.String({ maxLength: 1024 }), { maxItems: LIST_MAX });
 
@@ -197,8 +224,43 @@ const ErrorMessage = Type.Object({
 });
 export type ErrorMessage = Type.Static<typeof ErrorMessage>;
 
+/** `error` as it is read: `field` may be left out (read as null). */
+const ErrorWire = Type.Object({
+  type: ErrorMessage.properties.type,
+  code: ErrorMessage.properties.code,
+  message: ErrorMessage.properties.message,
+  field: Type.Optional(ErrorMessage.properties.field),
+});
+
+/** One check of a posture evaluation, as `posture_state` reports it (DECISIONS 76). */
+const PostureCheck = Type.Object({
+  object: Type.String({ maxLength: 256 }),
+  criterion: Type.String({ maxLength: 64 }),
+  passed: Type.Boolean(),
+  why: Type.String({ maxLength: MESSAGE_MAX }),
+});
+
+/**
+ * DECISIONS 76: the session's posture result, sent only to clients that announced `posture_state`
+ * in their `version`, after every evaluation that changes it.
+ */
+const PostureStateMessage = Type.Object({
+  type: Type.Literal('posture_state'),
+  profiles: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 256 }),
+  limited: Type.Boolean(),
+  message: Type.String({ maxLength: MESSAGE_MAX }),
+  checks: Type.Array(PostureCheck, { maxItems: LIST_MAX }),
+});
+export type PostureStateMessage = Type.Static<typeof PostureStateMessage>;
+
 export type ServerMessage =
-  UpdateMessage | AuthStateMessage | SsoReply | TunnelWgReply | ZtnaRequest | ErrorMessage;
+  | UpdateMessage
+  | AuthStateMessage
+  | SsoReply
+  | TunnelWgReply
+  | ZtnaRequest
+  | ErrorMessage
+  | PostureStateMessage;
 
 const SERVER_MESSAGES = {
   update: UpdateMessage,
@@ -207,6 +269,7 @@ const SERVER_MESSAGES = {
   tunnel_wg: TunnelWgReply,
   ztna: ZtnaRequest,
   error: ErrorMessage,
+  posture_state: PostureStateMessage,
 } as const;
 
 const SERVER_MESSAGE_TYPES = Object.keys(SERVER_MESSAGES) as (keyof typeof SERVER_MESSAGES)[];
@@ -235,6 +298,22 @@ export function parseServerMessage(text: string): ServerParseResult {
     case 'ztna': {
       const wire = validate(ZtnaRequestWire, message);
       return wire.ok ? narrowZtnaRequest(wire.value as Type.Static<typeof ZtnaRequestWire>) : wire;
+    }
+    case 'sso': {
+      const wire = validate(SsoWire, message);
+      return wire.ok ? narrowSso(wire.value as Type.Static<typeof SsoWire>) : wire;
+    }
+    case 'tunnel_wg': {
+      const wire = validate(TunnelWgWire, message);
+      if (!wire.ok) return wire;
+      const value = wire.value as Type.Static<typeof TunnelWgWire>;
+      return { ok: true, value: { ...value, dns_suffix: value.dns_suffix ?? '' } };
+    }
+    case 'error': {
+      const wire = validate(ErrorWire, message);
+      if (!wire.ok) return wire;
+      const value = wire.value as Type.Static<typeof ErrorWire>;
+      return { ok: true, value: { ...value, field: value.field ?? null } };
     }
     default:
       // The schema is the type's source, so its checked value has that type.
@@ -276,6 +355,68 @@ function narrowAuthState(wire: Type.Static<typeof AuthStateWire>): ServerParseRe
     return { ok: true, value };
   }
   return { ok: true, value, warnings: [`/reason: unknown failure reason ${quote(wire.reason)} ignored`] };
+}
+
+/** The seed writes types as strings (`"session_token": "null"`); a gateway copying it means null. */
+function nullish(value: string | null | undefined): string | null {
+  return value === undefined || value === null || value === 'null' ? null : value;
+}
+
+function narrowSso(raw: Type.Static<typeof SsoWire>): ServerParseResult {
+  const wire = {
+    status: raw.status,
+    session_token: nullish(raw.session_token),
+    access_token: nullish(raw.access_token),
+    computer_name: nullish(raw.computer_name),
+    error: nullish(raw.error),
+  };
+  switch (wire.status) {
+    case 'challenge':
+      return {
+        ok: true,
+        value: {
+          type: 'sso',
+          status: 'challenge',
+          session_token: null,
+          access_token: null,
+          computer_name: wire.computer_name ?? '',
+          error: null,
+        },
+      };
+    case 'not_authorized':
+      return {
+        ok: true,
+        value: {
+          type: 'sso',
+          status: 'not_authorized',
+          session_token: null,
+          access_token: null,
+          error: wire.error ?? 'single sign-on is not available (the gateway gave no reason)',
+        },
+      };
+    case 'in_progress':
+      if (wire.session_token === null || wire.access_token === null) {
+        const field = wire.session_token === null ? 'session_token' : 'access_token';
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_field',
+            message: `/${field}: an in_progress reply needs a string, got null`,
+            field: `/${field}`,
+          },
+        };
+      }
+      return {
+        ok: true,
+        value: {
+          type: 'sso',
+          status: 'in_progress',
+          session_token: wire.session_token,
+          access_token: wire.access_token,
+          error: null,
+        },
+      };
+  }
 }
 
 function narrowZtnaRequest(wire: Type.Static<typeof ZtnaRequestWire>): ServerParseResult {

@@ -35,3 +35,12 @@ export const Ipv4Network = Type.String({
   pattern: `^${IPV4}/(3[0-2]|[12]?[0-9])$`,
   description: 'an IPv4 address with a prefix length, such as "100.64.0.0/16"',
 });
+
+// An IPv6 network as `ip` and `wg` take it: hex groups, at most one "::", an optional dotted tail.
+const IPV6 = '(?=[0-9A-Fa-f:.]{2,45}/)([0-9A-Fa-f]{0,4}:){1,7}([0-9A-Fa-f]{0,4}|' + IPV4 + ')';
+
+/** An IPv4 or IPv6 network: what a gateway may route into the tunnel (DECISIONS 63). */
+export const IpNetwork = Type.String({
+  pattern: `^(${IPV4}/(3[0-2]|[12]?[0-9])|${IPV6}/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$`,
+  description: 'an IPv4 or IPv6 address with a prefix length, such as "100.64.0.0/16" or "fd00::/64"',
+});

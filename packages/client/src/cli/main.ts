@@ -13,10 +13,12 @@ import {
   type Profile,
   type ProfileData,
 } from '../config/index.js';
+import { createLogger, type LogFormat } from '@kordon/drivers';
 import { ClientDaemon } from '../daemon/daemon.js';
 import { call } from '../ipc/channel.js';
 import { createSession } from '../runner.js';
 import type { SessionState } from '../session/engine.js';
+import { statusOf, statusWords, type Status } from '../session/status.js';
 import { progressBar, readPassword } from './terminal.js';
 
 const defaults = {
@@ -29,9 +31,25 @@ const isRoot = uid === 0;
 
 class UsageError extends Error {}
 
-function log(level: 'info' | 'warn' | 'error', message: string): void {
-  process.stderr.write(`${level}: ${message}\n`);
+/** Exit codes of `kordon connect`: connected, stopped for good (DECISIONS 64), usage, still trying. */
+const exitCodes = { stopped: 1, usage: 2, notYet: 3 } as const;
+
+type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** DECISIONS 74: JSON lines for machines, readable lines on a terminal; `to` is where they go. */
+function logTo(format: LogFormat, to: NodeJS.WriteStream): Log {
+  const logger = createLogger({ level: 'info', format, destination: to }, to.isTTY);
+  return (level, message) => {
+    logger[level](message);
+  };
 }
+
+const logFormatOption = new Option(
+  '--log-format <format>',
+  'log lines: json, pretty, or auto (pretty on a terminal)',
+)
+  .choices(['auto', 'json', 'pretty'])
+  .default('auto');
 
 function out(json: boolean, data: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
@@ -81,23 +99,32 @@ program
   .addOption(socketOption)
   .option('--interface <name>', 'WireGuard interface (at most 15 characters)', defaults.interfaceName)
   .option('--json-config-path <path>', 'administrator configuration', '/etc/kordon/config.json')
-  .action(async (opts: { stateDir: string; socket: string; interface: string; jsonConfigPath: string }) => {
-    if (!isRoot) throw new UsageError('the daemon runs as root (it owns the tunnel)');
-    if (opts.interface.length > 15) throw new UsageError('--interface is at most 15 characters');
-    const daemon = new ClientDaemon({
-      stateDir: opts.stateDir,
-      socket: opts.socket,
-      interfaceName: opts.interface,
-      adminConfigPath: opts.jsonConfigPath,
-      log,
-    });
-    await daemon.start();
-    const stop = (): void => {
-      void daemon.stop().then(() => process.exit(0));
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  .addOption(logFormatOption)
+  .action(
+    async (opts: {
+      stateDir: string;
+      socket: string;
+      interface: string;
+      jsonConfigPath: string;
+      logFormat: LogFormat;
+    }) => {
+      if (!isRoot) throw new UsageError('the daemon runs as root (it owns the tunnel)');
+      if (opts.interface.length > 15) throw new UsageError('--interface is at most 15 characters');
+      const daemon = new ClientDaemon({
+        stateDir: opts.stateDir,
+        socket: opts.socket,
+        interfaceName: opts.interface,
+        adminConfigPath: opts.jsonConfigPath,
+        log: logTo(opts.logFormat, process.stdout),
+      });
+      await daemon.start();
+      const stop = (): void => {
+        void daemon.stop().then(() => process.exit(0));
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    },
+  );
 
 program
   .command('connect [profile]')
@@ -111,17 +138,45 @@ program
   .option('--state-dir <dir>', 'foreground: state folder', defaults.stateDir)
   .option('--interface <name>', 'foreground: WireGuard interface', defaults.interfaceName)
   .option('--json', 'print the result as JSON')
+  .option('--auto', 'connect as auto-connect does: not a profile that last failed for good (DECISIONS 64)')
+  .addOption(logFormatOption)
   .addOption(socketOption)
   .action(async (name: string | undefined, opts: ConnectOptions) => {
     if (opts.foreground === true) return foreground(name, opts);
     const password = opts.passwordStdin === true ? await readPassword('') : undefined;
-    const result = (await call(opts.socket, {
+    let result = (await call(opts.socket, {
       op: 'connect',
-      args: { ...(name ? { profile: name } : {}), ...(password ? { password } : {}) },
-    })) as Record<string, unknown>;
-    out(opts.json === true, result, humanStatus(result));
-    if (result['state'] === 'stopped') process.exitCode = 1;
+      args: {
+        ...(name ? { profile: name } : {}),
+        ...(password ? { password } : {}),
+        ...(opts.auto === true ? { auto: true } : {}),
+      },
+    })) as Status;
+    if (result.state === 'second_factor') {
+      // The user finishes the login in a browser; the daemon's connection waits for the gateway.
+      process.stderr.write(`${statusWords(result)}\n`);
+      result = await settledStatus(opts.socket, result);
+    }
+    out(opts.json === true, result, statusWords(result));
+    process.exitCode = connectExitCode(result);
   });
+
+/** Polls the daemon until the second factor has an outcome (DECISIONS 63: at most 5 minutes). */
+async function settledStatus(socket: string, first: Status): Promise<Status> {
+  let status = first;
+  const until = Date.now() + 310_000;
+  while (status.state === 'second_factor' && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    status = (await call(socket, { op: 'status', args: {} })) as Status;
+  }
+  return status;
+}
+
+function connectExitCode(s: Status): number {
+  if (s.state === 'connected') return 0;
+  if (s.state === 'stopped' || s.state === 'disconnected') return exitCodes.stopped;
+  return exitCodes.notYet;
+}
 
 interface ConnectOptions {
   foreground?: boolean;
@@ -133,6 +188,8 @@ interface ConnectOptions {
   stateDir: string;
   interface: string;
   json?: boolean;
+  auto?: boolean;
+  logFormat: LogFormat;
   socket: string;
 }
 
@@ -170,6 +227,7 @@ async function foreground(name: string | undefined, opts: ConnectOptions): Promi
   let last: SessionState | undefined;
   const session = createSession({
     profile,
+    owner: { uid, gids: process.getgroups?.() ?? [] },
     userDir: userProfilesFolder(opts.stateDir, uid),
     stateDir: opts.stateDir,
     interfaceName: opts.interface,
@@ -184,11 +242,12 @@ async function foreground(name: string | undefined, opts: ConnectOptions): Promi
     },
     onState: (s) => {
       last = s;
-      process.stderr.write(`${humanStatus({ ...s })}\n`);
-      if (opts.json === true && s.state === 'connected') process.stdout.write(`${JSON.stringify(s)}\n`);
+      const status = statusOf(s);
+      process.stderr.write(`${statusWords(status)}\n`);
+      if (opts.json === true && s.state === 'connected') process.stdout.write(`${JSON.stringify(status)}\n`);
     },
     onProgress: progressBar('downloading the update'),
-    log,
+    log: logTo(opts.logFormat, process.stderr),
   });
   // DECISIONS 31: Ctrl-C or SIGTERM logs out (the session ends at once) before leaving.
   const stop = (): void => {
@@ -197,7 +256,10 @@ async function foreground(name: string | undefined, opts: ConnectOptions): Promi
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const end = await session.run();
-  if (last?.state === 'stopped' && end.why !== 'disconnected') process.exitCode = 1;
+  if (last?.state === 'stopped' && end.why !== 'disconnected') {
+    if (opts.json === true) process.stdout.write(`${JSON.stringify(statusOf(last))}\n`);
+    process.exitCode = exitCodes.stopped;
+  }
 }
 
 program
@@ -215,8 +277,8 @@ program
   .option('--json', 'print JSON')
   .addOption(socketOption)
   .action(async (opts: { json?: boolean; socket: string }) => {
-    const s = (await call(opts.socket, { op: 'status', args: {} })) as Record<string, unknown>;
-    out(opts.json === true, s, humanStatus(s));
+    const s = (await call(opts.socket, { op: 'status', args: {} })) as Status;
+    out(opts.json === true, s, statusWords(s));
   });
 
 program
@@ -307,21 +369,6 @@ profile
     process.stdout.write(`${name}: auto-connect ${opts.off === true ? 'off' : 'on'}\n`);
   });
 
-function humanStatus(s: Record<string, unknown>): string {
-  switch (s['state']) {
-    case 'connected': {
-      const tunnel = s['tunnel_address'] ?? s['tunnelAddress'];
-      return `connected to ${String(s['server'])} as ${String(s['user'])} (${typeof tunnel === 'string' ? `VPN, tunnel ${tunnel}` : 'local network'})`;
-    }
-    case 'waiting':
-      return `waiting ${String(s['retry_in_seconds'] ?? s['retryInSeconds'])} s: ${String(s['why'])}`;
-    case 'stopped':
-      return `not connected: ${String(s['why'])}`;
-    default:
-      return String(s['state']);
-  }
-}
-
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (
     err instanceof Error &&
@@ -334,5 +381,5 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   }
   const known = err instanceof UsageError || err instanceof ConfigError;
   process.stderr.write(`kordon: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(known ? 2 : 1);
+  process.exit(known ? exitCodes.usage : exitCodes.stopped);
 });

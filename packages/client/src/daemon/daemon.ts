@@ -10,9 +10,12 @@ import {
   userProfilesFolder,
   type Profile,
 } from '../config/index.js';
+import { userGroups } from '../discovery/index.js';
 import { RequestError, serve, type Request } from '../ipc/channel.js';
 import { createSession } from '../runner.js';
 import type { ClientSession, SessionState } from '../session/engine.js';
+import { postureOf, statusOf, statusWords, type Status } from '../session/status.js';
+import { ClientTunnel } from '../tunnel/client-tunnel.js';
 
 export interface DaemonOptions {
   stateDir: string;
@@ -29,10 +32,20 @@ interface Active {
   state: SessionState;
   logs: string[];
   lastPosture: string | null;
+  posture: Status['posture'];
+}
+
+/** A profile whose last attempt ended in a failure that retrying cannot fix (DECISIONS 64). */
+interface Held {
+  /** The profile as it was then: any change to it lifts the hold. */
+  digest: string;
+  why: string;
 }
 
 export class ClientDaemon {
   private active: Active | undefined;
+  /** By `uid:profile id`: not connected again automatically until the profile changes. */
+  private readonly held = new Map<string, Held>();
   private server: Server | undefined;
   private readonly adminConfig: AdminConfigStore;
 
@@ -44,6 +57,12 @@ export class ClientDaemon {
   }
 
   async start(): Promise<void> {
+    // What a crashed run left (an interface, routes, DNS) goes before anything new comes up.
+    await new ClientTunnel({
+      interfaceName: this.o.interfaceName,
+      stateDir: this.o.stateDir,
+      log: this.o.log,
+    }).recover();
     this.server = await serve(this.o.socket, (uid, req) => this.handle(uid, req));
     this.o.log('info', `listening on ${this.o.socket}`);
   }
@@ -75,6 +94,7 @@ export class ClientDaemon {
           uid,
           typeof a['profile'] === 'string' ? a['profile'] : undefined,
           typeof a['password'] === 'string' ? a['password'] : undefined,
+          a['auto'] === true,
         );
       case 'disconnect': {
         const act = this.mine(uid);
@@ -109,36 +129,27 @@ export class ClientDaemon {
   }
 
   /** What `kordon status --json` shows. */
-  private status(uid: number): Record<string, unknown> {
+  private status(uid: number): Status {
     const act = this.mine(uid);
     if (!act) return { state: 'disconnected' };
-    const s = act.state;
-    const base = { state: s.state, profile: act.profile.name, last_posture_report: act.lastPosture };
-    switch (s.state) {
-      case 'connected':
-        return {
-          ...base,
-          server: s.server,
-          user: s.user,
-          mode: s.vpn ? 'vpn' : 'local',
-          tunnel_address: s.tunnelAddress,
-          since: s.since.toISOString(),
-        };
-      case 'authorizing':
-        return { ...base, server: s.server };
-      case 'waiting':
-        return { ...base, why: s.why, retry_in_seconds: s.retryInSeconds };
-      case 'stopped':
-        return { ...base, why: s.why };
-      default:
-        return base;
-    }
+    return {
+      ...statusOf(act.state),
+      profile: act.profile.name,
+      last_posture_report: act.lastPosture,
+      ...(act.posture ? { posture: act.posture } : {}),
+    };
   }
 
+  /**
+   * Starts a connection and answers once it has an outcome. `auto`: asked for by a program on the
+   * user's behalf (auto-connect), which does not retry a held profile (DECISIONS 64); a user's own
+   * `connect` always tries, and lifts the hold.
+   */
   private async connect(
     uid: number,
     idOrName: string | undefined,
     password: string | undefined,
+    auto: boolean,
   ): Promise<unknown> {
     if (this.active && this.active.uid !== uid && uid !== 0) {
       throw new RequestError("another user's connection is active on this machine");
@@ -153,6 +164,22 @@ export class ClientDaemon {
       );
     if (profile.data.type === 'sso')
       throw new RequestError('single sign-on profiles are not supported yet; use a password profile');
+    const key = `${uid}:${profile.id}`;
+    const digest = JSON.stringify(profile.data);
+    const held = this.held.get(key);
+    if (held && held.digest === digest && auto) {
+      throw new RequestError(
+        `not connecting ${profile.name} automatically: ${held.why}; change the profile or connect by hand`,
+      );
+    }
+    this.held.delete(key);
+    let owner: { uid: number; gids: number[] };
+    try {
+      // Only a CA file is read on the user's behalf, so only then are the user's groups needed.
+      owner = { uid, gids: uid === 0 || !profile.data.ca_file ? [] : await userGroups(uid) };
+    } catch (e) {
+      return { state: 'stopped', why: (e as Error).message, final: true, profile: profile.name };
+    }
     if (this.active) {
       const old = this.active;
       this.active = undefined;
@@ -165,11 +192,13 @@ export class ClientDaemon {
     const act: Active = {
       uid,
       profile,
-      state: { state: 'connecting' },
+      state: { state: 'locating', server: profile.data.server },
       logs: [],
       lastPosture: null,
+      posture: undefined,
       session: createSession({
         profile,
+        owner,
         userDir,
         stateDir: this.o.stateDir,
         interfaceName: this.o.interfaceName,
@@ -178,12 +207,21 @@ export class ClientDaemon {
         password: (failed) => Promise.resolve(failed ? undefined : (password ?? saved ?? undefined)),
         onState: (s) => {
           act.state = s;
-          act.logs.push(`${new Date().toISOString()} ${describe(s)}`);
+          const words = statusWords({ ...statusOf(s), profile: profile.name });
+          act.logs.push(`${new Date().toISOString()} ${words}`);
           if (act.logs.length > 500) act.logs.shift();
-          if (s.state === 'connected' || s.state === 'stopped' || s.state === 'waiting') settle?.(s);
+          this.o.log(s.state === 'stopped' && s.why !== 'disconnected' ? 'warn' : 'info', words);
+          if (s.state === 'stopped' && s.final && s.why !== 'disconnected') {
+            this.held.set(key, { digest, why: s.why });
+          }
+          if (['connected', 'stopped', 'waiting', 'second_factor'].includes(s.state)) settle?.(s);
         },
         onPosture: (at) => {
           act.lastPosture = at.toISOString();
+        },
+        onPostureState: (m) => {
+          act.posture = postureOf(m);
+          this.o.log(m.limited ? 'warn' : 'info', `posture: ${m.message}`);
         },
         log: (level, message) => {
           act.logs.push(`${new Date().toISOString()} ${level}: ${message}`);
@@ -197,18 +235,5 @@ export class ClientDaemon {
     // Answer once the attempt has an outcome (or after a minute of trying).
     await Promise.race([settled, new Promise((r) => setTimeout(r, 60_000))]);
     return this.status(uid);
-  }
-}
-
-function describe(s: SessionState): string {
-  switch (s.state) {
-    case 'connected':
-      return `connected to ${s.server} as ${s.user}${s.tunnelAddress ? ` (tunnel ${s.tunnelAddress})` : ''}`;
-    case 'waiting':
-      return `waiting ${s.retryInSeconds} s: ${s.why}`;
-    case 'stopped':
-      return `stopped: ${s.why}`;
-    default:
-      return s.state;
   }
 }

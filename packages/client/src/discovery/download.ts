@@ -1,15 +1,20 @@
 // The installer a gateway offers in `download_url` (DECISIONS 39, 48): where it is, and fetching it
 // under the profile's TLS policy (a pin applies to the download host too).
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rename, rm, statfs } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { badDownloadUrl, downloadFailed, hostPort, isClientError } from './errors.js';
+import { badDownloadUrl, byteCount, downloadFailed, hostPort, isClientError, sizeText } from './errors.js';
 import { errorCode } from './resolve.js';
 import { tlsOptions, type TlsPolicy } from './tls.js';
+
+/** DECISIONS 73: an installer is far smaller; a bigger answer is a wrong or hostile server. */
+const maxDownloadBytes = 1_073_741_824;
 
 /**
  * `:<port>/<file>` is resolved against `https://<host>` (the host the WebSocket is connected to,
@@ -47,6 +52,8 @@ export interface DownloadOptions {
   lookup?: LookupFunction;
   /** No data for this long fails the download; 30 s when absent. */
   idleTimeoutMs?: number;
+  /** The most a download may be (DECISIONS 73); 1 GiB when absent. */
+  maxBytes?: number;
 }
 
 export interface DownloadedFile {
@@ -59,8 +66,9 @@ export interface DownloadedFile {
 /**
  * Downloads `url` to `dest` under `policy`: written to `dest + '.part'` and renamed when complete, so
  * `dest` is never a partial file. `onProgress(received, total)` follows each chunk (`total` from
- * Content-Length, null without it). A short body, a status other than 200, or a network error fails
- * with `download_failed`; a certificate failure with `tls_mismatch`/`tls_untrusted`.
+ * Content-Length, null without it). A short body, a status other than 200, a network error, or a body
+ * larger than `maxBytes` (1 GiB) or than the free space of `dest`'s file system fails with
+ * `download_failed` and leaves no file; a certificate failure with `tls_mismatch`/`tls_untrusted`.
  */
 export async function downloadFile(
   url: URL | string,
@@ -73,11 +81,16 @@ export async function downloadFile(
   if (target.protocol !== 'https:') throw badDownloadUrl(target.href);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+  const maxBytes = options.maxBytes ?? maxDownloadBytes;
   const part = `${dest}.part`;
+  const folder = dirname(dest);
   // Once the body started, a failure is told as how far it got.
   let body: { received: number; total: number | null } | null = null;
+  let created = false;
   try {
-    const response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    // Before anything is asked of the server: a full disk is known without it.
+    const free = await freeBytes(folder, target.href);
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = request(target, {
         ...tlsOptions(policy, host),
         method: 'GET',
@@ -101,24 +114,67 @@ export async function downloadFile(
       received: 0,
       total: length !== undefined && /^\d+$/.test(length) ? Number(length) : null,
     };
+    // Refused on the head alone: not a byte of such a body is read or written.
+    if (progress.total !== null && progress.total > maxBytes) {
+      response.destroy();
+      throw downloadFailed(
+        target.href,
+        `the server announces ${byteCount(progress.total)}, more than the ${sizeText(maxBytes)} an update may have`,
+      );
+    }
+    if (progress.total !== null && progress.total > free) {
+      response.destroy();
+      throw downloadFailed(
+        target.href,
+        `the update needs ${sizeText(progress.total)} but ${folder} has only ${sizeText(free)} free; make room there and try again`,
+      );
+    }
     body = progress;
     const hash = createHash('sha256');
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         progress.received += chunk.length;
+        // Without Content-Length the caps hold on what actually arrives.
+        if (progress.received > maxBytes) {
+          callback(
+            downloadFailed(
+              target.href,
+              `the server sent more than the ${sizeText(maxBytes)} an update may have; the download was stopped`,
+            ),
+          );
+          return;
+        }
+        if (progress.received > free) {
+          callback(
+            downloadFailed(
+              target.href,
+              `the update does not fit: ${folder} had ${sizeText(free)} free and the server sent more; make room there and try again`,
+            ),
+          );
+          return;
+        }
         hash.update(chunk);
         onProgress?.(progress.received, progress.total);
         callback(null, chunk);
       },
     });
-    await pipeline(response, counter, createWriteStream(part, { mode: 0o644 }));
+    // A fresh file, never one that is already there: a link planted at the `.part` path must not
+    // make the daemon write through it.
+    await rm(part, { force: true });
+    const file = await open(
+      part,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o644,
+    );
+    created = true;
+    await pipeline(response, counter, file.createWriteStream());
     if (!response.complete || (progress.total !== null && progress.received !== progress.total)) {
       throw downloadFailed(target.href, cutShort(progress));
     }
     await rename(part, dest);
     return { path: dest, size: progress.received, sha256: hash.digest('hex') };
   } catch (error) {
-    await rm(part, { force: true });
+    if (created) await rm(part, { force: true });
     if (isClientError(error)) throw error;
     const code = errorCode(error);
     const reason =
@@ -126,6 +182,16 @@ export async function downloadFile(
         ? cutShort(body)
         : reasonOf(error);
     throw downloadFailed(target.href, reason, error);
+  }
+}
+
+/** Free bytes for an unprivileged writer (`bavail`): what the download may count on. */
+async function freeBytes(folder: string, url: string): Promise<number> {
+  try {
+    const fs = await statfs(folder);
+    return fs.bavail * fs.bsize;
+  } catch (e) {
+    throw downloadFailed(url, `the folder ${folder} cannot be used (${errorCode(e) ?? 'error'})`, e);
   }
 }
 

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
   badDownloadUrl,
+  badProfile,
+  badRedirect,
   busy,
+  byteCount,
+  type CandidateFailure,
   ClientError,
+  downloadFailed,
   isClientError,
   parseRetryAfter,
   redactUrl,
+  serverNotFound,
+  serviceUnavailable,
+  sizeText,
+  srvOutsideDomain,
   tlsMismatch,
   tlsUntrusted,
+  tooManyRedirects,
   unreachable,
 } from './errors.js';
 
@@ -46,19 +56,76 @@ describe('ClientError', () => {
     );
   });
 
-  it('is transient when busy or unreachable for network reasons only', () => {
+  it('is transient when busy, or unreachable with at least one candidate time can mend', () => {
     const network = { host: 'a', port: 1, redirects: [], reason: 'connection refused' };
     expect(unreachable('gw', [network]).transient).toBe(true);
     const withBusy = unreachable('gw', [network, { ...network, reason: 'busy', error: busy('b', 1, 30) }]);
     expect(withBusy.transient).toBe(true);
     expect(withBusy.retryAfterSeconds).toBe(30);
+    // One node with a wrong certificate and one that is down: the down one may come back.
     const withTls = unreachable('gw', [
       network,
       { ...network, reason: 'mismatch', error: tlsMismatch('a', 1, pinned, actual) },
     ]);
-    expect(withTls.transient).toBe(false);
+    expect(withTls.transient).toBe(true);
     expect(withTls.retryAfterSeconds).toBeNull();
     expect(withTls.message).toContain('check the profile\'s "server_sha256" or "ca_file"');
+  });
+
+  it('is final for what retrying cannot fix (DECISIONS 64)', () => {
+    const finals: ClientError[] = [
+      tlsMismatch('a', 1, pinned, actual),
+      tlsUntrusted('a', 1, actual, 'the certificate is for another host name', 'ca'),
+      tlsUntrusted('a', 1, null, 'self-signed certificate', 'system'),
+      tooManyRedirects('a', 1, ['b:1', 'c:1', 'd:1', 'e:1', 'f:1', 'g:1']),
+      badRedirect('a', 1, '/connect'),
+      serviceUnavailable('corp.example', '_ideco-client._tcp.corp.example'),
+      badDownloadUrl('ftp://gw/x.msi'),
+      badProfile('ca_file', "The profile's ca_file /x is a symbolic link."),
+      srvOutsideDomain('corp.example', '_ideco-client._tcp.corp.example', 'gw.evil.example', 14765),
+    ];
+    for (const error of finals) expect([error.code, error.transient]).toEqual([error.code, false]);
+    const failures: CandidateFailure[] = finals.map((error) => ({
+      host: 'a',
+      port: 1,
+      redirects: [],
+      reason: error.code,
+      error,
+    }));
+    const allFinal = unreachable('corp.example', failures);
+    expect(allFinal.transient).toBe(false);
+    expect(allFinal.retryAfterSeconds).toBeNull();
+    // One candidate time can mend makes the whole transient again.
+    expect(
+      unreachable('corp.example', [...failures, { ...failures[0]!, error: busy('b', 1, 5) }]).transient,
+    ).toBe(true);
+    expect(
+      unreachable('corp.example', [
+        ...failures,
+        { host: 'b', port: 1, redirects: [], reason: 'connection refused' },
+      ]).transient,
+    ).toBe(true);
+    // Other errors are not among the retryable ones either.
+    expect(serverNotFound('corp.example', null).transient).toBe(false);
+    expect(downloadFailed('https://gw/x.msi', 'the server answered HTTP 404').transient).toBe(false);
+  });
+
+  it('says which SRV target is outside which name, and what to do', () => {
+    const error = srvOutsideDomain(
+      'corp.example',
+      '_ideco-client._tcp.corp.example',
+      'gw.evil.example',
+      14765,
+    );
+    expect(error.detail).toEqual({
+      server: 'corp.example',
+      srvName: '_ideco-client._tcp.corp.example',
+      target: 'gw.evil.example',
+      port: 14765,
+    });
+    expect(error.message).toContain('kordon did not connect to gw.evil.example:14765');
+    expect(error.message).toContain('gw.evil.example is not corp.example nor a name under it');
+    expect(error.message).toContain('"server_sha256"');
   });
 
   it('lists each candidate with its redirects', () => {
@@ -91,5 +158,15 @@ describe('parseRetryAfter', () => {
     const now = Date.parse('2026-11-26T10:00:00Z');
     expect(parseRetryAfter('Thu, 26 Nov 2026 10:00:30 GMT', now)).toBe(30);
     expect(parseRetryAfter('Thu, 26 Nov 2026 09:00:00 GMT', now)).toBe(0);
+  });
+});
+
+describe('sizes in messages', () => {
+  it('are readable, then exact', () => {
+    expect(byteCount(2_097_152)).toBe('2,097,152 bytes');
+    expect(sizeText(1_073_741_824)).toBe('1 GiB (1,073,741,824 bytes)');
+    expect(sizeText(65_536)).toBe('64 KiB (65,536 bytes)');
+    expect(sizeText(3_670_016)).toBe('3.5 MiB (3,670,016 bytes)');
+    expect(sizeText(512)).toBe('512 bytes');
   });
 });

@@ -5,6 +5,7 @@ export type ClientErrorCode =
   | 'bad_profile'
   | 'server_not_found'
   | 'service_unavailable'
+  | 'srv_outside_domain'
   | 'unreachable'
   | 'tls_mismatch'
   | 'tls_untrusted'
@@ -31,6 +32,8 @@ export interface ClientErrorDetails {
   bad_profile: { field: 'server' | 'server_sha256' | 'ca_file' };
   server_not_found: { server: string; dnsError: string | null };
   service_unavailable: { server: string; srvName: string };
+  /** An SRV target that is neither the configured name nor under it (DECISIONS 65). */
+  srv_outside_domain: { server: string; srvName: string; target: string; port: number };
   unreachable: { server: string; failures: CandidateFailure[] };
   tls_mismatch: { host: string; port: number; expected: string; actual: string };
   tls_untrusted: { host: string; port: number; actual: string | null; reason: string };
@@ -54,13 +57,16 @@ export class ClientError<C extends ClientErrorCode = ClientErrorCode> extends Er
   }
 
   /**
-   * Worth retrying later without changing anything (DECISIONS 28, 56): a busy server, or servers that
-   * could not be reached for network reasons. Certificate and configuration problems are not.
+   * Worth retrying later without changing anything (DECISIONS 28, 56, 64): a busy server, or servers
+   * that could not be reached, when at least one of them failed for a reason time can mend. What
+   * retrying cannot fix is final: a certificate that does not match (pin, CA or name), more than five
+   * redirects or a bad one, an SRV target of "." or outside the configured domain, a refused download
+   * address, a profile's own mistake.
    */
   get transient(): boolean {
     if (isClientError(this, 'busy')) return true;
     if (isClientError(this, 'unreachable')) {
-      return this.detail.failures.every((f) => f.error === undefined || f.error.transient);
+      return this.detail.failures.some((f) => f.error === undefined || f.error.transient);
     }
     return false;
   }
@@ -124,13 +130,30 @@ export function serviceUnavailable(server: string, srvName: string): ClientError
   );
 }
 
+/**
+ * DECISIONS 65: a certificate proves only the name it carries, so a target outside the configured
+ * domain would let whoever controls that DNS answer pick the name to check. Refused before connecting.
+ */
+export function srvOutsideDomain(server: string, srvName: string, target: string, port: number): ClientError {
+  return new ClientError(
+    'srv_outside_domain',
+    `kordon did not connect to ${hostPort(target, port)}: the SRV record ${srvName} names it as the gateway of ${server}, ` +
+      `but ${target} is not ${server} nor a name under it, so its certificate cannot show that it is your gateway. ` +
+      `If your administrator confirms that ${target} is the gateway, set "server" to ${target} in the profile, ` +
+      `or pin the gateway's certificate with "server_sha256".`,
+    { server, srvName, target, port },
+  );
+}
+
 export function unreachable(server: string, failures: CandidateFailure[]): ClientError {
   const lines = failures.map(
     (f) => `  - ${[hostPort(f.host, f.port), ...f.redirects].join(' -> ')}: ${f.reason}`,
   );
-  const advice = failures.some((f) => f.error?.code === 'tls_mismatch' || f.error?.code === 'tls_untrusted')
-    ? '\nA certificate problem is not a network problem: check the profile\'s "server_sha256" or "ca_file" with your administrator.'
-    : '\nCheck the network connection, or ask your administrator whether the gateway is running.';
+  const codes = new Set(failures.map((f) => f.error?.code));
+  const advice =
+    codes.has('tls_mismatch') || codes.has('tls_untrusted') || codes.has('srv_outside_domain')
+      ? '\nA certificate problem is not a network problem: check the profile\'s "server_sha256" or "ca_file" with your administrator.'
+      : '\nCheck the network connection, or ask your administrator whether the gateway is running.';
   return new ClientError(
     'unreachable',
     `kordon could not connect to ${server}; every address failed:\n${lines.join('\n')}${advice}`,
@@ -225,4 +248,22 @@ export function downloadFailed(url: string, reason: string, cause?: unknown): Cl
     { url: redactUrl(url), reason },
     cause === undefined ? undefined : { cause },
   );
+}
+
+/** `1,073,741,824 bytes`: exact, for messages about sizes. */
+export function byteCount(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
+}
+
+/** `1 GiB (1,073,741,824 bytes)`, `3.5 MiB (3,670,016 bytes)`: readable first, then exact. */
+export function sizeText(n: number): string {
+  const units: [string, number][] = [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ];
+  for (const [unit, size] of units) {
+    if (n >= size) return `${Number((n / size).toFixed(1)).toString()} ${unit} (${byteCount(n)})`;
+  }
+  return byteCount(n);
 }

@@ -1,6 +1,7 @@
 // Finds the gateway to open the WebSocket to (PROTOCOL.md "Endpoint path", DECISIONS 39): each
-// candidate in turn gets `GET https://host:port/connect`; 200 means "here", 302 names another host
-// (port 14765, no SRV lookup, at most five redirects), 503 means busy (DECISIONS 56).
+// candidate in turn gets `GET https://host:port/connect`; 302 names another host (port 14765, no SRV
+// lookup, at most five redirects), 503 means busy (DECISIONS 56), and any other answer means "here"
+// (DECISIONS 62: a plain WebSocket server answers 426, a vendor gateway may answer 404).
 import { request } from 'node:https';
 import {
   badRedirect,
@@ -10,6 +11,7 @@ import {
   hostPort,
   isClientError,
   parseRetryAfter,
+  srvOutsideDomain,
   tooManyRedirects,
   unreachable,
 } from './errors.js';
@@ -19,7 +21,10 @@ import {
   defaultGatewayPort,
   type DnsDeps,
   errorCode,
+  isWithinDomain,
+  parseServer,
   resolveCandidates,
+  srvNameOf,
 } from './resolve.js';
 import { checkTlsPolicy, tlsOptions, type TlsPolicy } from './tls.js';
 
@@ -42,9 +47,11 @@ export interface Gateway {
 }
 
 /**
- * Tries the server's candidates in order and returns the first gateway that answers 200 (after its
+ * Tries the server's candidates in order and returns the first gateway that answers (after its
  * redirects). When none does: a single failure is reported as itself (a `tls_mismatch` stays a
  * `tls_mismatch`), all-busy as `busy`, anything else as `unreachable` naming every candidate and why.
+ * Under the system CAs or a `ca_file`, an SRV target outside the configured domain is not connected
+ * to (DECISIONS 65); under a pin it is, since the pin names the one certificate that may answer.
  */
 export async function findGateway(
   server: string,
@@ -52,9 +59,21 @@ export async function findGateway(
   deps: FindGatewayDeps,
 ): Promise<Gateway> {
   checkTlsPolicy(policy);
+  const configured = parseServer(server).host;
   const candidates = await resolveCandidates(server, deps, deps.random);
   const failures: CandidateFailure[] = [];
   for (const candidate of candidates) {
+    if (policy.kind !== 'pin' && candidate.viaSrv && !isWithinDomain(candidate.host, configured)) {
+      const error = srvOutsideDomain(configured, srvNameOf(configured), candidate.host, candidate.port);
+      failures.push({
+        host: candidate.host,
+        port: candidate.port,
+        redirects: [],
+        reason: shortReason(error),
+        error,
+      });
+      continue;
+    }
     const outcome = await probeCandidate(candidate, policy, deps);
     if ('failure' in outcome) failures.push(outcome.failure);
     else return outcome.gateway;
@@ -100,9 +119,10 @@ async function probeCandidate(
     } catch (error) {
       return fail(error);
     }
-    if (answer.status === 200) return { gateway: { host, port, url: webSocketUrl(host, port) } };
     if (answer.status === 503) return fail(busy(host, port, parseRetryAfter(answer.retryAfter)));
-    if (answer.status !== 302) return fail(new Error(`answered HTTP ${answer.status} instead of 200 or 302`));
+    // DECISIONS 62: whatever else answered over a verified connection is the gateway.
+    if (answer.status !== 302) return { gateway: { host, port, url: webSocketUrl(host, port) } };
+    // The redirected host's certificate must name it (DECISIONS 65): the next probe checks `next`.
     const next = redirectHost(answer.location);
     if (next === null) return fail(badRedirect(host, port, answer.location ?? ''));
     // Only the host of Location counts; the port after a redirect is always 14765 (DECISIONS 39), and
@@ -128,7 +148,10 @@ function redirectHost(location: string | undefined): string | null {
     return null;
   }
   if (url.protocol !== 'https:' || url.hostname === '') return null;
-  return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (url.hostname.startsWith('[')) return url.hostname.slice(1, -1);
+  // `gw.corp.example.` and `gw.corp.example` are one name; the certificate names the latter.
+  const name = url.hostname.replace(/\.+$/, '');
+  return name === '' ? null : name;
 }
 
 interface ProbeAnswer {
@@ -213,6 +236,9 @@ function shortReason(error: ClientError): string {
     return s === null ? 'busy' : `busy, retry after ${s} s`;
   }
   if (isClientError(error, 'too_many_redirects')) return 'more than 5 redirects';
+  if (isClientError(error, 'srv_outside_domain')) {
+    return `not connected to: outside ${error.detail.server} (only a profile that pins the certificate with "server_sha256" may use it)`;
+  }
   if (isClientError(error, 'bad_redirect')) {
     return `redirected to ${JSON.stringify(error.detail.location)}, not a full https:// URL`;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError } from './errors.js';
-import { type DnsDeps, parseServer, resolveCandidates } from './resolve.js';
+import { type DnsDeps, isWithinDomain, parseServer, resolveCandidates } from './resolve.js';
 
 function dnsError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(code), { code });
@@ -123,5 +123,27 @@ describe('resolveCandidates', () => {
       'heavy',
       'light',
     ]);
+  });
+});
+
+describe('isWithinDomain (DECISIONS 65)', () => {
+  it.each([
+    ['corp.example', 'corp.example'],
+    ['gw1.corp.example', 'corp.example'],
+    ['a.b.corp.example', 'corp.example'],
+    ['GW1.Corp.Example.', 'corp.example'],
+    ['gw1.corp.example', 'CORP.EXAMPLE.'],
+  ])('takes %j as within %j', (name, domain) => {
+    expect(isWithinDomain(name, domain)).toBe(true);
+  });
+
+  it.each([
+    ['gw.evil.example', 'corp.example'],
+    ['evilcorp.example', 'corp.example'],
+    ['corp.example.evil', 'corp.example'],
+    ['example', 'corp.example'],
+    ['gw1.corp.example', ''],
+  ])('takes %j as outside %j', (name, domain) => {
+    expect(isWithinDomain(name, domain)).toBe(false);
   });
 });

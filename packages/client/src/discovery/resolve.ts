@@ -78,7 +78,7 @@ export async function resolveCandidates(
   const { host, port, isIp } = parseServer(server);
   if (isIp) return [{ host, port: port ?? defaultGatewayPort, viaSrv: false }];
 
-  const srvName = `_ideco-client._tcp.${host}`;
+  const srvName = srvNameOf(host);
   let records: SrvRecord[] = [];
   try {
     records = await deps.resolveSrv(srvName);
@@ -89,7 +89,7 @@ export async function resolveCandidates(
   }
   if (records.length > 0) {
     return orderSrvRecords(records, random, { server: host, srvName }).map((target) => ({
-      host: target.name.endsWith('.') ? target.name.slice(0, -1) : target.name,
+      host: dnsName(target.name),
       port: target.port,
       viaSrv: true,
     }));
@@ -104,6 +104,26 @@ export async function resolveCandidates(
   }
   if (addresses.length === 0) throw serverNotFound(host, null);
   return [{ host, port: port ?? defaultGatewayPort, viaSrv: false }];
+}
+
+/** The SRV name asked for a server name (PROTOCOL.md "Server discovery"). */
+export function srvNameOf(host: string): string {
+  return `_ideco-client._tcp.${host}`;
+}
+
+/** A DNS name as it is compared: lower case, without the root's trailing dot. */
+function dnsName(name: string): string {
+  return name.replace(/\.+$/, '').toLowerCase();
+}
+
+/**
+ * True when `name` is `domain` or lies under it (`gw1.corp.example` under `corp.example`, not
+ * `evilcorp.example`): the SRV targets whose own certificate may stand for `domain` (DECISIONS 65).
+ */
+export function isWithinDomain(name: string, domain: string): boolean {
+  const n = dnsName(name);
+  const d = dnsName(domain);
+  return d !== '' && (n === d || n.endsWith(`.${d}`));
 }
 
 export function errorCode(error: unknown): string | null {

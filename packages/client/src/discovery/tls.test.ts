@@ -53,6 +53,17 @@ describe('tlsPolicyFor', () => {
     expect(tlsPolicyFor({})).toEqual({ kind: 'system' });
   });
 
+  it('carries the owner a root daemon reads the ca_file for (DECISIONS 73), and only for ca_file', () => {
+    const owner = { uid: 1000, gids: [1000, 27] };
+    expect(tlsPolicyFor({ ca_file: '/home/alice/ca.pem' }, owner)).toEqual({
+      kind: 'ca',
+      caFile: '/home/alice/ca.pem',
+      owner,
+    });
+    expect(tlsPolicyFor({ server_sha256: hex }, owner)).toEqual({ kind: 'pin', sha256: formatted });
+    expect(tlsPolicyFor({}, owner)).toEqual({ kind: 'system' });
+  });
+
   it('refuses a malformed pin as bad_profile', () => {
     const error = thrown(() => tlsPolicyFor({ server_sha256: 'abcd' }));
     expect(error.code).toBe('bad_profile');

@@ -6,17 +6,16 @@
 // socket to `https.request` or `ws`. Node checks certificates after the handshake, and an HTTP client
 // may already have queued its request on a socket by then; a socket nobody has seen cannot leak a
 // byte to the wrong server.
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ClientRequestArgs } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { checkServerIdentity, connect, type TLSSocket } from 'node:tls';
 import type { ClientOptions } from 'ws';
+import { readCaFile, type CaFileOwner } from './ca-file.js';
 import { badProfile, tlsMismatch, tlsUntrusted } from './errors.js';
-import { errorCode } from './resolve.js';
 
-export type TlsPolicy = { kind: 'system' } | { kind: 'ca'; caFile: string } | { kind: 'pin'; sha256: string };
+export type TlsPolicy =
+  { kind: 'system' } | { kind: 'ca'; caFile: string; owner?: CaFileOwner } | { kind: 'pin'; sha256: string };
 
 /** A profile's `data` fields that choose the policy (DECISIONS 24). */
 export interface ProfileTlsFields {
@@ -27,12 +26,15 @@ export interface ProfileTlsFields {
 /**
  * The policy a profile asks for. A pin is the stronger statement (exactly this certificate), so with
  * both fields the pin is used. A malformed pin is a `bad_profile` error here, not at connect time.
+ * `owner` is the profile's owner when a root daemon reads the `ca_file` for them (DECISIONS 73).
  */
-export function tlsPolicyFor(data: ProfileTlsFields): TlsPolicy {
+export function tlsPolicyFor(data: ProfileTlsFields, owner?: CaFileOwner): TlsPolicy {
   if (data.server_sha256 !== undefined && data.server_sha256 !== '') {
     return { kind: 'pin', sha256: requirePin(data.server_sha256) };
   }
-  if (data.ca_file !== undefined && data.ca_file !== '') return { kind: 'ca', caFile: data.ca_file };
+  if (data.ca_file !== undefined && data.ca_file !== '') {
+    return { kind: 'ca', caFile: data.ca_file, ...(owner ? { owner } : {}) };
+  }
   return { kind: 'system' };
 }
 
@@ -52,24 +54,6 @@ function requirePin(text: string): string {
     );
   }
   return pin;
-}
-
-function readCaFile(caFile: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(caFile, 'utf8');
-  } catch (e) {
-    throw badProfile(
-      'ca_file',
-      `The profile's ca_file ${caFile} cannot be read (${errorCode(e) ?? 'error'}).`,
-    );
-  }
-  try {
-    new X509Certificate(pem);
-  } catch {
-    throw badProfile('ca_file', `The profile's ca_file ${caFile} does not hold a PEM certificate.`);
-  }
-  return pem;
 }
 
 interface VerifiedConnectOptions {
@@ -105,7 +89,7 @@ function verifierFor(policy: TlsPolicy): { ca?: string; verify: Verifier } {
         socket.authorized
           ? null
           : tlsUntrusted(host, port, fingerprintOf(socket), describe(socket.authorizationError), policy.kind);
-      return policy.kind === 'ca' ? { ca: readCaFile(policy.caFile), verify } : { verify };
+      return policy.kind === 'ca' ? { ca: readCaFile(policy.caFile, policy.owner), verify } : { verify };
     }
   }
 }

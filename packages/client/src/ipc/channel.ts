@@ -2,7 +2,14 @@
 // The caller's user id comes from its peer proof (peer-proof.ts), never from what it claims.
 import { chmodSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import { checkProof, dropProof, makeProof, prepareProofDir, type Proof } from './peer-proof.js';
+import {
+  ProofFolderError,
+  checkProof,
+  dropProof,
+  makeProof,
+  prepareProofDir,
+  type Proof,
+} from './peer-proof.js';
 
 export interface Request {
   op: string;
@@ -21,8 +28,9 @@ export class RequestError extends Error {
 const maxRequestBytes = 64 * 1024;
 
 export async function serve(socketPath: string, handle: Handler): Promise<Server> {
-  rmSync(socketPath, { force: true });
+  // The proof folder first: a daemon that refuses it (DECISIONS 73) leaves the old socket alone.
   prepareProofDir(socketPath);
+  rmSync(socketPath, { force: true });
   const server = createServer((sock) => {
     let buf = '';
     sock.setEncoding('utf8');
@@ -41,13 +49,18 @@ export async function serve(socketPath: string, handle: Handler): Promise<Server
     });
   });
   async function answer(line: string): Promise<Answer> {
-    let msg: { proof?: Proof; op?: unknown; args?: unknown };
+    let parsed: unknown;
     try {
-      msg = JSON.parse(line) as typeof msg;
+      parsed = JSON.parse(line);
     } catch {
       return { ok: false, error: 'the request is not JSON' };
     }
-    const uid = msg.proof ? checkProof(socketPath, msg.proof) : undefined;
+    // `null` or `5` is JSON too; reading `.proof` of null would reject and take the daemon down.
+    if (typeof parsed !== 'object' || parsed === null) {
+      return { ok: false, error: 'the caller could not be identified' };
+    }
+    const msg = parsed as { proof?: unknown; op?: unknown; args?: unknown };
+    const uid = checkProof(socketPath, msg.proof);
     if (uid === undefined) return { ok: false, error: 'the caller could not be identified' };
     if (typeof msg.op !== 'string') return { ok: false, error: 'the request names no operation' };
     const args =
@@ -75,6 +88,10 @@ export function call(socketPath: string, request: Request, timeoutMs = 120_000):
   try {
     proof = makeProof(socketPath);
   } catch (e) {
+    // A bad proof folder is not a daemon that is down: say so rather than "is it running?".
+    if (e instanceof ProofFolderError) {
+      return Promise.reject(new Error(`not calling the kordon daemon at ${socketPath}: ${e.message}`));
+    }
     return Promise.reject(
       new Error(
         `cannot reach the kordon daemon at ${socketPath} (is it running? \`kordon daemon\`): ${(e as Error).message}`,

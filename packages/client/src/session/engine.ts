@@ -1,16 +1,16 @@
 // One profile's connection to the gateway: version → (update) → login → tunnel → posture answers,
 // and reconnects with resume until stopped. Network and OS work go through the injected parts.
-import { WebSocket, type ClientOptions } from 'ws';
+import type { ClientOptions } from 'ws';
 import {
-  encodeClientMessage,
-  parseServerMessage,
+  KORDON_FEATURES,
   type AuthStateMessage,
-  type ClientMessage,
-  type ServerMessage,
+  type PostureStateMessage,
   type TunnelWgReply,
   type UpdateMessage,
   type ZtnaRequest,
 } from '@kordon/protocol';
+import { isClientError } from '../discovery/errors.js';
+import { ErrorReply, GatewayConnection, NoReply, UpgradeRefused } from './connection.js';
 import { afterClose, afterFailure, closeWords, reconnectDelayMs } from './policy.js';
 
 export interface GatewayAddress {
@@ -27,9 +27,12 @@ export interface ClientIdentity {
   os: 'windows' | 'macos' | 'linux';
 }
 
+/** What the session is doing, for `kordon status` and the log (DECISIONS 74). */
 export type SessionState =
-  | { state: 'connecting' }
-  | { state: 'authorizing'; server: string }
+  | { state: 'locating'; server: string }
+  | { state: 'connecting'; server: string; host: string; port: number }
+  | { state: 'authorizing'; server: string; waitingFor: string }
+  | { state: 'second_factor'; server: string; url: string; until: Date }
   | {
       state: 'connected';
       server: string;
@@ -42,6 +45,8 @@ export type SessionState =
   | { state: 'stopped'; why: string; final: boolean };
 
 export interface SessionParts {
+  /** The profile's server, as configured: named in what the session says while it looks. */
+  server: string;
   locate: () => Promise<GatewayAddress>;
   /** The password; `failed` says the last one was refused. Undefined: nobody can give one now. */
   password: (failed: { message: string } | null) => Promise<string | undefined>;
@@ -55,35 +60,40 @@ export interface SessionParts {
   /** An update is required: fetch it, and say where it is. */
   update: (message: UpdateMessage, gateway: GatewayAddress) => Promise<string>;
   posture: (request: ZtnaRequest) => Promise<Record<string, unknown>>;
+  /** The gateway's verdict on this device (DECISIONS 76). */
+  onPostureState?: (message: PostureStateMessage) => void;
   onState: (s: SessionState) => void;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** The reply deadline of every request (DECISIONS 63): 30 s when absent. */
+  replyTimeoutMs?: number;
+  /** How long a second factor in the browser may take (DECISIONS 63): 5 minutes when absent. */
+  secondFactorTimeoutMs?: number;
 }
 
+/** Why a connection attempt ended without a session; `final`: retrying cannot fix it (DECISIONS 64). */
 class Stop extends Error {
   constructor(
     readonly why: string,
     readonly final: boolean,
+    /** When the gateway said when to come back (busy). */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(why);
   }
 }
 
-interface Connection {
-  ws: WebSocket;
-  next(type: string | string[]): Promise<ServerMessage>;
-  closed: Promise<number>;
-}
-
 export class ClientSession {
   private ticket: string | null = null;
   private stopping = false;
-  private current: Connection | undefined;
+  private current: GatewayConnection | undefined;
   private password: string | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private wake: (() => void) | undefined;
+  private readonly replyTimeoutMs: number;
 
   constructor(private readonly p: SessionParts) {
+    this.replyTimeoutMs = p.replyTimeoutMs ?? 30_000;
     this.sleep =
       p.sleep ??
       ((ms) =>
@@ -102,27 +112,24 @@ export class ClientSession {
     let freshLogin = false;
     for (;;) {
       if (this.stopping) return this.end('disconnected', true);
-      this.p.onState({ state: 'connecting' });
       let code: number;
       try {
         code = await this.once(freshLogin);
         attempt = 0;
       } catch (e) {
-        if (e instanceof Stop) {
-          if (!e.final) {
-            // Transient: wait and try again.
-            const ms = reconnectDelayMs(attempt++);
-            this.p.onState({ state: 'waiting', why: e.why, retryInSeconds: Math.ceil(ms / 1000) });
-            await this.sleep(ms);
-            continue;
-          }
+        const stop = asStop(e);
+        if (this.isStopping()) return this.end('disconnected', true);
+        if (stop.final) {
           await this.p.tunnel.down();
-          return this.end(e.why, true);
+          return this.end(stop.why, true);
         }
-        const ms = reconnectDelayMs(attempt++);
-        const why = e instanceof Error ? e.message : String(e);
-        this.p.log('warn', `connection failed: ${why}`);
-        this.p.onState({ state: 'waiting', why, retryInSeconds: Math.ceil(ms / 1000) });
+        // Transient (DECISIONS 64): back off with jitter, or as long as the gateway asked.
+        const ms =
+          stop.retryAfterSeconds !== null
+            ? jitter(stop.retryAfterSeconds * 1000)
+            : reconnectDelayMs(attempt++);
+        this.p.log('warn', `connection failed: ${stop.why}`);
+        this.p.onState({ state: 'waiting', why: stop.why, retryInSeconds: Math.ceil(ms / 1000) });
         await this.sleep(ms);
         continue;
       }
@@ -136,6 +143,10 @@ export class ClientSession {
       if (freshLogin) {
         this.ticket = null;
         await this.p.tunnel.down();
+      }
+      if (next.now) {
+        this.p.log('info', closeWords(code));
+        continue;
       }
       const ms = reconnectDelayMs(attempt++);
       this.p.onState({ state: 'waiting', why: closeWords(code), retryInSeconds: Math.ceil(ms / 1000) });
@@ -153,14 +164,13 @@ export class ClientSession {
     this.stopping = true;
     this.wake?.();
     const c = this.current;
-    if (c && c.ws.readyState === WebSocket.OPEN) {
+    if (c?.isOpen) {
       try {
-        c.ws.send(encodeClientMessage({ type: 'unauthorize' }));
-        await Promise.race([c.next('auth_state'), new Promise((r) => setTimeout(r, 2000))]);
+        await c.request({ type: 'unauthorize' }, ['auth_state'], 'the logout', 2000);
       } catch {
         // closing anyway
       }
-      c.ws.close(1000, 'disconnect');
+      c.close(1000, 'disconnect');
     }
     await this.p.tunnel.down();
   }
@@ -172,158 +182,201 @@ export class ClientSession {
 
   /** One connection, from open to close; returns the close code. */
   private async once(freshLogin: boolean): Promise<number> {
+    this.p.onState({ state: 'locating', server: this.p.server });
     const gateway = await this.p.locate();
-    const c = await this.open(gateway);
+    this.p.onState({ state: 'connecting', server: this.p.server, host: gateway.host, port: gateway.port });
+    const c = await GatewayConnection.open(gateway.url, gateway.tls, {
+      posture: this.p.posture,
+      postureState: (m) => this.p.onPostureState?.(m),
+      log: this.p.log,
+    });
     this.current = c;
     try {
-      this.send(c, { type: 'version', ...this.p.identity });
-      const update = (await c.next('update')) as UpdateMessage;
-      if (update.need_update) {
-        const where = await this.p.update(update, gateway);
-        throw new Stop(
-          `an update is required: the new version is at ${where}; install it and connect again`,
-          true,
-        );
-      }
-      this.p.onState({ state: 'authorizing', server: gateway.host });
-      let auth = await this.authorize(c, freshLogin);
-      while (!auth.authorized) {
-        const next = afterFailure(auth.reason, auth.timeout);
-        if (next.kind === 'login-afresh') {
-          this.ticket = null;
-          auth = await this.authorize(c, true);
-          continue;
-        }
-        if (next.kind === 'retry') {
-          this.p.onState({ state: 'waiting', why: auth.message, retryInSeconds: next.afterSeconds });
-          await this.sleep(jitter(next.afterSeconds * 1000));
-          auth = await this.authorize(c, true);
-          continue;
-        }
-        if (next.kind === 'ask-again') {
-          // DECISIONS 28: never re-send refused credentials; wait, then ask the user again.
-          this.password = undefined;
-          if (next.afterSeconds > 0) await this.sleep(next.afterSeconds * 1000);
-          const again = await this.p.password({ message: auth.message });
-          if (again === undefined) throw new Stop(auth.message, true);
-          this.password = again;
-          auth = await this.authorize(c, true);
-          continue;
-        }
-        throw new Stop(auth.message, true);
-      }
-      this.ticket = auth.resume_ticket ?? null;
-      let tunnelAddress: string | null = null;
-      if (auth.need_tunnel) {
-        this.send(c, { type: 'tunnel_wg', public_key: this.p.keys.publicKey });
-        const reply = await c.next(['tunnel_wg', 'error', 'auth_state']);
-        if (reply.type !== 'tunnel_wg') {
-          throw new Stop(
-            `the gateway could not set up the tunnel: ${'message' in reply ? reply.message : reply.type}`,
-            true,
-          );
-        }
-        try {
-          tunnelAddress = (await this.p.tunnel.up(reply, gateway.host, this.p.keys.privateKey)).address;
-        } catch (e) {
-          throw new Stop(`the tunnel could not be set up here: ${(e as Error).message}`, true);
-        }
-      }
-      this.p.onState({
-        state: 'connected',
-        server: gateway.host,
-        user: this.p.login,
-        vpn: auth.need_tunnel,
-        tunnelAddress,
-        since: new Date(),
-      });
+      await this.checkVersion(c, gateway);
+      const connected = await this.logIn(c, gateway, freshLogin);
+      this.p.onState(connected);
       return await c.closed;
     } catch (e) {
       // A close while waiting for an answer is handled as the close it is (DECISIONS 29).
-      if (!(e instanceof Stop) && c.ws.readyState === WebSocket.CLOSED) return await c.closed;
+      if (!(e instanceof Stop) && !(e instanceof ErrorReply) && !c.isOpen) return await c.closed;
       throw e;
     } finally {
       this.current = undefined;
-      if (c.ws.readyState === WebSocket.OPEN) c.ws.close();
+      c.close();
     }
   }
 
-  private async authorize(c: Connection, fresh: boolean): Promise<AuthStateMessage> {
+  private async checkVersion(c: GatewayConnection, gateway: GatewayAddress): Promise<void> {
+    // DECISIONS 76: the extensions this client understands; a vendor gateway ignores the field.
+    const version = {
+      type: 'version' as const,
+      ...this.p.identity,
+      kordon: { features: [...KORDON_FEATURES] },
+    };
+    const update = await c.request(version, ['update'], 'the version message', this.replyTimeoutMs);
+    if (!update.need_update) return;
+    const where = await this.p.update(update, gateway);
+    throw new Stop(
+      `an update is required: the new version is at ${where}; install it and connect again`,
+      true,
+    );
+  }
+
+  /** Logs in (or resumes) and sets up the tunnel; returns the connected state. */
+  private async logIn(
+    c: GatewayConnection,
+    gateway: GatewayAddress,
+    freshLogin: boolean,
+  ): Promise<Extract<SessionState, { state: 'connected' }>> {
+    let auth = await this.authorize(c, gateway, freshLogin);
+    let secondFactorUntil: Date | null = null;
+    for (;;) {
+      if (auth.welcome_url !== '') {
+        // The vendor's second factor (DECISIONS 63): the user finishes it in a browser while this
+        // connection waits, up to 5 minutes in all, for the gateway's next word.
+        this.p.log('info', `to finish logging in, open ${auth.welcome_url}`);
+        if (!auth.authorized) {
+          secondFactorUntil ??= new Date(Date.now() + (this.p.secondFactorTimeoutMs ?? 300_000));
+          auth = await this.awaitSecondFactor(c, gateway, auth, secondFactorUntil);
+          continue;
+        }
+      }
+      if (!auth.authorized) {
+        auth = await this.afterRefusal(c, gateway, auth);
+        continue;
+      }
+      this.ticket = auth.resume_ticket ?? null;
+      if (!auth.need_tunnel) return this.connectedState(gateway, auth, null);
+      this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'the tunnel settings' });
+      const reply = await c.request(
+        { type: 'tunnel_wg', public_key: this.p.keys.publicKey },
+        ['tunnel_wg', 'auth_state'],
+        'the tunnel request',
+        this.replyTimeoutMs,
+      );
+      if (reply.type === 'auth_state') {
+        // DECISIONS 61: the pending session ended (pool_exhausted, key_in_use, internal).
+        this.ticket = null;
+        auth = reply;
+        continue;
+      }
+      let address: string;
+      try {
+        address = (await this.p.tunnel.up(reply, gateway.host, this.p.keys.privateKey)).address;
+      } catch (e) {
+        throw new Stop(`the tunnel could not be set up here: ${(e as Error).message}`, true);
+      }
+      return this.connectedState(gateway, auth, address);
+    }
+  }
+
+  private connectedState(
+    gateway: GatewayAddress,
+    auth: AuthStateMessage,
+    tunnelAddress: string | null,
+  ): Extract<SessionState, { state: 'connected' }> {
+    return {
+      state: 'connected',
+      server: gateway.host,
+      user: this.p.login,
+      vpn: auth.need_tunnel,
+      tunnelAddress,
+      since: new Date(),
+    };
+  }
+
+  private async awaitSecondFactor(
+    c: GatewayConnection,
+    gateway: GatewayAddress,
+    auth: AuthStateMessage,
+    until: Date,
+  ): Promise<AuthStateMessage> {
+    this.p.onState({ state: 'second_factor', server: gateway.host, url: auth.welcome_url, until });
+    const left = until.getTime() - Date.now();
+    try {
+      if (left <= 0) throw new NoReply('');
+      return await c.next(['auth_state'], 'the second factor', left);
+    } catch (e) {
+      if (e instanceof NoReply) {
+        const minutes = Math.round((this.p.secondFactorTimeoutMs ?? 300_000) / 60_000);
+        throw new Stop(
+          `the second factor was not completed within ${minutes} minute${minutes === 1 ? '' : 's'} (${auth.welcome_url}); connect again to retry`,
+          true,
+        );
+      }
+      throw e;
+    }
+  }
+
+  /** What a refused login leads to: another attempt's answer, or a Stop. */
+  private async afterRefusal(
+    c: GatewayConnection,
+    gateway: GatewayAddress,
+    auth: Extract<AuthStateMessage, { authorized: false }>,
+  ): Promise<AuthStateMessage> {
+    const next = afterFailure(auth.reason, auth.timeout);
+    switch (next.kind) {
+      case 'login-afresh':
+        this.ticket = null;
+        return this.authorize(c, gateway, true);
+      case 'retry':
+        this.p.onState({ state: 'waiting', why: auth.message, retryInSeconds: next.afterSeconds });
+        await this.sleep(jitter(next.afterSeconds * 1000));
+        if (this.isStopping()) throw new Stop('disconnected', true);
+        return this.authorize(c, gateway, true);
+      case 'ask-again': {
+        // DECISIONS 28: never re-send refused credentials; wait, then ask the user again.
+        this.password = undefined;
+        if (next.afterSeconds > 0) {
+          this.p.onState({ state: 'waiting', why: auth.message, retryInSeconds: next.afterSeconds });
+          await this.sleep(next.afterSeconds * 1000);
+        }
+        const again = await this.p.password({ message: auth.message });
+        if (again === undefined) throw new Stop(auth.message, true);
+        this.password = again;
+        return this.authorize(c, gateway, true);
+      }
+      case 'stop':
+        throw new Stop(auth.message, true);
+    }
+  }
+
+  private async authorize(
+    c: GatewayConnection,
+    gateway: GatewayAddress,
+    fresh: boolean,
+  ): Promise<AuthStateMessage> {
     if (!fresh && this.ticket !== null) {
-      this.send(c, { type: 'resume', ticket: this.ticket });
-    } else {
-      this.password ??= await this.p.password(null);
-      if (this.password === undefined) throw new Stop('no password given', true);
-      this.send(c, { type: 'authorize', login: this.p.login, password: this.password });
+      this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'the answer to the resume' });
+      return c.request(
+        { type: 'resume', ticket: this.ticket },
+        ['auth_state'],
+        'the resume',
+        this.replyTimeoutMs,
+      );
     }
-    return (await c.next('auth_state')) as AuthStateMessage;
+    this.password ??= await this.p.password(null);
+    if (this.password === undefined) throw new Stop('no password given', true);
+    this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'the answer to the login' });
+    return c.request(
+      { type: 'authorize', login: this.p.login, password: this.password },
+      ['auth_state'],
+      'the login',
+      this.replyTimeoutMs,
+    );
   }
+}
 
-  private send(c: Connection, message: ClientMessage): void {
-    c.ws.send(encodeClientMessage(message));
-  }
-
-  private open(gateway: GatewayAddress): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(gateway.url, {
-        ...gateway.tls,
-        maxPayload: 128 * 1024,
-        handshakeTimeout: 10_000,
-      });
-      const inbox: ServerMessage[] = [];
-      const waiters: { types: string[]; resolve: (m: ServerMessage) => void; reject: (e: Error) => void }[] =
-        [];
-      let closeCode: number | undefined;
-      const closed = new Promise<number>((r) => {
-        ws.on('close', (code) => {
-          closeCode = code;
-          for (const w of waiters.splice(0))
-            w.reject(new Error(`the gateway closed the connection (${code})`));
-          r(code);
-        });
-      });
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return;
-        const parsed = parseServerMessage((data as Buffer).toString('utf8'));
-        for (const w of parsed.warnings ?? []) this.p.log('warn', w);
-        if (!parsed.ok) {
-          this.p.log('warn', `ignored a message from the gateway: ${parsed.error.message}`);
-          return;
-        }
-        const msg = parsed.value;
-        if (msg.type === 'ztna') {
-          // DECISIONS 11: answer every request at once with a full report.
-          void this.p.posture(msg).then((report) => ws.send(JSON.stringify({ type: 'ztna', ...report })));
-          return;
-        }
-        const i = waiters.findIndex((w) => w.types.includes(msg.type));
-        if (i >= 0) waiters.splice(i, 1)[0]?.resolve(msg);
-        else inbox.push(msg);
-      });
-      ws.on('error', (err) => {
-        if (ws.readyState === WebSocket.CONNECTING) reject(err);
-      });
-      ws.on('unexpected-response', (_req, res) => {
-        const retry = Number(res.headers['retry-after'] ?? '10');
-        reject(new Stop(`the gateway is busy (HTTP ${res.statusCode ?? 0}); retrying in ${retry} s`, false));
-        ws.terminate();
-      });
-      ws.on('open', () => {
-        resolve({
-          ws,
-          closed,
-          next: (type) => {
-            const types = Array.isArray(type) ? type : [type];
-            const i = inbox.findIndex((m) => types.includes(m.type));
-            if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0] as ServerMessage);
-            if (closeCode !== undefined)
-              return Promise.reject(new Error(`the gateway closed the connection (${closeCode})`));
-            return new Promise((res, rej) => waiters.push({ types, resolve: res, reject: rej }));
-          },
-        });
-      });
-    });
-  }
+/** Every way an attempt can fail, as a Stop: final or not (DECISIONS 64). */
+function asStop(e: unknown): Stop {
+  if (e instanceof Stop) return e;
+  // An `error` reply: this gateway cannot handle what this client sends; another try sends the same.
+  if (e instanceof ErrorReply) return new Stop(e.message, true);
+  if (e instanceof NoReply) return new Stop(e.message, false);
+  if (e instanceof UpgradeRefused)
+    return new Stop(e.message, false, e.status === 503 ? e.retryAfterSeconds : null);
+  if (isClientError(e)) return new Stop(e.message, !e.transient, e.retryAfterSeconds);
+  return new Stop(e instanceof Error ? e.message : String(e), false);
 }
 
 function jitter(ms: number): number {

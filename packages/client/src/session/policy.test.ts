@@ -7,9 +7,18 @@ describe('client reactions (DECISIONS 28, 29, 54, 55)', () => {
   });
 
   it('reconnects after 4005 with a fresh login, and after 4006, 1001, 1006 with resume', () => {
-    expect(afterClose(4005)).toEqual({ kind: 'reconnect', freshLogin: true });
+    expect(afterClose(4005)).toEqual({ kind: 'reconnect', freshLogin: true, now: false });
     for (const code of [4006, 1001, 1006])
-      expect(afterClose(code)).toEqual({ kind: 'reconnect', freshLogin: false });
+      expect(afterClose(code)).toEqual({ kind: 'reconnect', freshLogin: false, now: false });
+  });
+
+  it('reconnects at once after 4008 and resumes (DECISIONS 68)', () => {
+    expect(afterClose(4008)).toEqual({ kind: 'reconnect', freshLogin: false, now: true });
+  });
+
+  it('takes a failure without a reason as a refused password, whatever its timeout (DECISIONS 63)', () => {
+    expect(afterFailure(undefined, 0)).toEqual({ kind: 'ask-again', afterSeconds: 0 });
+    expect(afterFailure(undefined, 30)).toEqual({ kind: 'ask-again', afterSeconds: 30 });
   });
 
   it('retries only a back-off by itself', () => {

@@ -1,15 +1,18 @@
-// What the client does after each outcome (DECISIONS 28, 29, 54, 55): pure, so it is tested alone.
+// What the client does after each outcome (DECISIONS 28, 29, 54, 55, 61, 63, 64, 68): pure, so it is
+// tested alone.
 import type { AuthFailureReason } from '@kordon/protocol';
 
 /** Close codes after which the client stops and tells the user why (DECISIONS 29). */
 const finalCloseCodes = new Set([4001, 4002, 4003, 4004, 4007, 1003, 1007, 1008, 1009]);
 
-export type AfterClose = { kind: 'stop'; why: string } | { kind: 'reconnect'; freshLogin: boolean };
+export type AfterClose =
+  { kind: 'stop'; why: string } | { kind: 'reconnect'; freshLogin: boolean; now: boolean };
 
 export function afterClose(code: number): AfterClose {
   if (finalCloseCodes.has(code)) return { kind: 'stop', why: closeWords(code) };
   // 4005: local_tunnel changed, log in afresh under the new value; 4006, 1001, 1006, loss: resume.
-  return { kind: 'reconnect', freshLogin: code === 4005 };
+  // 4008: this client was too slow to log in (DECISIONS 68); nothing is wrong, so at once.
+  return { kind: 'reconnect', freshLogin: code === 4005, now: code === 4008 };
 }
 
 export function closeWords(code: number): string {
@@ -28,6 +31,8 @@ export function closeWords(code: number): string {
       return 'the gateway is restarting; reconnecting';
     case 4007:
       return 'a new login from this device replaced this session';
+    case 4008:
+      return 'the gateway closed the connection: no login within its time; reconnecting';
     case 1003:
     case 1007:
     case 1008:
@@ -44,7 +49,11 @@ export type AfterFailure =
   | { kind: 'ask-again'; afterSeconds: number }
   | { kind: 'login-afresh' };
 
-/** DECISIONS 28, 54, 55: only a back-off is retried with the same credentials. */
+/**
+ * DECISIONS 28, 54, 55, 61: only a back-off and what the gateway could not serve are retried with the
+ * same credentials. A failure without a reason (a vendor gateway sends none) is a refused password,
+ * whatever its timeout (DECISIONS 63).
+ */
 export function afterFailure(reason: AuthFailureReason | undefined, timeout: number): AfterFailure {
   switch (reason) {
     case 'throttled':
@@ -54,6 +63,7 @@ export function afterFailure(reason: AuthFailureReason | undefined, timeout: num
     case 'pool_exhausted':
     case 'busy':
       return { kind: 'retry', afterSeconds: Math.max(5, timeout) };
+    case undefined:
     case 'credentials':
       return { kind: 'ask-again', afterSeconds: timeout };
     case 'resume_refused':

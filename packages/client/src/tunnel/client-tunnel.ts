@@ -1,10 +1,11 @@
 // The client's WireGuard tunnel: interface, address, peer, routes and DNS, all taken down again on
 // disconnect, and after a crash at the next start (a small state file records what was added).
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand, findOnPath, selectTunnelDriver } from '@kordon/drivers';
 import type { TunnelDriver } from '@kordon/core';
 import type { TunnelWgReply } from '@kordon/protocol';
+import { writeFileAtomic } from '../config/atomic-write.js';
 import { allowedIps, tunnelRoutes } from './routes.js';
 
 type TunnelLog = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -69,6 +70,8 @@ export class ClientTunnel {
       remove: [],
     });
     const routes = tunnelRoutes(reply.forward_nets, reply.user_tunnel_ipv4_network);
+    for (const net of routes.ignored)
+      this.o.log('warn', `the gateway routes ${net}, which is not a network: left out`);
     // The endpoint keeps its way outside the tunnel, even when a routed network covers it.
     this.leftovers.hostRoute = await this.pinEndpointRoute(endpointHost);
     this.save();
@@ -98,7 +101,7 @@ export class ClientTunnel {
     await ip(['link', 'del', left.interfaceName]).catch(() => undefined);
     this.wg = undefined;
     this.leftovers = undefined;
-    rmSync(this.stateFile, { force: true });
+    rmSync(this.stateFile, { force: true, recursive: true });
   }
 
   /** At start: removes what a crashed run left behind. */
@@ -137,16 +140,50 @@ export class ClientTunnel {
     }
   }
 
+  // Whole or not at all (temporary file, flush, rename): a crash mid-write must not leave a record
+  // that the next start cannot read, and so an interface nobody removes.
   private save(): void {
     mkdirSync(this.o.stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(this.stateFile, JSON.stringify(this.leftovers), { mode: 0o600 });
+    writeFileAtomic(this.stateFile, JSON.stringify(this.leftovers), 0o600);
   }
 
+  /** What a previous run left; no file is nothing to clean, a bad one is the configured interface. */
   private load(): Leftovers | undefined {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(this.stateFile, 'utf8')) as Leftovers;
-    } catch {
-      return undefined;
+      text = readFileSync(this.stateFile, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return this.assumeLeftovers(`cannot be read (${(e as Error).message})`);
     }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.assumeLeftovers('is not JSON');
+    }
+    const left = parsed as Partial<Record<keyof Leftovers, unknown>> | null;
+    if (
+      typeof left !== 'object' ||
+      left === null ||
+      typeof left.interfaceName !== 'string' ||
+      // The kernel's rule for a link name (at most 15, no "/", ":" or spaces), and no leading "-" for ip.
+      !/^[^\s/:-][^\s/:]{0,14}$/.test(left.interfaceName) ||
+      (left.hostRoute !== null && typeof left.hostRoute !== 'string') ||
+      typeof left.dns !== 'boolean'
+    ) {
+      return this.assumeLeftovers('is not a tunnel record');
+    }
+    return { interfaceName: left.interfaceName, hostRoute: left.hostRoute, dns: left.dns };
+  }
+
+  // Not knowing what was added is not "nothing": remove what this daemon would have added by name
+  // (the host route is unknown; it goes when its gateway's address is routed again).
+  private assumeLeftovers(why: string): Leftovers {
+    this.o.log(
+      'warn',
+      `the tunnel record ${this.stateFile} ${why}; removing the interface ${this.o.interfaceName} in case a previous run left it`,
+    );
+    return { interfaceName: this.o.interfaceName, hostRoute: null, dns: true };
   }
 }

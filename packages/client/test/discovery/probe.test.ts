@@ -1,10 +1,13 @@
 // findGateway on loopback: a DNS server for SRV/A, HTTPS servers with openssl-made certificates on
-// 127.0.0.x, chained 302s, busy servers, and the three TLS policies.
+// 127.0.0.x, chained 302s, busy servers, what other answers mean, whose name a certificate must
+// carry, and the three TLS policies.
+import { createServer as createHttpsServer } from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { ClientError } from '../../src/discovery/errors.js';
 import { findGateway, type FindGatewayDeps } from '../../src/discovery/probe.js';
 import { dnsDeps } from '../../src/discovery/resolve.js';
-import type { TlsPolicy } from '../../src/discovery/tls.js';
+import { type TlsPolicy, webSocketTlsOptions } from '../../src/discovery/tls.js';
 import { type DnsServer, startDnsServer } from './dns-server.js';
 import {
   type CertificateFolder,
@@ -367,7 +370,7 @@ describe('findGateway', () => {
       expect(impostor.requests).toEqual([]);
     });
 
-    it('lists a mismatch among other failures under unreachable, with both fingerprints', async () => {
+    it('lists a mismatch among other failures under unreachable, with both fingerprints (transient: the refused node may come back)', async () => {
       const refused = await closedPort('127.0.0.3');
       const impostor = await https('impostor', '127.0.0.4', ok, { cert: stranger });
       Object.assign(dns.table, {
@@ -382,7 +385,7 @@ describe('findGateway', () => {
       });
       const error = await failure(findGateway('gw.corp.test', pin(cluster), deps()));
       expect(error.code).toBe('unreachable');
-      expect(error.transient).toBe(false);
+      expect(error.transient).toBe(true);
       expect(error.message).toContain(
         `n2.corp.test:${impostor.port}: certificate does not match the pin (expected ${cluster.fingerprint}, actual ${stranger.fingerprint})`,
       );
@@ -421,5 +424,302 @@ describe('findGateway', () => {
       expect(server.connections).toBe(1);
       expect(server.requests).toEqual([]);
     });
+  });
+});
+
+describe('what an answer means (DECISIONS 62)', () => {
+  it('takes a 426 (a plain WebSocket server) as the gateway, and the WebSocket opens there', async () => {
+    const server = createHttpsServer({ key: cluster.key, cert: cluster.cert }, (_req, res) => {
+      res.writeHead(426, { upgrade: 'websocket' }).end('Upgrade Required');
+    });
+    const wss = new WebSocketServer({ server, path: '/connect' });
+    wss.on('connection', (socket) => {
+      socket.send('hello');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+    closers.push(async () => {
+      wss.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const policy = pin(cluster);
+    const gateway = await findGateway(`127.0.0.2:${port}`, policy, deps());
+    expect(gateway).toEqual({ host: '127.0.0.2', port, url: `wss://127.0.0.2:${port}/connect` });
+    const ws = new WebSocket(gateway.url, {
+      ...webSocketTlsOptions(policy, gateway.host),
+      handshakeTimeout: 2000,
+    });
+    const message = await new Promise<string>((resolve, reject) => {
+      ws.once('message', (data: Buffer) => resolve(data.toString()));
+      ws.once('error', reject);
+    });
+    expect(message).toBe('hello');
+    ws.close();
+  });
+
+  it.each([404, 400, 200, 500])('takes HTTP %i as the gateway on the same host and port', async (status) => {
+    const server = await https('gw', '127.0.0.2', (_req, res) => {
+      res.writeHead(status).end();
+    });
+    const gateway = await findGateway(`127.0.0.2:${server.port}`, pin(cluster), deps());
+    expect(gateway).toEqual({
+      host: '127.0.0.2',
+      port: server.port,
+      url: `wss://127.0.0.2:${server.port}/connect`,
+    });
+    expect(server.requests).toEqual(['GET /connect']);
+  });
+
+  it('takes a 404 behind a 302 as the gateway it was redirected to', async () => {
+    const [lb, node] = await startOnOnePort(
+      [
+        { name: 'lb', host: '127.0.0.10', handler: redirectTo('https://127.0.0.11/') },
+        {
+          name: 'node',
+          host: '127.0.0.11',
+          handler: (_req, res) => {
+            res.writeHead(404).end();
+          },
+        },
+      ],
+      cluster,
+    );
+    closers.push(
+      () => lb!.close(),
+      () => node!.close(),
+    );
+    const gateway = await findGateway(
+      `127.0.0.10:${lb!.port}`,
+      pin(cluster),
+      deps({ redirectPort: lb!.port }),
+    );
+    expect(gateway.host).toBe('127.0.0.11');
+  });
+});
+
+describe('whose name the certificate must carry (DECISIONS 65)', () => {
+  // A CA the profile trusts (ca_file), and certificates it issued that each name only one host.
+  let authority: TestCertificate;
+  const issued: Record<string, TestCertificate> = {};
+  let caPolicy: TlsPolicy;
+
+  beforeAll(() => {
+    authority = certs.authority('corp-ca');
+    for (const name of [
+      'corp.test',
+      'gw1.corp.test',
+      'gw2.corp.test',
+      'gw.evil.test',
+      'lb.corp.test',
+      'r1.corp.test',
+    ]) {
+      issued[name] = certs.make(`issued-${name}`, [`DNS:${name}`], authority);
+    }
+    caPolicy = { kind: 'ca', caFile: authority.certFile };
+  });
+
+  function srvTo(targets: { target: string; port: number; address: string }[]) {
+    Object.assign(dns.table, {
+      '_ideco-client._tcp.corp.test': {
+        srv: targets.map((t, i) => ({ priority: i + 1, weight: 0, port: t.port, target: t.target })),
+      },
+    });
+    for (const t of targets) {
+      dns.table[t.target.replace(/\.$/, '').toLowerCase()] = { a: [t.address] };
+    }
+  }
+
+  it('accepts an SRV target under the configured name whose certificate names only itself', async () => {
+    const server = await https('gw1', '127.0.0.6', ok, { cert: issued['gw1.corp.test']! });
+    srvTo([{ target: 'gw1.corp.test', port: server.port, address: '127.0.0.6' }]);
+    const gateway = await findGateway('corp.test', caPolicy, deps());
+    expect(gateway).toEqual({
+      host: 'gw1.corp.test',
+      port: server.port,
+      url: `wss://gw1.corp.test:${server.port}/connect`,
+    });
+    expect(server.requests).toEqual(['GET /connect']);
+  });
+
+  it('compares names without case and without trailing dots', async () => {
+    const server = await https('gw1', '127.0.0.6', ok, { cert: issued['gw1.corp.test']! });
+    srvTo([{ target: 'Gw1.CORP.test.', port: server.port, address: '127.0.0.6' }]);
+    const gateway = await findGateway('CORP.Test.', caPolicy, deps());
+    expect(gateway.host).toBe('gw1.corp.test');
+  });
+
+  it('accepts the configured name itself without SRV, and refuses it with another name’s certificate', async () => {
+    const right = await https('corp', '127.0.0.7', ok, { cert: issued['corp.test']! });
+    Object.assign(dns.table, { 'corp.test': { a: ['127.0.0.7'] } });
+    expect((await findGateway(`corp.test:${right.port}`, caPolicy, deps())).host).toBe('corp.test');
+    await right.close();
+    const wrong = await https('corp', '127.0.0.7', ok, { cert: issued['gw1.corp.test']! });
+    const error = await failure(findGateway(`corp.test:${wrong.port}`, caPolicy, deps()));
+    expect(error.code).toBe('tls_untrusted');
+    expect(error.message).toContain('the certificate is for another host name');
+    expect(error.transient).toBe(false);
+    expect(wrong.requests).toEqual([]);
+  });
+
+  it('refuses an SRV target whose certificate names another host under the domain', async () => {
+    const server = await https('gw1', '127.0.0.6', ok, { cert: issued['gw2.corp.test']! });
+    srvTo([{ target: 'gw1.corp.test', port: server.port, address: '127.0.0.6' }]);
+    const error = await failure(findGateway('corp.test', caPolicy, deps()));
+    expect(error.code).toBe('tls_untrusted');
+    expect((error as ClientError<'tls_untrusted'>).detail.host).toBe('gw1.corp.test');
+    expect(error.transient).toBe(false);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('refuses an SRV target outside the configured domain without connecting to it, finally', async () => {
+    // Its certificate is issued by the trusted CA and names it: valid for itself, not for corp.test.
+    const outside = await https('evil', '127.0.0.8', ok, { cert: issued['gw.evil.test']! });
+    srvTo([{ target: 'gw.evil.test', port: outside.port, address: '127.0.0.8' }]);
+    for (const policy of [caPolicy, { kind: 'system' } as const]) {
+      const started = Date.now();
+      const error = await failure(findGateway('corp.test', policy, deps()));
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(error.code).toBe('srv_outside_domain');
+      expect(error.transient).toBe(false);
+      expect((error as ClientError<'srv_outside_domain'>).detail).toEqual({
+        server: 'corp.test',
+        srvName: '_ideco-client._tcp.corp.test',
+        target: 'gw.evil.test',
+        port: outside.port,
+      });
+      expect(error.message).toContain(`kordon did not connect to gw.evil.test:${outside.port}`);
+      expect(error.message).toContain('gw.evil.test is not corp.test nor a name under it');
+      expect(error.message).toContain('"server_sha256"');
+    }
+    expect(outside.connections).toBe(0);
+    expect(dns.questions.filter((q) => q.name === 'gw.evil.test')).toEqual([]);
+  });
+
+  it('skips an outside target and goes on to one under the domain', async () => {
+    const outside = await https('evil', '127.0.0.8', ok, { cert: issued['gw.evil.test']! });
+    const inside = await https('gw1', '127.0.0.6', ok, { cert: issued['gw1.corp.test']! });
+    srvTo([
+      { target: 'gw.evil.test', port: outside.port, address: '127.0.0.8' },
+      { target: 'gw1.corp.test', port: inside.port, address: '127.0.0.6' },
+    ]);
+    expect((await findGateway('corp.test', caPolicy, deps())).host).toBe('gw1.corp.test');
+    expect(outside.connections).toBe(0);
+  });
+
+  it('lets a pinned profile use an SRV target outside the domain (names are not checked under a pin)', async () => {
+    const outside = await https('evil', '127.0.0.8', ok, { cert: issued['gw.evil.test']! });
+    srvTo([{ target: 'gw.evil.test', port: outside.port, address: '127.0.0.8' }]);
+    const gateway = await findGateway('corp.test', pin(issued['gw.evil.test']!), deps());
+    expect(gateway.host).toBe('gw.evil.test');
+    expect(outside.requests).toEqual(['GET /connect']);
+  });
+
+  describe('after a 302 over a verified connection', () => {
+    async function lbAndR1(r1Cert: TestCertificate, location = 'https://r1.corp.test/') {
+      const lb = await startHttpsServer({
+        name: 'lb',
+        host: '127.0.0.10',
+        certificate: issued['lb.corp.test']!,
+        handler: redirectTo(location),
+      });
+      closers.push(() => lb.close());
+      const r1 = await startHttpsServer({
+        name: 'r1',
+        host: '127.0.0.11',
+        port: lb.port,
+        certificate: r1Cert,
+        handler: ok,
+      });
+      closers.push(() => r1.close());
+      Object.assign(dns.table, {
+        'lb.corp.test': { a: ['127.0.0.10'] },
+        'r1.corp.test': { a: ['127.0.0.11'] },
+      });
+      return { lb, r1 };
+    }
+
+    it('accepts the redirected host with a certificate that names only it', async () => {
+      const { lb, r1 } = await lbAndR1(issued['r1.corp.test']!, 'https://R1.corp.test./connect');
+      const gateway = await findGateway(`lb.corp.test:${lb.port}`, caPolicy, deps({ redirectPort: lb.port }));
+      expect(gateway).toEqual({
+        host: 'r1.corp.test',
+        port: lb.port,
+        url: `wss://r1.corp.test:${lb.port}/connect`,
+      });
+      expect(r1.requests).toEqual(['GET /connect']);
+    });
+
+    it('refuses the redirected host when its certificate names the host that redirected, not it', async () => {
+      const { lb, r1 } = await lbAndR1(issued['lb.corp.test']!);
+      const error = await failure(
+        findGateway(`lb.corp.test:${lb.port}`, caPolicy, deps({ redirectPort: lb.port })),
+      );
+      expect(error.code).toBe('tls_untrusted');
+      expect((error as ClientError<'tls_untrusted'>).detail).toMatchObject({
+        host: 'r1.corp.test',
+        port: lb.port,
+      });
+      expect(error.message).toContain('the certificate is for another host name');
+      expect(error.transient).toBe(false);
+      expect(lb.requests).toEqual(['GET /connect']);
+      expect(r1.requests).toEqual([]);
+    });
+  });
+});
+
+describe('final failures end the attempt at once (DECISIONS 64)', () => {
+  // The default probe timeout (5 s): a final failure must not wait for it.
+  const defaultDeps = (): FindGatewayDeps => dnsDeps({ servers: [dns.server], timeoutMs: 1000, tries: 1 });
+
+  it('a pin mismatch', async () => {
+    const impostor = await https('impostor', '127.0.0.2', ok, { cert: stranger });
+    const started = Date.now();
+    const error = await failure(findGateway(`127.0.0.2:${impostor.port}`, pin(cluster), defaultDeps()));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error.code).toBe('tls_mismatch');
+    expect(error.transient).toBe(false);
+  });
+
+  it('a pin mismatch on every SRV target is unreachable, and final', async () => {
+    const a = await https('a', '127.0.0.3', ok, { cert: stranger });
+    const b = await https('b', '127.0.0.4', ok, { cert: stranger });
+    Object.assign(dns.table, {
+      '_ideco-client._tcp.gw.corp.test': {
+        srv: [
+          { priority: 1, weight: 0, port: a.port, target: 'n1.corp.test' },
+          { priority: 2, weight: 0, port: b.port, target: 'n2.corp.test' },
+        ],
+      },
+      'n1.corp.test': { a: ['127.0.0.3'] },
+      'n2.corp.test': { a: ['127.0.0.4'] },
+    });
+    const started = Date.now();
+    const error = await failure(findGateway('gw.corp.test', pin(cluster), defaultDeps()));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error.code).toBe('unreachable');
+    expect(error.transient).toBe(false);
+  });
+
+  it('a sixth redirect', async () => {
+    const hosts = [11, 12, 13, 14, 15, 16, 17].map((n) => `127.0.0.${n}`);
+    const servers = await startOnOnePort(
+      hosts.map((host, i) => ({
+        name: `hop${i + 1}`,
+        host,
+        handler: redirectTo(`https://${hosts[(i + 1) % hosts.length]!}/connect`),
+      })),
+      cluster,
+    );
+    closers.push(...servers.map((s) => () => s.close()));
+    const port = servers[0]!.port;
+    const started = Date.now();
+    const error = await failure(
+      findGateway(`127.0.0.11:${port}`, pin(cluster), { ...defaultDeps(), redirectPort: port }),
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error.code).toBe('too_many_redirects');
+    expect(error.transient).toBe(false);
   });
 });

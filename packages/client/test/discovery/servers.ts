@@ -14,6 +14,7 @@ import { certificateArgs } from '@kordon/drivers';
 
 export interface TestCertificate {
   key: string;
+  keyFile: string;
   cert: string;
   certFile: string;
   /** `AA:BB:...`, as Node prints it. */
@@ -22,35 +23,62 @@ export interface TestCertificate {
 
 export interface CertificateFolder {
   dir: string;
-  make(name: string, subjectAltNames: string[]): TestCertificate;
+  /** A self-signed certificate, or one `issuer` signs (a leaf: not a CA). */
+  make(name: string, subjectAltNames: string[], issuer?: TestCertificate): TestCertificate;
+  /** A CA certificate to issue with, as a profile's `ca_file` would hold it. */
+  authority(name: string): TestCertificate;
   dispose(): void;
 }
 
 export function certificateFolder(): CertificateFolder {
   const dir = mkdtempSync(join(tmpdir(), 'kordon-discovery-'));
+  const issue = (
+    name: string,
+    subject: string,
+    extensions: string[],
+    issuer?: TestCertificate,
+  ): TestCertificate => {
+    const keyFile = join(dir, `${name}.key`);
+    const certFile = join(dir, `${name}.pem`);
+    execFileSync(
+      'openssl',
+      certificateArgs({
+        keyFile,
+        certFile,
+        days: 2,
+        subject,
+        extensions,
+        ...(issuer ? { issuer: { certFile: issuer.certFile, keyFile: issuer.keyFile } } : {}),
+      }),
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const cert = readFileSync(certFile, 'utf8');
+    return {
+      key: readFileSync(keyFile, 'utf8'),
+      keyFile,
+      cert,
+      certFile,
+      fingerprint: new X509Certificate(cert).fingerprint256,
+    };
+  };
   return {
     dir,
-    make(name, subjectAltNames) {
-      const keyFile = join(dir, `${name}.key`);
-      const certFile = join(dir, `${name}.pem`);
-      execFileSync(
-        'openssl',
-        certificateArgs({
-          keyFile,
-          certFile,
-          days: 2,
-          subject: '/CN=localhost',
-          extensions: [`subjectAltName=${subjectAltNames.join(',')}`],
-        }),
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      const cert = readFileSync(certFile, 'utf8');
-      return {
-        key: readFileSync(keyFile, 'utf8'),
-        cert,
-        certFile,
-        fingerprint: new X509Certificate(cert).fingerprint256,
-      };
+    make(name, subjectAltNames, issuer) {
+      const san = `subjectAltName=${subjectAltNames.join(',')}`;
+      return issuer
+        ? issue(
+            name,
+            `/CN=${name}`,
+            ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', san],
+            issuer,
+          )
+        : issue(name, '/CN=localhost', [san]);
+    },
+    authority(name) {
+      return issue(name, `/CN=${name}`, [
+        'basicConstraints=critical,CA:TRUE',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ]);
     },
     dispose() {
       rmSync(dir, { recursive: true, force: true });

@@ -55,6 +55,8 @@ export class ClientConnection implements SessionConnection {
   private closed = false;
   private everAuthorized = false;
   private downloadUrl: string | null = null;
+  /** The extensions the client announced in `version` (DECISIONS 76): new message types go only to these. */
+  features: ReadonlySet<string> = new Set();
   private readonly versionTimer: NodeJS.Timeout;
   private authorizeTimer: NodeJS.Timeout | undefined;
   private readonly pingTimer: NodeJS.Timeout;
@@ -221,6 +223,7 @@ export class ClientConnection implements SessionConnection {
 
   private async version(msg: VersionMessage): Promise<void> {
     clearTimeout(this.versionTimer);
+    this.features = new Set(msg.kordon?.features ?? []);
     const installer = await this.d.installers.get(msg.os);
     const update = installer !== undefined && needsUpdate(msg, installer, installer.policy);
     this.state = afterVersion(this.state, update);

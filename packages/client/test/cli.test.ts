@@ -1,0 +1,276 @@
+// `kordon` (the built CLI) against scripted gateways on loopback, and its daemon with hostile profiles:
+// what a user sees and which exit code a script gets (DECISIONS 62, 63, 64, 73).
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { certificateFolder, type CertificateFolder, type TestCertificate } from './discovery/servers.js';
+
+const kordonBin = fileURLToPath(new URL('../bin/kordon.js', import.meta.url));
+// A user the system knows (its groups are read with `id -G`): Debian's nobody.
+const user = 65534;
+const stranger = 12346;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function kordon(args: string[], options: { stdin?: string; uid?: number } = {}): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [kordonBin, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
+      env: { ...process.env, HOME: '/' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+let certs: CertificateFolder;
+let cert: TestCertificate;
+let dir: string;
+
+/** A gateway as a plain WebSocket server is: GET /connect without an upgrade gets 426. */
+async function wsGateway(host: string, port: number): Promise<Server> {
+  const server = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required');
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (ws) => {
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as { type: string };
+      const reply =
+        msg.type === 'version'
+          ? { type: 'update', need_update: false, download_url: null }
+          : msg.type === 'authorize'
+            ? { type: 'auth_state', authorized: true, need_tunnel: false, timeout: 0, message: 'Welcome' }
+            : msg.type === 'unauthorize'
+              ? { type: 'auth_state', authorized: false, need_tunnel: false, timeout: 0, message: 'Bye' }
+              : undefined;
+      if (reply) ws.send(JSON.stringify(reply));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return server;
+}
+
+beforeAll(() => {
+  certs = certificateFolder();
+  cert = certs.make('gateway', ['IP:127.0.0.1', 'IP:127.0.0.15']);
+  dir = mkdtempSync(join(tmpdir(), 'kordon-cli-'));
+  // The daemon's other users must be able to reach what the tests give them.
+  chmodSync(dir, 0o755);
+});
+
+afterAll(() => {
+  certs.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kordon connect --foreground', () => {
+  const foreground = (server: string, extra: string[]): string[] => [
+    'connect',
+    '--foreground',
+    '--server',
+    server,
+    '--login',
+    'alice',
+    '--password-stdin',
+    '--state-dir',
+    join(dir, 'fg'),
+    '--interface',
+    'kt-fg0',
+    ...extra,
+  ];
+
+  it('connects to a gateway whose plain GET on /connect answers 426 (DECISIONS 62)', async () => {
+    const server = await wsGateway('127.0.0.1', 0);
+    const port = (server.address() as AddressInfo).port;
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [kordonBin, ...foreground(`127.0.0.1:${port}`, ['--server-sha256', cert.fingerprint, '--json'])],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    child.stdin?.end('pw\n');
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    for (let i = 0; i < 200 && !stdout.includes('\n'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(JSON.parse(stdout)).toMatchObject({ state: 'connected', server: '127.0.0.1', user: 'alice' });
+    const code = new Promise((r) => child.on('close', r));
+    child.kill('SIGTERM');
+    expect(await code).toBe(0);
+    server.close();
+  });
+
+  it('exits non-zero within 5 s, with both fingerprints, when the pin does not match', async () => {
+    const server = await wsGateway('127.0.0.1', 0);
+    const port = (server.address() as AddressInfo).port;
+    const wrong = '00'.repeat(32);
+    const r = await kordon(foreground(`127.0.0.1:${port}`, ['--server-sha256', wrong]), { stdin: 'pw\n' });
+    server.close();
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.stderr).toContain(cert.fingerprint);
+    expect(r.stderr).toContain('stopped:');
+  });
+
+  it('exits non-zero within 5 s at the sixth redirect', async () => {
+    // Redirects go to port 14765 (DECISIONS 39): one server there sends every probe back to itself.
+    const server = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => {
+      res.writeHead(302, { location: 'https://127.0.0.15/connect' }).end();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) => reject(new Error(`127.0.0.15:14765 is taken: ${e.message}`)));
+      server.listen(14765, '127.0.0.15', resolve);
+    });
+    const r = await kordon(foreground('127.0.0.15', ['--server-sha256', cert.fingerprint]), {
+      stdin: 'pw\n',
+    });
+    server.close();
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.stderr).toMatch(/more than 5 times/);
+  });
+});
+
+describe('kordon daemon with profiles that point at hostile files (DECISIONS 73)', () => {
+  let daemon: ChildProcess;
+  let socket: string;
+  let daemonOut = '';
+  const files: Record<string, string> = {};
+
+  beforeAll(async () => {
+    socket = join(dir, 'daemon.sock');
+    daemon = spawn(
+      process.execPath,
+      [kordonBin, 'daemon', '--state-dir', join(dir, 'state'), '--socket', socket, '--interface', 'kt-d0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    daemon.stdout?.on('data', (d: Buffer) => (daemonOut += d.toString()));
+    for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 25));
+    if (!existsSync(socket)) throw new Error('the daemon did not start');
+    files['fifo'] = join(dir, 'ca.fifo');
+    execFileSync('mkfifo', [files['fifo']]);
+    files['symlink'] = join(dir, 'ca-link.pem');
+    symlinkSync(cert.certFile, files['symlink']);
+    files['big'] = join(dir, 'big.pem');
+    writeFileSync(files['big'], Buffer.alloc(2 * 1024 * 1024, 'A'));
+    files['theirs'] = join(dir, 'theirs.pem');
+    writeFileSync(files['theirs'], cert.cert, { mode: 0o600 });
+    chownSync(files['theirs'], stranger, stranger);
+    files['mine'] = join(dir, 'mine.pem');
+    writeFileSync(files['mine'], cert.cert, { mode: 0o600 });
+    chownSync(files['mine'], user, user);
+  });
+
+  afterAll(async () => {
+    const exited = new Promise((r) => daemon.on('close', r));
+    daemon.kill('SIGTERM');
+    await exited;
+  });
+
+  const as = { uid: user };
+  const withSocket = (args: string[]): string[] => [...args, '--socket', socket];
+
+  it.each([
+    ['fifo', /not a regular file/],
+    ['symlink', /symbolic link/],
+    ['big', /larger than 1 MiB/],
+    ['theirs', /cannot be read by/],
+  ])('refuses a ca_file that is %s at once, with its reason, and stays responsive', async (kind, reason) => {
+    const added = await kordon(
+      withSocket([
+        'profile',
+        'add',
+        kind,
+        '--server',
+        '127.0.0.1:1',
+        '--login',
+        'a',
+        '--ca-file',
+        files[kind] ?? '',
+      ]),
+      as,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const r = await kordon(withSocket(['connect', kind, '--password-stdin', '--json']), {
+      ...as,
+      stdin: 'pw\n',
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.ms).toBeLessThan(3000);
+    const status = JSON.parse(r.stdout) as { state: string; why: string; final: boolean };
+    expect(status).toMatchObject({ state: 'stopped', final: true });
+    expect(status.why).toMatch(reason);
+    const after = await kordon(withSocket(['status']), as);
+    expect(after.code).toBe(0);
+    expect(after.ms).toBeLessThan(3000);
+  });
+
+  it("connects with the user's own readable ca_file, and holds a profile that failed for good", async () => {
+    const server = await wsGateway('127.0.0.1', 0);
+    const port = (server.address() as AddressInfo).port;
+    await kordon(
+      withSocket([
+        'profile',
+        'add',
+        'ok',
+        '--server',
+        `127.0.0.1:${port}`,
+        '--login',
+        'a',
+        '--ca-file',
+        files['mine'] ?? '',
+      ]),
+      as,
+    );
+    const r = await kordon(withSocket(['connect', 'ok', '--password-stdin', '--json']), {
+      ...as,
+      stdin: 'pw\n',
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ state: 'connected', server: '127.0.0.1' });
+    await kordon(withSocket(['disconnect']), as);
+    server.close();
+    // The FIFO profile failed for good: auto-connect leaves it alone, the user's own connect tries.
+    const auto = await kordon(withSocket(['connect', 'fifo', '--auto', '--password-stdin']), {
+      ...as,
+      stdin: 'pw\n',
+    });
+    expect(auto.code).toBe(1);
+    expect(auto.stderr).toContain('not connecting fifo automatically');
+    const byHand = await kordon(withSocket(['connect', 'fifo', '--password-stdin']), {
+      ...as,
+      stdin: 'pw\n',
+    });
+    expect(byHand.code).toBe(1);
+    expect(byHand.stdout).toMatch(/not a regular file/);
+  });
+
+  it('logs JSON lines when its output is not a terminal, each state in words (DECISIONS 74)', () => {
+    const lines = daemonOut
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(lines[0]?.msg).toBe(`listening on ${socket}`);
+    expect(lines.some((l) => l.level === 40 && /^stopped: .*not a regular file/.test(l.msg))).toBe(true);
+    expect(lines.some((l) => /^connected to 127\.0\.0\.1 as a /.test(l.msg))).toBe(true);
+  });
+});
