@@ -1,6 +1,6 @@
 // `kordon` (the built CLI) against scripted gateways on loopback, and its daemon with hostile profiles:
 // what a user sees and which exit code a script gets (DECISIONS 62, 63, 64, 73).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -264,6 +264,60 @@ describe('kordon daemon with profiles that point at hostile files (DECISIONS 73)
     expect(byHand.stdout).toMatch(/not a regular file/);
   });
 
+  it('kordon agent connects the auto-connect profile and logs it out when the session ends', async () => {
+    const server = await wsGateway('127.0.0.1', 0);
+    const port = (server.address() as AddressInfo).port;
+    const mine = files['mine'] ?? '';
+    const add = [
+      'profile',
+      'add',
+      'auto',
+      '--server',
+      `127.0.0.1:${port}`,
+      '--login',
+      'a',
+      '--ca-file',
+      mine,
+    ];
+    expect((await kordon(withSocket([...add, '--save-password']), { ...as, stdin: 'pw\n' })).code).toBe(0);
+    expect((await kordon(withSocket(['profile', 'set-auto', 'auto']), as)).code).toBe(0);
+    const agent = spawn(process.execPath, [kordonBin, 'agent', '--socket', socket], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: user,
+      gid: user,
+      env: { ...process.env, HOME: '/' },
+    });
+    let agentErr = '';
+    agent.stderr.on('data', (d: Buffer) => (agentErr += d.toString()));
+    const exited = new Promise<number | null>((r) => agent.on('close', r));
+    let status: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && status['state'] !== 'connected'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = JSON.parse((await kordon(withSocket(['status', '--json']), as)).stdout) as Record<
+        string,
+        unknown
+      >;
+    }
+    expect(status).toMatchObject({ state: 'connected', profile: 'auto' });
+    agent.kill('SIGTERM');
+    expect(await exited, agentErr).toBe(0);
+    expect(JSON.parse((await kordon(withSocket(['status', '--json']), as)).stdout), agentErr).toEqual({
+      state: 'disconnected',
+    });
+    server.close();
+  });
+
+  it('kordon agent leaves alone a profile held after a failure that retrying cannot fix', async () => {
+    const fifo = files['fifo'] ?? '';
+    const add = ['profile', 'add', 'held', '--server', '127.0.0.1:1', '--login', 'a', '--ca-file', fifo];
+    expect((await kordon(withSocket([...add, '--save-password']), { ...as, stdin: 'pw\n' })).code).toBe(0);
+    expect((await kordon(withSocket(['profile', 'set-auto', 'held']), as)).code).toBe(0);
+    expect((await kordon(withSocket(['connect', 'held']), as)).code).toBe(1);
+    const agent = await kordon(withSocket(['agent']), as);
+    expect(agent.code).toBe(1);
+    expect(agent.stderr).toContain('not connecting held automatically');
+  });
+
   it('logs JSON lines when its output is not a terminal, each state in words (DECISIONS 74)', () => {
     const lines = daemonOut
       .trim()
@@ -272,5 +326,16 @@ describe('kordon daemon with profiles that point at hostile files (DECISIONS 73)
     expect(lines[0]?.msg).toBe(`listening on ${socket}`);
     expect(lines.some((l) => l.level === 40 && /^stopped: .*not a regular file/.test(l.msg))).toBe(true);
     expect(lines.some((l) => /^connected to 127\.0\.0\.1 as a /.test(l.msg))).toBe(true);
+  });
+});
+
+describe('the client units', () => {
+  it('are valid (systemd-analyze verify)', () => {
+    const units = ['kordon-client.service', 'kordon-agent.service'].map((u) =>
+      fileURLToPath(new URL(`../${u}`, import.meta.url)),
+    );
+    const result = spawnSync('systemd-analyze', ['verify', ...units], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr.trim()).toBe('');
   });
 });

@@ -14,6 +14,7 @@ import {
   type ProfileData,
 } from '../config/index.js';
 import { createLogger, type LogFormat } from '@kordon/drivers';
+import { Agent } from '../agent/agent.js';
 import { ClientDaemon } from '../daemon/daemon.js';
 import { call } from '../ipc/channel.js';
 import { createSession } from '../runner.js';
@@ -125,6 +126,34 @@ program
       process.on('SIGINT', stop);
     },
   );
+
+program
+  .command('agent')
+  .description(
+    "connect this user's auto-connect profile at the desktop session's start and log it out at its end",
+  )
+  .addOption(logFormatOption)
+  .addOption(socketOption)
+  .action(async (opts: { logFormat: LogFormat; socket: string }) => {
+    const agent = new Agent({
+      call: (request) => call(opts.socket, request),
+      log: logTo(opts.logFormat, process.stderr),
+    });
+    const started = await agent.start();
+    if (started.kind === 'nothing') return;
+    if (started.kind === 'refused' || started.status.state === 'stopped') {
+      process.exitCode = exitCodes.stopped;
+      return;
+    }
+    // Until the session ends (the service manager's SIGTERM, or the terminal's SIGHUP). Signal
+    // handlers alone do not keep Node running: the timer does.
+    const alive = setInterval(() => undefined, 3_600_000);
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, resolve);
+    });
+    clearInterval(alive);
+    await agent.stop();
+  });
 
 program
   .command('connect [profile]')
