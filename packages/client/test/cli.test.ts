@@ -45,7 +45,7 @@ let cert: TestCertificate;
 let dir: string;
 
 /** A gateway as a plain WebSocket server is: GET /connect without an upgrade gets 426. */
-async function wsGateway(host: string, port: number): Promise<Server> {
+async function wsGateway(host: string, port: number, secondFactorMs?: number): Promise<Server> {
   const server = createServer({ key: cert.key, cert: cert.cert }, (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('Upgrade Required');
   });
@@ -53,6 +53,21 @@ async function wsGateway(host: string, port: number): Promise<Server> {
   wss.on('connection', (ws) => {
     ws.on('message', (data: Buffer) => {
       const msg = JSON.parse(data.toString()) as { type: string };
+      if (msg.type === 'authorize' && secondFactorMs !== undefined) {
+        // The vendor's second factor: confirmed in a browser, then the gateway says so.
+        const welcome = {
+          authorized: false,
+          need_tunnel: false,
+          timeout: 0,
+          message: 'Confirm in your browser',
+        };
+        ws.send(JSON.stringify({ type: 'auth_state', ...welcome, welcome_url: 'https://127.0.0.1/2fa/k' }));
+        setTimeout(() => {
+          const done = { authorized: true, need_tunnel: false, timeout: 0, message: 'Welcome' };
+          ws.send(JSON.stringify({ type: 'auth_state', ...done, welcome_url: '' }));
+        }, secondFactorMs);
+        return;
+      }
       const reply =
         msg.type === 'version'
           ? { type: 'update', need_update: false, download_url: null }
@@ -262,6 +277,23 @@ describe('kordon daemon with profiles that point at hostile files (DECISIONS 73)
     });
     expect(byHand.code).toBe(1);
     expect(byHand.stdout).toMatch(/not a regular file/);
+  });
+
+  it('kordon connect shows the second factor URL and exits 0 once the gateway confirms the login', async () => {
+    const server = await wsGateway('127.0.0.1', 0, 1500);
+    const port = (server.address() as AddressInfo).port;
+    const mine = files['mine'] ?? '';
+    const add = ['profile', 'add', 'tfa', '--server', `127.0.0.1:${port}`, '--login', 'a', '--ca-file', mine];
+    expect((await kordon(withSocket(add), as)).code).toBe(0);
+    const r = await kordon(withSocket(['connect', 'tfa', '--password-stdin', '--json']), {
+      ...as,
+      stdin: 'pw\n',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('open https://127.0.0.1/2fa/k in a browser to finish logging in');
+    expect(JSON.parse(r.stdout)).toMatchObject({ state: 'connected', profile: 'tfa' });
+    await kordon(withSocket(['disconnect']), as);
+    server.close();
   });
 
   it('kordon agent connects the auto-connect profile and logs it out when the session ends', async () => {

@@ -190,11 +190,14 @@ program
     process.exitCode = connectExitCode(result);
   });
 
+/** States on the way to an outcome. */
+const unsettled: readonly Status['state'][] = ['locating', 'connecting', 'authorizing', 'second_factor'];
+
 /** Polls the daemon until the second factor has an outcome (DECISIONS 63: at most 5 minutes). */
 async function settledStatus(socket: string, first: Status): Promise<Status> {
   let status = first;
   const until = Date.now() + 310_000;
-  while (status.state === 'second_factor' && Date.now() < until) {
+  while (unsettled.includes(status.state) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 1000));
     status = (await call(socket, { op: 'status', args: {} })) as Status;
   }

@@ -231,16 +231,15 @@ export class ClientSession {
     let auth = await this.authorize(c, gateway, freshLogin);
     let secondFactorUntil: Date | null = null;
     for (;;) {
-      if (auth.welcome_url !== '') {
+      if (auth.welcome_url !== '' && !auth.authorized) {
         // The vendor's second factor (DECISIONS 63): the user finishes it in a browser while this
         // connection waits, up to 5 minutes in all, for the gateway's next word.
         this.p.log('info', `to finish logging in, open ${auth.welcome_url}`);
-        if (!auth.authorized) {
-          secondFactorUntil ??= new Date(Date.now() + (this.p.secondFactorTimeoutMs ?? 300_000));
-          auth = await this.awaitSecondFactor(c, gateway, auth, secondFactorUntil);
-          continue;
-        }
+        secondFactorUntil ??= new Date(Date.now() + (this.p.secondFactorTimeoutMs ?? 300_000));
+        auth = await this.awaitSecondFactor(c, gateway, auth, secondFactorUntil);
+        continue;
       }
+      if (auth.welcome_url !== '') this.p.log('info', `the gateway's welcome page: ${auth.welcome_url}`);
       if (!auth.authorized) {
         auth = await this.afterRefusal(c, gateway, auth);
         continue;
