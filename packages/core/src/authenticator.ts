@@ -57,3 +57,19 @@ export interface MultiStepAuthenticator extends Authenticator {
   /** Forgets an exchange (the connection closed, or the deadline passed). */
   abandon(sessionToken: string): void;
 }
+
+/** What a device presented in its mutual-TLS handshake (DECISIONS 77): PEM certificates, leaf first. */
+export interface PresentedCertificates {
+  leaf: string;
+  /** The intermediates the device sent with its leaf, in its order. */
+  chain: string[];
+}
+
+/** A device certificate's verdict: the identity, or which check failed, in words for the device's log. */
+export type CertificateResult =
+  { ok: true; identity: Identity } | { ok: false; reason: 'certificate'; what: string };
+
+export interface CertificateAuthenticator extends Authenticator {
+  /** `presented` is null when the connection carried no client certificate. */
+  authenticate(presented: PresentedCertificates | null): Promise<CertificateResult>;
+}

@@ -13,6 +13,7 @@ const all: ClientMessageType[] = [
   'authorize',
   'sso',
   'resume',
+  'authorize_device',
   'tunnel_wg',
   'ztna',
   'unauthorize',
@@ -30,7 +31,7 @@ describe('connection state machine', () => {
 
   it('then a login, or unauthorize (answered with logged_out)', () => {
     const s = afterVersion(initialConnectionState, false);
-    expect(allowed(s)).toEqual(['authorize', 'sso', 'resume', 'unauthorize']);
+    expect(allowed(s)).toEqual(['authorize', 'sso', 'resume', 'authorize_device', 'unauthorize']);
     expect(admit(s, 'version')).toMatchObject({ code: 'version_already_sent' });
     expect(admit(s, 'tunnel_wg')).toMatchObject({ code: 'not_authorized' });
   });

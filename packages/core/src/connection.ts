@@ -3,7 +3,7 @@
 // state, asks `admit` before handling a message, and moves the state with the transitions below.
 
 export type ClientMessageType =
-  'version' | 'authorize' | 'sso' | 'resume' | 'tunnel_wg' | 'ztna' | 'unauthorize';
+  'version' | 'authorize' | 'sso' | 'resume' | 'authorize_device' | 'tunnel_wg' | 'ztna' | 'unauthorize';
 
 export type ConnectionPhase = 'awaiting_version' | 'awaiting_auth' | 'authorized';
 
@@ -53,7 +53,7 @@ export function admit(state: ConnectionState, type: ClientMessageType): Refusal 
       message: 'the version was already checked on this connection; reconnect to send another',
     };
   }
-  const login = type === 'authorize' || type === 'sso' || type === 'resume';
+  const login = type === 'authorize' || type === 'sso' || type === 'resume' || type === 'authorize_device';
   if (state.phase === 'awaiting_auth') {
     if (login || type === 'unauthorize') return undefined;
     return {

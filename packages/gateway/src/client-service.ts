@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { intToIpv4, type Change, type Store } from '@kordon/core';
 import { publicKeyOf } from '@kordon/drivers';
 import type { AccessGate } from './access.js';
+import { DeviceCertificateAuthenticator } from './auth/device.js';
 import { LocalPasswordAuthenticator } from './auth/local.js';
 import { Argon2idHasher } from './auth/password.js';
 import { ChangeFeed } from './changes/feed.js';
@@ -48,11 +49,20 @@ export async function startClientService(options: ClientServiceOptions): Promise
   const pool = config.tunnelNetwork;
   const gatewayTunnelAddress = intToIpv4(pool.gateway);
   const passwords = new LocalPasswordAuthenticator(store, new Argon2idHasher());
+  // DECISIONS 77: read at every device login, so a settings or CRL change applies to the next one.
+  const devices = new DeviceCertificateAuthenticator({
+    trust: async () => {
+      const settings = await store.settings.get();
+      return { deviceVpn: settings.device_vpn, trustedCaCert: settings.trusted_ca_cert };
+    },
+    crlFile: config.deviceCrlFile ?? null,
+  });
   const sessions = new SessionService({
     store,
     clock: systemClock,
     passwords,
-    authenticators: [passwords],
+    devices,
+    authenticators: [passwords, devices],
     authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
     holder,
     ownsNode,

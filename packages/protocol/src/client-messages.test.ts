@@ -37,6 +37,7 @@ const VALID: Record<ClientMessage['type'], Record<string, unknown>> = {
     reg_key_list: [{ key: 'HKLM\\SOFTWARE\\Name', value: '1' }],
   },
   unauthorize: { type: 'unauthorize' },
+  authorize_device: { type: 'authorize_device' },
 };
 
 const withField = (type: ClientMessage['type'], field: string, value: unknown) =>
@@ -238,7 +239,7 @@ describe('parseClientMessage: rejections', () => {
     expect(rejected('{"major":1}')).toEqual({
       code: 'missing_type',
       message:
-        '/type: missing; every message needs a "type" naming its kind, one of: version, authorize, sso, resume, tunnel_wg, ztna, unauthorize',
+        '/type: missing; every message needs a "type" naming its kind, one of: version, authorize, sso, resume, tunnel_wg, ztna, unauthorize, authorize_device',
       field: '/type',
     });
   });
@@ -250,7 +251,7 @@ describe('parseClientMessage: rejections', () => {
   ])('a type that is not a string: %s', (type, what) => {
     expect(rejected(`{"type":${type}}`)).toEqual({
       code: 'missing_type',
-      message: `/type: expected a string naming the message type, one of: version, authorize, sso, resume, tunnel_wg, ztna, unauthorize; got ${what}`,
+      message: `/type: expected a string naming the message type, one of: version, authorize, sso, resume, tunnel_wg, ztna, unauthorize, authorize_device; got ${what}`,
       field: '/type',
     });
   });
@@ -259,7 +260,7 @@ describe('parseClientMessage: rejections', () => {
     expect(rejected('{"type":"foo"}')).toEqual({
       code: 'unknown_type',
       message:
-        'unknown message type "foo"; expected one of: version, authorize, sso, resume, tunnel_wg, ztna, unauthorize',
+        'unknown message type "foo"; expected one of: version, authorize, sso, resume, tunnel_wg, ztna, unauthorize, authorize_device',
       field: '/type',
     });
     // Server message types are not client messages.

@@ -57,6 +57,13 @@ export type TunnelWgRequest = Type.Static<typeof TunnelWgRequest>;
 const UnauthorizeMessage = Type.Object({ type: Type.Literal('unauthorize') });
 export type UnauthorizeMessage = Type.Static<typeof UnauthorizeMessage>;
 
+/**
+ * DECISIONS 77: a device logs in with the client certificate of its mutual-TLS connection; the
+ * message carries nothing else. An extension: a vendor gateway does not know it.
+ */
+const AuthorizeDeviceMessage = Type.Object({ type: Type.Literal('authorize_device') });
+export type AuthorizeDeviceMessage = Type.Static<typeof AuthorizeDeviceMessage>;
+
 const Text = Type.String({ maxLength: TEXT_MAX });
 const TextList = Type.Array(Text, { maxItems: LIST_MAX });
 /** Whole days since; null when not checked (PROTOCOL.md "ZTNA"). */
@@ -102,7 +109,8 @@ export type ClientMessage =
   | ResumeMessage
   | TunnelWgRequest
   | ZtnaReport
-  | UnauthorizeMessage;
+  | UnauthorizeMessage
+  | AuthorizeDeviceMessage;
 
 const CLIENT_MESSAGES = {
   version: VersionMessage,
@@ -112,6 +120,7 @@ const CLIENT_MESSAGES = {
   tunnel_wg: TunnelWgRequest,
   ztna: ZtnaReport,
   unauthorize: UnauthorizeMessage,
+  authorize_device: AuthorizeDeviceMessage,
 } as const;
 
 const CLIENT_MESSAGE_TYPES = Object.keys(CLIENT_MESSAGES) as (keyof typeof CLIENT_MESSAGES)[];

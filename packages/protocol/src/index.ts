@@ -5,6 +5,7 @@ export {
   KORDON_FEATURES,
   encodeClientMessage,
   parseClientMessage,
+  type AuthorizeDeviceMessage,
   type AuthorizeMessage,
   type ClientMessage,
   type ResumeMessage,

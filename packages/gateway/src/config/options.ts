@@ -48,6 +48,8 @@ export interface GatewayConfig {
    * a password: never logged, never on a command line.
    */
   databaseUrl: string | undefined;
+  /** A PEM CRL of the device CA, read at every device login (DECISIONS 77); none: no revocation check. */
+  deviceCrlFile: string | undefined;
 }
 
 type Parser<T> = (text: string) => { ok: true; value: T } | { ok: false; message: string };
@@ -305,6 +307,13 @@ export const optionSpecs = [
     parse: optionalPath,
   },
   {
+    key: 'deviceCrlFile',
+    name: 'device-crl-file',
+    description:
+      'a PEM CRL of the CA that issues device certificates, read at every Device VPN login (a new file applies at once)',
+    parse: optionalPath,
+  },
+  {
     key: 'workers',
     name: 'workers',
     description:
@@ -353,6 +362,7 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     workers: 'auto',
     databaseUrlFile: undefined,
     databaseUrl: undefined,
+    deviceCrlFile: undefined,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   maxConsecutiveErrors,
   type ConnectionState,
   type InstallerRepository,
+  type PresentedCertificates,
   type SettingsRepository,
 } from '@kordon/core';
 import {
@@ -65,6 +66,8 @@ export class ClientConnection implements SessionConnection {
   constructor(
     private readonly ws: WebSocket,
     readonly sourceAddress: string,
+    /** The client certificate of the TLS handshake, for `authorize_device` (DECISIONS 77). */
+    private readonly presented: PresentedCertificates | null,
     private readonly d: ConnectionDeps,
   ) {
     // DECISIONS 6: 4001 when no version comes in time; DECISIONS 68: 4008 when no login comes in time.
@@ -148,7 +151,12 @@ export class ClientConnection implements SessionConnection {
     // DECISIONS 68: an `unauthorize` before any session is answered but is no good message for DECISIONS 33.
     if (msg.type !== 'unauthorize' || this.sessionId !== null) this.errorsInARow = 0;
     // Time spent on the gateway's own queue does not count against the client's login deadline.
-    if (msg.type === 'authorize' || msg.type === 'resume' || msg.type === 'sso')
+    if (
+      msg.type === 'authorize' ||
+      msg.type === 'resume' ||
+      msg.type === 'sso' ||
+      msg.type === 'authorize_device'
+    )
       clearTimeout(this.authorizeTimer);
     await this.dispatch(msg);
   }
@@ -166,6 +174,17 @@ export class ClientConnection implements SessionConnection {
           return;
         }
         const outcome = await this.d.sessions.authorizePassword(this, msg.login, msg.password, settings);
+        this.authorized(outcome.reply);
+        return;
+      }
+      case 'authorize_device': {
+        const settings = await this.d.settings.get();
+        const gate = this.gate(settings.enabled);
+        if (gate) {
+          this.send(gate);
+          return;
+        }
+        const outcome = await this.d.sessions.authorizeDevice(this, this.presented, settings);
         this.authorized(outcome.reply);
         return;
       }

@@ -1,15 +1,18 @@
 // The client endpoint on TCP 14765: TLS, `GET /connect` (the probe a balancer answers with 302),
 // the WebSocket at `/connect`, and installer downloads.
+import { X509Certificate } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import {
   addressGroup,
   canonicalAddress,
   type InstallerRepository,
+  type PresentedCertificates,
   type SettingsRepository,
 } from '@kordon/core';
 import type { GatewayMetrics } from '../metrics.js';
@@ -61,6 +64,10 @@ export class ClientEndpoint {
       cert: o.tls.cert,
       minVersion: 'TLSv1.2' as const,
       handshakeTimeout: handshakeTimeoutMs,
+      // DECISIONS 77: a device presents its certificate here; a connection without one is an ordinary
+      // client. Not judged by the TLS layer: `authorize_device` verifies it against trusted_ca_cert.
+      requestCert: true,
+      rejectUnauthorized: false,
     };
     this.server = createServer(tlsOptions, (req, res) => {
       this.request(req, res).catch((err: unknown) => {
@@ -160,22 +167,27 @@ export class ClientEndpoint {
         if (n <= 0) this.unauthorized.delete(group);
         else this.unauthorized.set(group, n);
       };
-      new ClientConnection(ws, address, {
-        sessions: this.o.sessions,
-        settings: this.o.settings,
-        installers: this.o.installers,
-        metrics: this.o.metrics,
-        logger: this.o.logger,
-        port: this.port,
-        versionTimeoutMs: this.o.versionTimeoutMs,
-        authorizeTimeoutMs: this.o.authorizeTimeoutMs,
-        pingIntervalMs: this.o.pingIntervalMs,
-        onAuthorized: release,
-        onClosed: () => {
-          release();
-          this.o.metrics.connectionsOpen.dec();
+      new ClientConnection(
+        ws,
+        address,
+        req.socket instanceof TLSSocket ? presentedCertificates(req.socket) : null,
+        {
+          sessions: this.o.sessions,
+          settings: this.o.settings,
+          installers: this.o.installers,
+          metrics: this.o.metrics,
+          logger: this.o.logger,
+          port: this.port,
+          versionTimeoutMs: this.o.versionTimeoutMs,
+          authorizeTimeoutMs: this.o.authorizeTimeoutMs,
+          pingIntervalMs: this.o.pingIntervalMs,
+          onAuthorized: release,
+          onClosed: () => {
+            release();
+            this.o.metrics.connectionsOpen.dec();
+          },
         },
-      });
+      );
     });
   }
 }
@@ -195,4 +207,27 @@ function refuse(
     ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
   ];
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}\n`);
+}
+
+/** One certificate of a peer's chain as Node gives it; the issuer link is missing at the chain's end. */
+interface ChainLink {
+  raw?: Buffer;
+  fingerprint256?: string;
+  issuerCertificate?: ChainLink;
+}
+
+/** What the client's handshake presented (DECISIONS 77), as PEM, leaf first; null without a certificate. */
+function presentedCertificates(socket: TLSSocket): PresentedCertificates | null {
+  const pems: string[] = [];
+  const seen = new Set<string>();
+  // The chain as the client sent it; it ends where an issuer is itself (a root) or missing.
+  let cert: ChainLink | undefined = socket.getPeerCertificate(true);
+  while (cert?.raw !== undefined && cert.fingerprint256 !== undefined && !seen.has(cert.fingerprint256)) {
+    if (pems.length >= 8) break;
+    seen.add(cert.fingerprint256);
+    pems.push(new X509Certificate(cert.raw).toString());
+    cert = cert.issuerCertificate;
+  }
+  const [first, ...chain] = pems;
+  return first === undefined ? null : { leaf: first, chain };
 }

@@ -22,12 +22,14 @@ import {
   type AuthFailureDetails,
   type AuthMethod,
   type Authenticator,
+  type CertificateAuthenticator,
   type Change,
   type Cidr,
   type ClientSettings,
   type Clock,
   type Identity,
   type PasswordAuthenticator,
+  type PresentedCertificates,
   type Session,
   type Store,
   type TunnelPool,
@@ -76,6 +78,8 @@ export interface SessionServiceOptions {
   tunnel: TunnelParams | null;
   /** The password login method (the local argon2id accounts today). */
   passwords: PasswordAuthenticator;
+  /** Device VPN: the client certificate of a mutual-TLS connection (DECISIONS 77). */
+  devices: CertificateAuthenticator;
   /** Every method's authenticator, for resume and re-checks (DECISIONS 66, 67). */
   authenticators: readonly Authenticator[];
   /** DECISIONS 68: a login that would wait longer than this in the hashing queue is answered `busy`. */
@@ -205,6 +209,33 @@ export class SessionService {
       metrics.authAttempts.inc({ result: 'failure' });
       await this.event('login_failed', normalizeLocalLogin(login) ?? null, address, result.detail);
       return { reply: failure('credentials', toTimeoutSeconds(backoff)) };
+    }
+    return this.admit(conn, result.identity, settings);
+  }
+
+  /**
+   * DECISIONS 77: a device logs in with the certificate its TLS handshake presented (null: none). A
+   * refusal says which check failed, and is logged; admission then decides as for every method.
+   */
+  async authorizeDevice(
+    conn: SessionConnection,
+    presented: PresentedCertificates | null,
+    settings: ClientSettings,
+  ): Promise<AuthOutcome> {
+    const result = await this.options.devices.authenticate(presented);
+    if (!result.ok) {
+      this.options.metrics.authAttempts.inc({ result: 'failure' });
+      this.options.logger.warn(
+        { address: conn.sourceAddress, why: result.what },
+        'a device certificate was refused',
+      );
+      await this.event(
+        'login_failed',
+        null,
+        conn.sourceAddress,
+        `device certificate refused: ${result.what}`,
+      );
+      return { reply: failure('certificate', 0, { what: result.what }) };
     }
     return this.admit(conn, result.identity, settings);
   }
@@ -652,6 +683,22 @@ export class SessionService {
         );
       }
       return;
+    }
+    if ((before.device_vpn && !after.device_vpn) || before.trusted_ca_cert !== after.trusted_ca_cert) {
+      // DECISIONS 77: a device was admitted by Device VPN and this CA; without either it must log in
+      // again (and a device retries, so one the new CA vouches for is back within its back-off).
+      for (const s of sessions.filter((x) => x.method === 'device')) {
+        await this.end(
+          s,
+          CloseCode.endedByAdmin,
+          after.device_vpn ? 'the trusted CA for devices changed' : 'Device VPN turned off',
+          failure('certificate', 0, {
+            what: after.device_vpn
+              ? 'the trusted CA for devices changed; log in again'
+              : 'Device VPN was turned off',
+          }),
+        );
+      }
     }
     if (before.local_tunnel !== after.local_tunnel) {
       // PROTOCOL.md: changing local_tunnel drops every local session; they reconnect under the new value.

@@ -11,6 +11,7 @@ import type { AuthStateMessage } from '@kordon/protocol';
 import { AccessControl } from '../../src/access.js';
 import { NoFirewall } from '../../src/drivers.js';
 import { Argon2idHasher } from '../../src/auth/password.js';
+import { DeviceCertificateAuthenticator } from '../../src/auth/device.js';
 import { LocalPasswordAuthenticator } from '../../src/auth/local.js';
 import { systemClock } from '../../src/clock.js';
 import {
@@ -111,10 +112,15 @@ beforeEach(async () => {
     createdAt: new Date(),
   });
   const passwords = new LocalPasswordAuthenticator(store, hasher);
+  const devices = new DeviceCertificateAuthenticator({
+    trust: () => Promise.resolve({ deviceVpn: false, trustedCaCert: null }),
+    crlFile: null,
+  });
   options = {
     store,
     passwords,
-    authenticators: [passwords],
+    devices,
+    authenticators: [passwords, devices],
     authorizeTimeoutMs: 60_000,
     holder: 'n/0',
     ownsNode: true,

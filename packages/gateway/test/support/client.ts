@@ -6,6 +6,13 @@ export interface Closed {
   reason: string;
 }
 
+export interface TestClientOptions {
+  localAddress?: string;
+  path?: string;
+  cert?: string;
+  key?: string;
+}
+
 export class TestClient {
   readonly ws: WebSocket;
   private readonly inbox: unknown[] = [];
@@ -13,10 +20,12 @@ export class TestClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<Closed>;
 
-  constructor(port: number, ca: string, options: { localAddress?: string; path?: string } = {}) {
+  constructor(port: number, ca: string, options: TestClientOptions = {}) {
     this.ws = new WebSocket(`wss://127.0.0.1:${port}${options.path ?? '/connect'}`, {
       ca,
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      // A device's certificate (and chain) and key, for mutual TLS (DECISIONS 77).
+      ...(options.cert !== undefined ? { cert: options.cert, key: options.key } : {}),
     });
     this.ws.on('message', (data: Buffer, isBinary) => {
       const msg: unknown = isBinary ? data : JSON.parse(data.toString('utf8'));
@@ -35,11 +44,7 @@ export class TestClient {
     this.ws.on('error', () => undefined);
   }
 
-  static async connect(
-    port: number,
-    ca: string,
-    options: { localAddress?: string } = {},
-  ): Promise<TestClient> {
+  static async connect(port: number, ca: string, options: TestClientOptions = {}): Promise<TestClient> {
     const c = new TestClient(port, ca, options);
     await c.opened;
     return c;

@@ -28,6 +28,8 @@ export interface TestGateway {
   restart(): Promise<void>;
   /** Stops and removes everything. */
   dispose(): Promise<void>;
+  /** What the gateway logged at warn level and above, as JSON lines. */
+  logs(): string;
 }
 
 const hasher = new Argon2idHasher();
@@ -46,7 +48,8 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
     workers: 1,
     ...overrides,
   };
-  const logger = pino({ level: 'silent' });
+  const logged: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) });
   const environment = { env: {}, isRoot: false };
   let running = await startGateway(config, logger, environment);
   const store = await openSqliteStore({ file: dataPaths(dir).database });
@@ -91,6 +94,7 @@ export async function startTestGateway(overrides: Partial<GatewayConfig> = {}): 
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+    logs: () => logged.join(''),
   };
   return gw;
 }
