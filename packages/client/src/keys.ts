@@ -20,10 +20,23 @@ import { writeFileAtomic } from './config/atomic-write.js';
 /** A key file holds one base64 key and a newline; anything much bigger is not one. */
 const maxKeyFileBytes = 1024;
 
-export function profileKeys(userDir: string, profileId: string): { privateKey: string; publicKey: string } {
-  const dir = join(userDir, 'keys');
+export interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+export function profileKeys(userDir: string, profileId: string): KeyPair {
+  return keyPairIn(join(userDir, 'keys'), `${profileId.replace(/[^A-Za-z0-9_-]/g, '_')}.key`);
+}
+
+/** The device's own pair for Device VPN (DECISIONS 77): `<state-dir>/device/wg.key`, no user's. */
+export function deviceKeys(stateDir: string): KeyPair {
+  return keyPairIn(join(stateDir, 'device'), 'wg.key');
+}
+
+function keyPairIn(dir: string, name: string): KeyPair {
   keysFolder(dir);
-  const file = join(dir, `${profileId.replace(/[^A-Za-z0-9_-]/g, '_')}.key`);
+  const file = join(dir, name);
   const existing = readKeyFile(file);
   if (existing !== undefined) return { privateKey: existing, publicKey: publicKeyOf(existing) };
   // Temporary file, flush, rename: a crash leaves the old state (no file) or the whole key, never

@@ -1,9 +1,10 @@
 // Builds a running session for one profile from the parts: discovery, TLS policy, keys, tunnel,
-// update download and posture. Used by the daemon and by `kordon connect --foreground`.
+// update download and posture. Used by the daemon and by `kordon connect --foreground`; and the
+// device's own session of Device VPN (DECISIONS 77), used by the daemon.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PostureStateMessage } from '@kordon/protocol';
-import type { Profile } from './config/index.js';
+import { readDeviceCertificate, type DeviceVpnConfig, type Profile } from './config/index.js';
 import {
   dnsDeps,
   downloadFile,
@@ -13,7 +14,7 @@ import {
   webSocketTlsOptions,
 } from './discovery/index.js';
 import { identity } from './identity.js';
-import { profileKeys } from './keys.js';
+import { deviceKeys, profileKeys } from './keys.js';
 import { postureReport } from './posture.js';
 import { ClientSession, type SessionState } from './session/engine.js';
 import { ClientTunnel } from './tunnel/client-tunnel.js';
@@ -45,6 +46,7 @@ export function createSession(o: RunnerOptions): ClientSession {
   const dns = dnsDeps(o.dnsServers ? { servers: o.dnsServers } : {});
   const tunnel = new ClientTunnel({ interfaceName: o.interfaceName, stateDir: o.stateDir, log: o.log });
   const login = o.profile.data.type === 'password' ? o.profile.data.login : '';
+  const keys = profileKeys(o.userDir, o.profile.id);
   return new ClientSession({
     server: o.profile.data.server,
     locate: async () => {
@@ -54,7 +56,7 @@ export function createSession(o: RunnerOptions): ClientSession {
     password: o.password,
     login,
     identity: identity(),
-    keys: profileKeys(o.userDir, o.profile.id),
+    keys: () => keys,
     tunnel,
     update: async (message, gateway) => {
       if (message.download_url === null) return 'the gateway did not say where';
@@ -74,5 +76,72 @@ export function createSession(o: RunnerOptions): ClientSession {
     ...(o.onPostureState ? { onPostureState: o.onPostureState } : {}),
     onState: o.onState,
     log: o.log,
+  });
+}
+
+export interface DeviceRunnerOptions {
+  config: DeviceVpnConfig & { host: string; cert_path: string };
+  /** The daemon's state folder: the device's key and tunnel record go in its `device/`. */
+  stateDir: string;
+  interfaceName: string;
+  /** The back-off's first wait (tests shorten it); 1 s when absent. */
+  firstRetryMs?: number;
+  onState: (s: SessionState) => void;
+  onPostureState?: (message: PostureStateMessage) => void;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  domain: string;
+  dnsServers?: readonly string[];
+}
+
+/** The device's session: its certificate on every connection, its own WireGuard key and record. */
+export function createDeviceSession(o: DeviceRunnerOptions): ClientSession {
+  const { host, cert_path: certPath } = o.config;
+  const dns = dnsDeps(o.dnsServers ? { servers: o.dnsServers } : {});
+  const tunnel = new ClientTunnel({
+    interfaceName: o.interfaceName,
+    stateDir: join(o.stateDir, 'device'),
+    log: o.log,
+  });
+  let name = '';
+  let lastFingerprint = '';
+  return new ClientSession({
+    server: host,
+    locate: async () => {
+      // Read at every attempt, so a renewed certificate is used without a restart; a file that
+      // fails a check fails this attempt, which is retried (DECISIONS 64).
+      const device = readDeviceCertificate(certPath);
+      name = device.name;
+      if (device.fingerprint !== lastFingerprint) {
+        lastFingerprint = device.fingerprint;
+        o.log('info', `Device VPN: the device is ${device.name} (certificate SHA-256 ${device.fingerprint})`);
+        for (const w of device.warnings) o.log('warn', `Device VPN: ${w}; the gateway may refuse it`);
+      }
+      const policy = {
+        ...tlsPolicyFor({
+          ...(o.config.ca_file !== null ? { ca_file: o.config.ca_file } : {}),
+          ...(o.config.server_sha256 !== null ? { server_sha256: o.config.server_sha256 } : {}),
+        }),
+        client: { cert: device.chain, key: device.key },
+      };
+      const gw = await findGateway(host, policy, dns);
+      return { ...gw, tls: webSocketTlsOptions(policy, gw.host) };
+    },
+    password: () => Promise.resolve(undefined),
+    login: '',
+    identity: identity(),
+    keys: () => deviceKeys(o.stateDir),
+    tunnel,
+    // The daemon is no installer, and a retry would fetch it again and again: only say where it is.
+    update: (message, gateway) =>
+      Promise.resolve(
+        message.download_url === null
+          ? 'the gateway did not say where'
+          : resolveDownloadUrl(message.download_url, gateway.host).href,
+      ),
+    posture: (request) => Promise.resolve(postureReport(request, o.domain)),
+    ...(o.onPostureState ? { onPostureState: o.onPostureState } : {}),
+    onState: o.onState,
+    log: o.log,
+    device: { name: () => name, ...(o.firstRetryMs !== undefined ? { firstRetryMs: o.firstRetryMs } : {}) },
   });
 }

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '../src/config/index.js';
-import { createSession } from '../src/runner.js';
+import { createDeviceSession, createSession } from '../src/runner.js';
 import type { SessionState } from '../src/session/engine.js';
+import { clientCertificate, deviceFile } from './device-vpn/support.js';
+import { certificateFolder, type CertificateFolder } from './discovery/servers.js';
 
 const gatewayBin = fileURLToPath(new URL('../../gateway/bin/kordon-gateway.js', import.meta.url));
 
@@ -17,6 +19,8 @@ let dir: string;
 let gateway: ChildProcessWithoutNullStreams;
 let port: number;
 let fingerprint: string;
+let certs: CertificateFolder;
+let deviceCertFile: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kordon-real-gateway-'));
@@ -30,6 +34,17 @@ beforeAll(async () => {
     },
   );
   if (added.status !== 0) throw new Error(`user add failed: ${added.stderr}`);
+  // Device VPN (DECISIONS 77): the device CA is trusted, and a device holds a certificate it issued.
+  certs = certificateFolder();
+  const ca = certs.authority('Device CA');
+  const device = clientCertificate(certs, 'ws-042', 'DNS:ws-042.corp.test', ca);
+  deviceCertFile = deviceFile(join(dir, 'device.pem'), [device.cert, device.key]);
+  const trusted = spawnSync(
+    process.execPath,
+    [gatewayBin, 'settings', 'set', 'device_vpn=true', `trusted_ca_cert=@${ca.certFile}`, '--data-dir', data],
+    { encoding: 'utf8' },
+  );
+  if (trusted.status !== 0) throw new Error(`settings set failed: ${trusted.stderr}`);
   gateway = spawn(process.execPath, [
     gatewayBin,
     'start',
@@ -62,6 +77,7 @@ afterAll(async () => {
   const exited = new Promise((r) => gateway.on('exit', r));
   gateway.kill('SIGTERM');
   await exited;
+  certs.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -102,6 +118,33 @@ describe('the client against the real gateway', () => {
     expect(asked).toBe(1);
     expect(logs).toContain('info: the gateway closed the connection: no login within its time; reconnecting');
     expect(states.some((s) => s.state === 'waiting')).toBe(false);
+    await session.stop();
+  });
+
+  it('logs a device in with its certificate over mutual TLS (DECISIONS 77)', async () => {
+    const states: SessionState[] = [];
+    const session = createDeviceSession({
+      config: {
+        enabled: true,
+        host: `127.0.0.1:${port}`,
+        cert_path: deviceCertFile,
+        server_sha256: fingerprint,
+        ca_file: null,
+      },
+      stateDir: join(dir, 'device-state'),
+      interfaceName: 'kt-real1',
+      domain: '',
+      onState: (s) => states.push(s),
+      log: () => undefined,
+    });
+    void session.run();
+    for (let i = 0; i < 200 && !states.some((s) => s.state === 'connected'); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(states.find((s) => s.state === 'connected')).toMatchObject({
+      user: 'ws-042.corp.test',
+      vpn: false,
+    });
     await session.stop();
   });
 });

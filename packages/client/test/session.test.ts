@@ -69,7 +69,7 @@ function parts(
       password: () => Promise.resolve('pw'),
       login: 'alice',
       identity: { major: 1, minor: 0, build: 0, os: 'linux' },
-      keys: { privateKey: 'x', publicKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' },
+      keys: () => ({ privateKey: 'x', publicKey: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }),
       tunnel: { up: () => Promise.resolve({ address: '100.64.0.2/32' }), down: () => Promise.resolve() },
       update: () => Promise.resolve('/tmp/x'),
       posture: () => Promise.resolve({ node_name: 'test' }),
@@ -556,6 +556,115 @@ describe('the session engine', () => {
       for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(seen).toEqual([verdict]);
       await session.stop();
+    });
+  });
+
+  describe('the device session (Device VPN, DECISIONS 64, 77)', () => {
+    const device = { name: () => 'ws-042.corp.test', firstRetryMs: 1000 };
+    const refusedCertificate = {
+      type: 'auth_state',
+      authorized: false,
+      need_tunnel: false,
+      timeout: 0,
+      message: 'certificate expired',
+      welcome_url: '',
+      reason: 'certificate',
+    };
+
+    it('logs in with authorize_device, never asks for a password, and is connected as its name', async () => {
+      const port = await gateway((msg) => (msg['type'] === 'version' ? noUpdate : ok));
+      let asked = 0;
+      const t = parts(port, {
+        device,
+        password: () => {
+          asked++;
+          return Promise.resolve('pw');
+        },
+      });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      expect(await until(t.states, 'connected')).toMatchObject({ user: 'ws-042.corp.test' });
+      expect(received.map((m) => m['type'])).toEqual(['version', 'authorize_device']);
+      expect(received[1]).toEqual({ type: 'authorize_device' });
+      expect(asked).toBe(0);
+      await session.stop();
+      expect(received.at(-1)).toEqual({ type: 'unauthorize' });
+    });
+
+    it('retries a refused certificate with back-off, and says why each time', async () => {
+      let attempts = 0;
+      const port = await gateway((msg) => {
+        if (msg['type'] === 'version') return noUpdate;
+        attempts++;
+        return attempts < 4 ? refusedCertificate : ok;
+      });
+      const logs: string[] = [];
+      const t = parts(port, { device, log: (_level, message) => logs.push(message) });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      await until(t.states, 'connected');
+      expect(t.sleeps).toHaveLength(3);
+      const [a = 0, b = 0, c = 0] = t.sleeps;
+      expect([a >= 700 && a <= 1000, b >= 1400 && b <= 2000, c >= 2800 && c <= 4000]).toEqual([
+        true,
+        true,
+        true,
+      ]);
+      const why = "the gateway refused this device's certificate: certificate expired";
+      expect(logs.filter((l) => l === `connection failed: ${why}`)).toHaveLength(3);
+      expect(t.states.find((s) => s.state === 'waiting')).toMatchObject({ why });
+      expect(t.states.some((s) => s.state === 'stopped')).toBe(false);
+      await session.stop();
+    });
+
+    it('retries after the closes that stop a user, and after an error reply, without a resume', async () => {
+      let connections = 0;
+      const port = await gateway((msg, ws) => {
+        if (msg['type'] === 'version') {
+          connections++;
+          return noUpdate;
+        }
+        if (connections === 1) {
+          setTimeout(() => ws.close(4002, 'ended by an administrator'), 20);
+          return ok;
+        }
+        if (connections === 2)
+          return { type: 'error', code: 'unknown_type', message: 'unknown message type "authorize_device"' };
+        return ok;
+      });
+      const t = parts(port, { device });
+      const session = new ClientSession(t.parts);
+      void session.run();
+      for (let i = 0; i < 300 && t.states.filter((s) => s.state === 'connected').length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(received.map((m) => m['type'])).toEqual([
+        'version',
+        'authorize_device',
+        'version',
+        'authorize_device',
+        'version',
+        'authorize_device',
+      ]);
+      expect(t.states.flatMap((s) => (s.state === 'waiting' ? [s.why] : []))).toEqual([
+        'an administrator ended this session',
+        'the gateway refused the device login: unknown message type "authorize_device"',
+      ]);
+      await session.stop();
+    });
+
+    it('ends only when stopped, even in the middle of a long wait to retry', async () => {
+      const port = await gateway((msg) => (msg['type'] === 'version' ? noUpdate : refusedCertificate));
+      // The engine's own sleep, a minute long: stop() must cut it short.
+      const { sleep: _sleep, ...real } = parts(port, { device: { ...device, firstRetryMs: 60_000 } }).parts;
+      const states: SessionState[] = [];
+      const session = new ClientSession({ ...real, onState: (s) => states.push(s) });
+      const ended = session.run();
+      await until(states, 'waiting');
+      const started = Date.now();
+      await session.stop();
+      expect(await ended).toEqual({ why: 'disconnected', final: true });
+      expect(Date.now() - started).toBeLessThan(1000);
     });
   });
 });

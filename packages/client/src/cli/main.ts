@@ -4,12 +4,14 @@ import { Command, Option } from 'commander';
 import {
   AdminConfigStore,
   ConfigError,
+  DeviceVpnStore,
   ProfileStore,
   detectDomain,
   formatConfigIssues,
   nodeFileReader,
   parseServerAddress,
   userProfilesFolder,
+  type DeviceVpnConfig,
   type Profile,
   type ProfileData,
 } from '../config/index.js';
@@ -19,13 +21,14 @@ import { ClientDaemon } from '../daemon/daemon.js';
 import { call } from '../ipc/channel.js';
 import { createSession } from '../runner.js';
 import type { SessionState } from '../session/engine.js';
-import { statusOf, statusWords, type Status } from '../session/status.js';
+import { deviceStatusWords, statusOf, statusWords, type Status } from '../session/status.js';
 import { progressBar, readPassword } from './terminal.js';
 
 const defaults = {
   stateDir: '/var/lib/kordon-client',
   socket: '/run/kordon-client.sock',
   interfaceName: 'kordon-c0',
+  deviceVpnConfig: '/etc/kordon/devicevpn.json',
 };
 const uid = process.getuid?.() ?? 0;
 const isRoot = uid === 0;
@@ -52,6 +55,12 @@ const logFormatOption = new Option(
   .choices(['auto', 'json', 'pretty'])
   .default('auto');
 
+function positiveInteger(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${option} must be a whole number above 0`);
+  return n;
+}
+
 function out(json: boolean, data: unknown, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
 }
@@ -68,30 +77,101 @@ const program = new Command('kordon')
     'where the administrator configuration lives',
     '/etc/kordon/config.json',
   )
+  .option(
+    '--set-devicevpn-cert-path <file>',
+    "Device VPN: the PEM file with the device's certificate, its chain and its private key (root)",
+  )
+  .option(
+    '--set-devicevpn-host <host>',
+    'Device VPN: the gateway, a name or an address, optionally :port (root)',
+  )
+  .addOption(
+    new Option('--set-enable-devicevpn <on>', 'Device VPN: turn it on or off (root)').choices([
+      'true',
+      'false',
+    ]),
+  )
+  .option(
+    '--set-devicevpn-server-sha256 <fingerprint>',
+    "Device VPN: pin the gateway certificate's SHA-256 ('' clears it) (root)",
+  )
+  .option('--set-devicevpn-ca-file <file>', "Device VPN: trust this CA for the gateway ('' clears it) (root)")
+  .option('--print-devicevpn-config', 'print the Device VPN configuration')
+  .option(
+    '--devicevpn-config-path <path>',
+    'where the Device VPN configuration lives',
+    defaults.deviceVpnConfig,
+  )
+  // Options before a command are kordon's, after it the command's: `kordon daemon --json-config-path`
+  // and `--devicevpn-config-path` reach the daemon instead of being taken as the top-level ones.
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride();
 
-program.action(
-  (opts: {
-    setJsonConfig?: string;
-    printJsonConfig?: boolean;
-    resetJsonConfig?: boolean;
-    jsonConfigPath: string;
-  }) => {
-    const store = new AdminConfigStore({ isRoot, path: opts.jsonConfigPath });
-    if (opts.setJsonConfig !== undefined) {
-      const result = store.set(opts.setJsonConfig);
-      if (!result.ok) throw new UsageError(formatConfigIssues(opts.setJsonConfig, result.issues));
-      process.stdout.write(`configuration set from ${opts.setJsonConfig}\n`);
-    } else if (opts.printJsonConfig === true) {
-      process.stdout.write(`${store.printable()}\n`);
-    } else if (opts.resetJsonConfig === true) {
-      process.stdout.write(store.reset() ? 'configuration removed\n' : 'there was no configuration\n');
-    } else {
-      program.help();
+interface TopLevelOptions {
+  setJsonConfig?: string;
+  printJsonConfig?: boolean;
+  resetJsonConfig?: boolean;
+  jsonConfigPath: string;
+  setDevicevpnCertPath?: string;
+  setDevicevpnHost?: string;
+  setEnableDevicevpn?: 'true' | 'false';
+  setDevicevpnServerSha256?: string;
+  setDevicevpnCaFile?: string;
+  printDevicevpnConfig?: boolean;
+  devicevpnConfigPath: string;
+}
+
+/** The `--set-devicevpn-*` options given, as one change (applied and stored together). */
+function deviceVpnChanges(opts: TopLevelOptions): Partial<DeviceVpnConfig> {
+  return {
+    ...(opts.setDevicevpnCertPath !== undefined ? { cert_path: opts.setDevicevpnCertPath } : {}),
+    ...(opts.setDevicevpnHost !== undefined ? { host: opts.setDevicevpnHost } : {}),
+    ...(opts.setEnableDevicevpn !== undefined ? { enabled: opts.setEnableDevicevpn === 'true' } : {}),
+    ...(opts.setDevicevpnServerSha256 !== undefined ? { server_sha256: opts.setDevicevpnServerSha256 } : {}),
+    ...(opts.setDevicevpnCaFile !== undefined ? { ca_file: opts.setDevicevpnCaFile } : {}),
+  };
+}
+
+function deviceVpnCommand(opts: TopLevelOptions, changes: Partial<DeviceVpnConfig>): void {
+  const store = new DeviceVpnStore({ isRoot, path: opts.devicevpnConfigPath });
+  if (Object.keys(changes).length > 0) {
+    const { config, certificate } = store.set(changes);
+    for (const w of certificate?.warnings ?? []) process.stderr.write(`kordon: warning: ${w}\n`);
+    const who = certificate ? ` as ${certificate.name}` : '';
+    process.stdout.write(
+      config.enabled
+        ? `Device VPN is on: the device connects${who} to ${config.host ?? '?'} (saved in ${store.path})\n`
+        : `Device VPN is off (saved in ${store.path})\n`,
+    );
+  }
+  if (opts.printDevicevpnConfig === true) process.stdout.write(`${store.printable()}\n`);
+}
+
+program.action((opts: TopLevelOptions) => {
+  const changes = deviceVpnChanges(opts);
+  if (Object.keys(changes).length > 0 || opts.printDevicevpnConfig === true) {
+    if (opts.setJsonConfig !== undefined || opts.printJsonConfig === true || opts.resetJsonConfig === true) {
+      throw new UsageError(
+        'give the Device VPN options and the JSON configuration options in separate calls',
+      );
     }
-  },
-);
+    deviceVpnCommand(opts, changes);
+    return;
+  }
+  const store = new AdminConfigStore({ isRoot, path: opts.jsonConfigPath });
+  if (opts.setJsonConfig !== undefined) {
+    const result = store.set(opts.setJsonConfig);
+    if (!result.ok) throw new UsageError(formatConfigIssues(opts.setJsonConfig, result.issues));
+    process.stdout.write(`configuration set from ${opts.setJsonConfig}\n`);
+  } else if (opts.printJsonConfig === true) {
+    process.stdout.write(`${store.printable()}\n`);
+  } else if (opts.resetJsonConfig === true) {
+    process.stdout.write(store.reset() ? 'configuration removed\n' : 'there was no configuration\n');
+  } else {
+    program.help();
+  }
+});
 
 program
   .command('daemon')
@@ -100,6 +180,13 @@ program
   .addOption(socketOption)
   .option('--interface <name>', 'WireGuard interface (at most 15 characters)', defaults.interfaceName)
   .option('--json-config-path <path>', 'administrator configuration', '/etc/kordon/config.json')
+  .option('--devicevpn-config-path <path>', 'Device VPN configuration', defaults.deviceVpnConfig)
+  .option(
+    '--device-backoff-ms <ms>',
+    "Device VPN's first wait before a retry, doubling to 5 minutes (for tests)",
+    (v) => positiveInteger('--device-backoff-ms', v),
+    1000,
+  )
   .addOption(logFormatOption)
   .action(
     async (opts: {
@@ -107,6 +194,8 @@ program
       socket: string;
       interface: string;
       jsonConfigPath: string;
+      devicevpnConfigPath: string;
+      deviceBackoffMs: number;
       logFormat: LogFormat;
     }) => {
       if (!isRoot) throw new UsageError('the daemon runs as root (it owns the tunnel)');
@@ -116,6 +205,8 @@ program
         socket: opts.socket,
         interfaceName: opts.interface,
         adminConfigPath: opts.jsonConfigPath,
+        deviceVpnConfigPath: opts.devicevpnConfigPath,
+        deviceFirstRetryMs: opts.deviceBackoffMs,
         log: logTo(opts.logFormat, process.stdout),
       });
       await daemon.start();
@@ -310,7 +401,11 @@ program
   .addOption(socketOption)
   .action(async (opts: { json?: boolean; socket: string }) => {
     const s = (await call(opts.socket, { op: 'status', args: {} })) as Status;
-    out(opts.json === true, s, statusWords(s));
+    out(
+      opts.json === true,
+      s,
+      s.device ? `${statusWords(s)}\n${deviceStatusWords(s.device)}` : statusWords(s),
+    );
   });
 
 program

@@ -7,3 +7,5 @@ export { detectDomain, nodeFileReader } from './domain.js';
 export { ProfileStore, userProfilesFolder } from './profile-store.js';
 export { ensureSsoProfile } from './sso-profile.js';
 export type { Profile, ProfileData } from './types.js';
+export { DeviceVpnStore, type DeviceVpnConfig } from './device-vpn.js';
+export { readDeviceCertificate } from './device-certificate.js';

@@ -1,6 +1,8 @@
 // `kordon daemon`: one per machine (root), owns the tunnel, keeps profiles per OS user and serves each
-// user their own profiles and the connection they started; root sees all (DECISIONS 40).
+// user their own profiles and the connection they started; root sees all (DECISIONS 40). With Device
+// VPN on, the device's own session runs while no user's connection is up (DECISIONS 77).
 import type { Server } from 'node:net';
+import { join } from 'node:path';
 import {
   AdminConfigStore,
   ProfileStore,
@@ -16,12 +18,16 @@ import { createSession } from '../runner.js';
 import type { ClientSession, SessionState } from '../session/engine.js';
 import { postureOf, statusOf, statusWords, type Status } from '../session/status.js';
 import { ClientTunnel } from '../tunnel/client-tunnel.js';
+import { DeviceVpn } from './device-vpn.js';
 
 export interface DaemonOptions {
   stateDir: string;
   socket: string;
   interfaceName: string;
   adminConfigPath?: string;
+  deviceVpnConfigPath?: string;
+  /** Device VPN's first retry wait, doubling to 5 minutes (for tests); 1 s when absent. */
+  deviceFirstRetryMs?: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -29,6 +35,8 @@ interface Active {
   uid: number;
   profile: Profile;
   session: ClientSession;
+  /** Resolves when `session.run()` has ended. */
+  ended: Promise<unknown>;
   state: SessionState;
   logs: string[];
   lastPosture: string | null;
@@ -48,26 +56,37 @@ export class ClientDaemon {
   private readonly held = new Map<string, Held>();
   private server: Server | undefined;
   private readonly adminConfig: AdminConfigStore;
+  private readonly device: DeviceVpn;
 
   constructor(private readonly o: DaemonOptions) {
     this.adminConfig = new AdminConfigStore({
       isRoot: true,
       ...(o.adminConfigPath ? { path: o.adminConfigPath } : {}),
     });
+    this.device = new DeviceVpn({
+      ...(o.deviceVpnConfigPath ? { configPath: o.deviceVpnConfigPath } : {}),
+      stateDir: o.stateDir,
+      interfaceName: o.interfaceName,
+      ...(o.deviceFirstRetryMs !== undefined ? { firstRetryMs: o.deviceFirstRetryMs } : {}),
+      domain: () => detectDomain(nodeFileReader)?.realm ?? '',
+      log: o.log,
+    });
   }
 
   async start(): Promise<void> {
-    // What a crashed run left (an interface, routes, DNS) goes before anything new comes up.
-    await new ClientTunnel({
-      interfaceName: this.o.interfaceName,
-      stateDir: this.o.stateDir,
-      log: this.o.log,
-    }).recover();
+    // What a crashed run left (an interface, routes, DNS) goes before anything new comes up: the
+    // users' tunnel and the device's, each with its own record.
+    for (const stateDir of [this.o.stateDir, join(this.o.stateDir, 'device')]) {
+      await new ClientTunnel({ interfaceName: this.o.interfaceName, stateDir, log: this.o.log }).recover();
+    }
     this.server = await serve(this.o.socket, (uid, req) => this.handle(uid, req));
     this.o.log('info', `listening on ${this.o.socket}`);
+    await this.device.refresh();
+    this.device.watch();
   }
 
   async stop(): Promise<void> {
+    await this.device.stop();
     await this.active?.session.stop();
     this.active = undefined;
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
@@ -85,6 +104,8 @@ export class ClientDaemon {
   }
 
   private async handle(uid: number, req: Request): Promise<unknown> {
+    // What `kordon --set-enable-devicevpn` just wrote counts from the next answer on.
+    await this.device.refresh();
     const a = req.args;
     switch (req.op) {
       case 'status':
@@ -101,6 +122,9 @@ export class ClientDaemon {
         if (!act) throw new RequestError('not connected');
         this.active = undefined;
         await act.session.stop();
+        await act.ended;
+        // DECISIONS 77: the user's connection is over; the device's comes back.
+        await this.device.comeBack();
         return { state: 'disconnected' };
       }
       case 'logs':
@@ -131,12 +155,16 @@ export class ClientDaemon {
   /** What `kordon status --json` shows. */
   private status(uid: number): Status {
     const act = this.mine(uid);
-    if (!act) return { state: 'disconnected' };
+    // The device's session is the machine's, so only root sees it.
+    const device = uid === 0 ? this.device.status() : undefined;
+    const withDevice = device ? { device } : {};
+    if (!act) return { state: 'disconnected', ...withDevice };
     return {
       ...statusOf(act.state),
       profile: act.profile.name,
       last_posture_report: act.lastPosture,
       ...(act.posture ? { posture: act.posture } : {}),
+      ...withDevice,
     };
   }
 
@@ -184,7 +212,10 @@ export class ClientDaemon {
       const old = this.active;
       this.active = undefined;
       await old.session.stop();
+      await old.ended;
     }
+    // DECISIONS 77: the device logs out and takes its tunnel down before the user's comes up.
+    await this.device.stepAside();
     const saved = store.savedPassword(profile.id);
     const userDir = userProfilesFolder(this.o.stateDir, uid);
     let settle: ((s: SessionState) => void) | undefined;
@@ -196,6 +227,7 @@ export class ClientDaemon {
       logs: [],
       lastPosture: null,
       posture: undefined,
+      ended: Promise.resolve(),
       session: createSession({
         profile,
         owner,
@@ -231,7 +263,11 @@ export class ClientDaemon {
     };
     this.active = act;
     // A stopped session stays as `active`, so `status` can say why it ended.
-    void act.session.run();
+    act.ended = act.session.run().then(async () => {
+      // Ended by itself (a final stop): the device comes back. A disconnect or a new connect has
+      // already taken it off `active`, and decides itself.
+      if (this.active === act) await this.device.comeBack();
+    });
     // Answer once the attempt has an outcome (or after a minute of trying).
     await Promise.race([settled, new Promise((r) => setTimeout(r, 60_000))]);
     return this.status(uid);

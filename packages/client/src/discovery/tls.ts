@@ -1,5 +1,7 @@
 // How the client trusts a gateway's certificate (DECISIONS 24, 39): the system's CAs, a profile's
-// `ca_file`, or a profile's `server_sha256` pin, which replaces chain and host-name checks.
+// `ca_file`, or a profile's `server_sha256` pin, which replaces chain and host-name checks. A policy may
+// also carry a client certificate to present (Device VPN's mutual TLS: DECISIONS 77); it changes
+// nothing in how the gateway is checked.
 //
 // TLS is always verified, and verified before anybody else holds the socket: `tlsOptions` gives a
 // `createConnection` that does the handshake itself, checks the certificate, and only then hands the
@@ -14,8 +16,15 @@ import type { ClientOptions } from 'ws';
 import { readCaFile, type CaFileOwner } from './ca-file.js';
 import { badProfile, tlsMismatch, tlsUntrusted } from './errors.js';
 
-export type TlsPolicy =
-  { kind: 'system' } | { kind: 'ca'; caFile: string; owner?: CaFileOwner } | { kind: 'pin'; sha256: string };
+/** A certificate (with its chain, leaf first) and its private key, PEM, shown to the gateway. */
+interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+export type TlsPolicy = (
+  { kind: 'system' } | { kind: 'ca'; caFile: string; owner?: CaFileOwner } | { kind: 'pin'; sha256: string }
+) & { client?: ClientCertificate };
 
 /** A profile's `data` fields that choose the policy (DECISIONS 24). */
 export interface ProfileTlsFields {
@@ -134,6 +143,8 @@ function connectVerified(
       ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
       ...(isIP(name) === 0 ? { servername: name } : {}),
       ...(ca !== undefined ? { ca } : {}),
+      // Offered only when the server asks for one; the server's own check below is unchanged.
+      ...(policy.client ? { cert: policy.client.cert, key: policy.client.key } : {}),
       ALPNProtocols: ['http/1.1'],
       checkServerIdentity: (_hostname, cert) => checkServerIdentity(name, cert),
       // Not "trust anything": `verify` decides in 'secureConnect' below, before the socket is given

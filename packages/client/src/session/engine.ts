@@ -1,5 +1,6 @@
 // One profile's connection to the gateway: version → (update) → login → tunnel → posture answers,
-// and reconnects with resume until stopped. Network and OS work go through the injected parts.
+// and reconnects with resume until stopped. Network and OS work go through the injected parts. The
+// same flow serves the device itself in Device VPN (DECISIONS 77): see `SessionParts.device`.
 import type { ClientOptions } from 'ws';
 import {
   KORDON_FEATURES,
@@ -10,8 +11,9 @@ import {
   type ZtnaRequest,
 } from '@kordon/protocol';
 import { isClientError } from '../discovery/errors.js';
+import type { KeyPair } from '../keys.js';
 import { ErrorReply, GatewayConnection, NoReply, UpgradeRefused } from './connection.js';
-import { afterClose, afterFailure, closeWords, reconnectDelayMs } from './policy.js';
+import { afterClose, afterFailure, closeWords, deviceRetryDelayMs, reconnectDelayMs } from './policy.js';
 
 export interface GatewayAddress {
   host: string;
@@ -52,7 +54,8 @@ export interface SessionParts {
   password: (failed: { message: string } | null) => Promise<string | undefined>;
   login: string;
   identity: ClientIdentity;
-  keys: { privateKey: string; publicKey: string };
+  /** The WireGuard key pair, read when the tunnel is asked for. */
+  keys: () => KeyPair;
   tunnel: {
     up(reply: TunnelWgReply, host: string, privateKey: string): Promise<{ address: string }>;
     down(): Promise<void>;
@@ -69,6 +72,18 @@ export interface SessionParts {
   replyTimeoutMs?: number;
   /** How long a second factor in the browser may take (DECISIONS 63): 5 minutes when absent. */
   secondFactorTimeoutMs?: number;
+  /**
+   * The device's own session (Device VPN, DECISIONS 77): it logs in with the client certificate of
+   * its mutual-TLS connection (`authorize_device`: no password, no resume ticket, every connection
+   * proves itself again), and retries every failure, final ones too (DECISIONS 64's exception), with
+   * back-off up to 5 minutes, until stopped. `login` and `password` are not used.
+   */
+  device?: {
+    /** The certificate's SAN DNS name, as last read: who the gateway knows the device as. */
+    name: () => string;
+    /** The back-off's first wait, doubling to 5 minutes; 1 s when absent (tests shorten it). */
+    firstRetryMs?: number;
+  };
 }
 
 /** Why a connection attempt ended without a session; `final`: retrying cannot fix it (DECISIONS 64). */
@@ -121,13 +136,14 @@ export class ClientSession {
         if (this.isStopping()) return this.end('disconnected', true);
         if (stop.final) {
           await this.p.tunnel.down();
-          return this.end(stop.why, true);
+          if (!this.p.device) return this.end(stop.why, true);
         }
-        // Transient (DECISIONS 64): back off with jitter, or as long as the gateway asked.
+        // Transient (DECISIONS 64): back off with jitter, or as long as the gateway asked. A device
+        // retries the final ones too.
         const ms =
           stop.retryAfterSeconds !== null
             ? jitter(stop.retryAfterSeconds * 1000)
-            : reconnectDelayMs(attempt++);
+            : this.retryDelayMs(attempt++);
         this.p.log('warn', `connection failed: ${stop.why}`);
         this.p.onState({ state: 'waiting', why: stop.why, retryInSeconds: Math.ceil(ms / 1000) });
         await this.sleep(ms);
@@ -137,7 +153,12 @@ export class ClientSession {
       const next = afterClose(code);
       if (next.kind === 'stop') {
         await this.p.tunnel.down();
-        return this.end(next.why, true);
+        if (!this.p.device) return this.end(next.why, true);
+        const ms = this.retryDelayMs(attempt++);
+        this.p.log('warn', `connection ended: ${next.why}`);
+        this.p.onState({ state: 'waiting', why: next.why, retryInSeconds: Math.ceil(ms / 1000) });
+        await this.sleep(ms);
+        continue;
       }
       freshLogin = next.freshLogin;
       if (freshLogin) {
@@ -148,10 +169,16 @@ export class ClientSession {
         this.p.log('info', closeWords(code));
         continue;
       }
-      const ms = reconnectDelayMs(attempt++);
+      const ms = this.retryDelayMs(attempt++);
       this.p.onState({ state: 'waiting', why: closeWords(code), retryInSeconds: Math.ceil(ms / 1000) });
       await this.sleep(ms);
     }
+  }
+
+  private retryDelayMs(attempt: number): number {
+    return this.p.device
+      ? deviceRetryDelayMs(attempt, this.p.device.firstRetryMs)
+      : reconnectDelayMs(attempt);
   }
 
   /** Read through a method: `stop()` may set it while `run` awaits. */
@@ -184,12 +211,18 @@ export class ClientSession {
   private async once(freshLogin: boolean): Promise<number> {
     this.p.onState({ state: 'locating', server: this.p.server });
     const gateway = await this.p.locate();
+    // A stop that came while this attempt was under way: nothing is opened after it.
+    if (this.isStopping()) throw new Stop('disconnected', true);
     this.p.onState({ state: 'connecting', server: this.p.server, host: gateway.host, port: gateway.port });
     const c = await GatewayConnection.open(gateway.url, gateway.tls, {
       posture: this.p.posture,
       postureState: (m) => this.p.onPostureState?.(m),
       log: this.p.log,
     });
+    if (this.isStopping()) {
+      c.close(1000, 'disconnect');
+      throw new Stop('disconnected', true);
+    }
     this.current = c;
     try {
       await this.checkVersion(c, gateway);
@@ -247,8 +280,9 @@ export class ClientSession {
       this.ticket = auth.resume_ticket ?? null;
       if (!auth.need_tunnel) return this.connectedState(gateway, auth, null);
       this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'the tunnel settings' });
+      const keys = this.p.keys();
       const reply = await c.request(
-        { type: 'tunnel_wg', public_key: this.p.keys.publicKey },
+        { type: 'tunnel_wg', public_key: keys.publicKey },
         ['tunnel_wg', 'auth_state'],
         'the tunnel request',
         this.replyTimeoutMs,
@@ -261,9 +295,14 @@ export class ClientSession {
       }
       let address: string;
       try {
-        address = (await this.p.tunnel.up(reply, gateway.host, this.p.keys.privateKey)).address;
+        address = (await this.p.tunnel.up(reply, gateway.host, keys.privateKey)).address;
       } catch (e) {
         throw new Stop(`the tunnel could not be set up here: ${(e as Error).message}`, true);
+      }
+      // stop() may have taken the tunnel down while it was coming up.
+      if (this.isStopping()) {
+        await this.p.tunnel.down();
+        throw new Stop('disconnected', true);
       }
       return this.connectedState(gateway, auth, address);
     }
@@ -277,7 +316,7 @@ export class ClientSession {
     return {
       state: 'connected',
       server: gateway.host,
-      user: this.p.login,
+      user: this.p.device ? this.p.device.name() : this.p.login,
       vpn: auth.need_tunnel,
       tunnelAddress,
       since: new Date(),
@@ -314,6 +353,15 @@ export class ClientSession {
     auth: Extract<AuthStateMessage, { authorized: false }>,
   ): Promise<AuthStateMessage> {
     const next = afterFailure(auth.reason, auth.timeout);
+    // A device has nobody to ask and nothing else to offer: run() tries again later (DECISIONS 64).
+    if (this.p.device && (next.kind === 'ask-again' || next.kind === 'stop')) {
+      throw new Stop(
+        auth.reason === 'certificate'
+          ? `the gateway refused this device's certificate: ${auth.message}`
+          : auth.message,
+        true,
+      );
+    }
     switch (next.kind) {
       case 'login-afresh':
         this.ticket = null;
@@ -345,6 +393,15 @@ export class ClientSession {
     gateway: GatewayAddress,
     fresh: boolean,
   ): Promise<AuthStateMessage> {
+    if (this.p.device) {
+      // The proof is the TLS handshake's certificate (DECISIONS 77): nothing to send but the ask.
+      this.p.onState({
+        state: 'authorizing',
+        server: gateway.host,
+        waitingFor: 'the answer to the device login',
+      });
+      return c.request({ type: 'authorize_device' }, ['auth_state'], 'the device login', this.replyTimeoutMs);
+    }
     if (!fresh && this.ticket !== null) {
       this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'the answer to the resume' });
       return c.request(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { afterClose, afterFailure, reconnectDelayMs } from './policy.js';
+import {
+  afterClose,
+  afterFailure,
+  deviceRetryCapMs,
+  deviceRetryDelayMs,
+  reconnectDelayMs,
+} from './policy.js';
 
 describe('client reactions (DECISIONS 28, 29, 54, 55)', () => {
   it.each([4001, 4002, 4003, 4004, 4007, 1003, 1007, 1008, 1009])('stops after close %i', (code) => {
@@ -49,5 +55,15 @@ describe('client reactions (DECISIONS 28, 29, 54, 55)', () => {
     expect(reconnectDelayMs(3, () => 0)).toBe(8000);
     expect(reconnectDelayMs(20, () => 0)).toBe(60_000);
     expect(reconnectDelayMs(20, () => 1)).toBe(78_000);
+  });
+});
+
+describe('Device VPN back-off (DECISIONS 64)', () => {
+  it('doubles from the first wait to 5 minutes, jittered down by at most 30 %, never past the cap', () => {
+    expect([0, 1, 2, 3].map((a) => deviceRetryDelayMs(a, 1000, () => 0))).toEqual([1000, 2000, 4000, 8000]);
+    expect(deviceRetryDelayMs(2, 1000, () => 1)).toBe(2800);
+    expect(deviceRetryDelayMs(9, 1000, () => 0)).toBe(deviceRetryCapMs);
+    expect(deviceRetryDelayMs(1000, 100, () => 0)).toBe(deviceRetryCapMs);
+    expect(deviceRetryDelayMs(0, 100, () => 0)).toBe(100);
   });
 });

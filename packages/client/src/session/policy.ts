@@ -79,3 +79,19 @@ export function reconnectDelayMs(attempt: number, random: () => number = Math.ra
   const base = Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
   return Math.round(base * (1 + 0.3 * random()));
 }
+
+/** Device VPN's longest wait between attempts (DECISIONS 64: it retries every failure). */
+export const deviceRetryCapMs = 300_000;
+
+/**
+ * Device VPN's back-off (DECISIONS 64's exception): `firstMs` doubling to 5 minutes, jittered down by
+ * up to 30 % so devices do not stampede and the wait never passes the cap.
+ */
+export function deviceRetryDelayMs(
+  attempt: number,
+  firstMs = 1000,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(deviceRetryCapMs, firstMs * 2 ** Math.min(attempt, 30));
+  return Math.round(base * (1 - 0.3 * random()));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusOf, statusWords } from './status.js';
+import { deviceStatusWords, statusOf, statusWords } from './status.js';
 
 describe('kordon status in words (DECISIONS 74)', () => {
   it('says what the session is doing, step by step', () => {
@@ -60,6 +60,17 @@ describe('kordon status in words (DECISIONS 74)', () => {
       statusWords({ ...status, posture: { profiles: [], limited: true, message: 'antivirus is off' } }),
     ).toBe(
       'connected to 198.18.2.1 as bob (VPN, tunnel 100.64.0.2/32) since 2026-12-01T10:00:00.000Z; posture: limited (antivirus is off)',
+    );
+  });
+});
+
+describe("Device VPN's line (DECISIONS 77)", () => {
+  it('says it stepped aside, and never that a device waits for a profile to change', () => {
+    expect(
+      deviceStatusWords({ state: 'stepped_aside', why: "a user's connection is up on this machine" }),
+    ).toBe("Device VPN: stepped aside: a user's connection is up on this machine");
+    expect(deviceStatusWords({ state: 'stopped', why: 'the configuration is not valid', final: true })).toBe(
+      'Device VPN: stopped: the configuration is not valid',
     );
   });
 });

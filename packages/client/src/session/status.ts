@@ -5,7 +5,8 @@ import type { SessionState } from './engine.js';
 
 /** `kordon status --json`: snake_case, absent fields left out. */
 export interface Status {
-  state: SessionState['state'] | 'disconnected';
+  /** `stepped_aside`: Device VPN only, while a user's connection is up (DECISIONS 77). */
+  state: SessionState['state'] | 'disconnected' | 'stepped_aside';
   profile?: string;
   /** The configured server (while looking) or the gateway's host. */
   server?: string;
@@ -24,6 +25,8 @@ export interface Status {
   retry_in_seconds?: number;
   last_posture_report?: string | null;
   posture?: { profiles: string[]; limited: boolean; message: string };
+  /** Root only: the device's own session when Device VPN is on (DECISIONS 77). */
+  device?: Status;
 }
 
 export function statusOf(s: SessionState): Status {
@@ -62,6 +65,8 @@ export function statusWords(s: Status): string {
   switch (s.state) {
     case 'disconnected':
       return 'not connected';
+    case 'stepped_aside':
+      return `stepped aside: ${s.why ?? '?'}`;
     case 'locating':
       return `looking for the gateway of ${s.server ?? '?'}${profile}`;
     case 'connecting':
@@ -85,4 +90,9 @@ export function statusWords(s: Status): string {
         ? `disconnected${profile}`
         : `stopped: ${s.why ?? '?'}${s.final === true ? ' (not retried until the profile changes or you connect again)' : ''}${profile}`;
   }
+}
+
+/** Device VPN's line of `kordon status`: a device retries everything, so "stopped" is never final. */
+export function deviceStatusWords(s: Status): string {
+  return `Device VPN: ${statusWords({ ...s, final: false })}`;
 }

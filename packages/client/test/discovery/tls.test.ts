@@ -2,6 +2,7 @@
 // request, whatever TLS options the caller adds; one that passes gets the request.
 import { createServer } from 'node:https';
 import { request } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ClientError } from '../../src/discovery/errors.js';
@@ -126,6 +127,72 @@ describe('webSocketTlsOptions with ws', () => {
       );
       expect(message).toBe('hello');
       ws.close();
+    } finally {
+      wss.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('a policy with a client certificate (Device VPN, DECISIONS 77)', () => {
+  const withClient = (policy: TlsPolicy): TlsPolicy => {
+    const device = certs.make('device', ['DNS:ws-042.corp.test']);
+    return { ...policy, client: { cert: device.cert, key: device.key } };
+  };
+
+  it('still sends nothing to a server whose certificate does not match the pin', async () => {
+    sink = await startByteSink('127.0.0.1', stranger);
+    const error = await post(withClient(pin(gateway)), sink.port);
+    expect((error as ClientError).code).toBe('tls_mismatch');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sink.received).toBe(0);
+  });
+
+  it('shows the certificate to a server that asks, on a request and on a WebSocket; without it, none', async () => {
+    sink = await startByteSink('127.0.0.1', gateway); // unused here; closed by afterEach
+    const seen: string[] = [];
+    const record = (socket: unknown): void => {
+      if (!(socket instanceof TLSSocket)) throw new Error('not a TLS connection');
+      const peer = socket.getPeerCertificate() as { subjectaltname?: string };
+      seen.push(peer.subjectaltname ?? 'none');
+    };
+    const server = createServer(
+      { key: gateway.key, cert: gateway.cert, requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        record(req.socket);
+        res.writeHead(426).end();
+      },
+    );
+    const wss = new WebSocketServer({ server, path: '/connect' });
+    wss.on('connection', (socket, req) => {
+      record(req.socket);
+      socket.close();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const policy = withClient(pin(gateway));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = request({
+          ...tlsOptions(policy, '127.0.0.1'),
+          host: '127.0.0.1',
+          port,
+          path: '/connect',
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve();
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      for (const p of [policy, pin(gateway)]) {
+        const ws = new WebSocket(`wss://127.0.0.1:${port}/connect`, webSocketTlsOptions(p, '127.0.0.1'));
+        await new Promise((resolve) => ws.on('close', resolve));
+      }
+      expect(seen).toEqual(['DNS:ws-042.corp.test', 'DNS:ws-042.corp.test', 'none']);
     } finally {
       wss.close();
       server.closeAllConnections();

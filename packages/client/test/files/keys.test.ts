@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPair, isValidKey, publicKeyOf, runCommand } from '@kordon/drivers';
-import { profileKeys } from '../../src/keys.js';
+import { deviceKeys, profileKeys } from '../../src/keys.js';
 
 let userDir: string;
 beforeEach(() => {
@@ -137,5 +137,18 @@ describe('profile keys (DECISIONS 1)', () => {
       writeFileSync(join(userDir, 'keys', '.p1.key.1.000000000000.tmp'), '', { mode: 0o600 });
       expect(profileKeys(userDir, 'p1')).toEqual(pair);
     });
+  });
+});
+
+describe('the device key (Device VPN, DECISIONS 77)', () => {
+  it("is its own pair in <state-dir>/device/wg.key, under the same rules as a profile's", () => {
+    const first = deviceKeys(userDir);
+    const file = join(userDir, 'device', 'wg.key');
+    expect(readFileSync(file, 'utf8')).toBe(`${first.privateKey}\n`);
+    expect(modeOf(file)).toBe(0o600);
+    expect(modeOf(join(userDir, 'device'))).toBe(0o700);
+    expect(deviceKeys(userDir)).toEqual(first);
+    writeFileSync(file, 'not a key\n', { mode: 0o600 });
+    expect(() => deviceKeys(userDir)).toThrow(/holds no WireGuard private key.*no new key is made/);
   });
 });
