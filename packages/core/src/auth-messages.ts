@@ -9,7 +9,10 @@ export interface AuthFailureDetails {
   address?: string;
   /** Where the update is (update_required). */
   downloadUrl?: string;
-  /** What the gateway could not do (internal), or which certificate check failed (certificate). */
+  /**
+   * What the gateway could not do (internal), which certificate check failed (certificate), or the
+   * account's own words (disabled: a directory account locked or expired).
+   */
   what?: string;
 }
 
@@ -20,7 +23,7 @@ export function authFailureMessage(reason: AuthFailureReason, d: AuthFailureDeta
     case 'throttled':
       return `Too many failed login attempts. Try again in ${d.waitSeconds ?? 0} s.`;
     case 'disabled':
-      return 'This account is disabled. Ask your network administrator to enable it.';
+      return d.what ?? 'This account is disabled. Ask your network administrator to enable it.';
     case 'vpn_denied':
       return 'VPN access from outside the local network is not allowed for this account. Connect from the office network, or ask your administrator for VPN access.';
     case 'address_in_use':

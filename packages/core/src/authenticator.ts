@@ -15,12 +15,17 @@ export interface Identity {
   disabled: boolean;
 }
 
-/** Why a method refused: only `credentials` exists here (unknown and wrong look the same, DECISIONS 15). */
+/**
+ * Why a method refused. `credentials`: unknown and wrong look the same (DECISIONS 15); `disabled`: the
+ * password was right but the account may not log in (disabled, locked, expired), in its own words.
+ */
 export interface AuthRefusal {
   ok: false;
-  reason: 'credentials';
+  reason: 'credentials' | 'disabled';
   /** For the event log, never for the client. */
   detail: string;
+  /** For `disabled`: the words the user reads. */
+  what?: string;
 }
 
 export type AuthResult = { ok: true; identity: Identity } | AuthRefusal;
@@ -72,4 +77,21 @@ export type CertificateResult =
 export interface CertificateAuthenticator extends Authenticator {
   /** `presented` is null when the connection carried no client certificate. */
   authenticate(presented: PresentedCertificates | null): Promise<CertificateResult>;
+}
+
+/**
+ * The method's backend could not be asked (the directory is down): the login is answered `internal`
+ * (DECISIONS 61) with `what` in words, never allowed, and not counted as a failed guess.
+ */
+export class AuthUnavailable extends Error {
+  override readonly name: string = 'AuthUnavailable';
+
+  constructor(
+    /** For the user: what could not be reached, without addresses or details. */
+    readonly what: string,
+    /** For the log. */
+    detail: string,
+  ) {
+    super(detail);
+  }
 }

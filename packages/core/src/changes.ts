@@ -19,7 +19,9 @@ export type Change =
    * whoever still holds its connection closes it with `code`, saying `reason` when there is one.
    */
   | { kind: 'session_displaced'; sessionId: string; code: number; reason: string | null }
-  | { kind: 'exemptions' };
+  | { kind: 'exemptions' }
+  /** The directory configuration changed or went: every directory account's sessions are judged again. */
+  | { kind: 'directory' };
 
 export type ChangeKind = Change['kind'];
 
@@ -78,6 +80,7 @@ export function decodeChange(kind: string, payload: string): Change | undefined 
       return typeof body['group'] === 'string' ? { kind, group: body['group'] } : undefined;
     case 'vpn_rules':
     case 'exemptions':
+    case 'directory':
       return { kind };
     case 'settings': {
       const { before, after } = body;

@@ -12,3 +12,4 @@ export * from './authenticator.js';
 export * from './admission.js';
 export * from './changes.js';
 export * from './catalogue.js';
+export * from './directory.js';

@@ -122,7 +122,8 @@ export type EventKind =
   | 'token_changed'
   | 'admin_changed'
   | 'admin_login_failed'
-  | 'installer_changed';
+  | 'installer_changed'
+  | 'directory_changed';
 
 /** An entry of the event log (DECISIONS 23). */
 export interface GatewayEvent {

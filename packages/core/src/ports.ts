@@ -1,6 +1,7 @@
 // The ports: what the core needs from the outside world, implemented at the edges.
 import type { Change } from './changes.js';
 import type { ThrottleState } from './throttle.js';
+import type { DirectoryConfig } from './directory.js';
 import type { VpnRule } from './vpn-rules.js';
 import type {
   Admin,
@@ -142,6 +143,14 @@ export interface SettingsRepository {
   put(settings: ClientSettings): Promise<void>;
 }
 
+/** The directory logins go to (one, or none). */
+export interface DirectoryRepository {
+  get(): Promise<DirectoryConfig | undefined>;
+  put(config: DirectoryConfig): Promise<void>;
+  /** False when there was none. */
+  clear(): Promise<boolean>;
+}
+
 /** A device's tunnel address (DECISIONS 5); `address` is the IPv4 address as an integer. */
 export interface Lease {
   device: string;
@@ -205,6 +214,7 @@ export interface Store {
   readonly changes: ChangeRepository;
   readonly exemptions: ExemptionRepository;
   readonly throttle: ThrottleRepository;
+  readonly directory: DirectoryRepository;
   /**
    * Runs `fn` in one transaction; the `Store` it receives is bound to it. On PostgreSQL (SERIALIZABLE) a
    * conflicting transaction is run again, so `fn` does nothing but store work (docs/storage.md).

@@ -7,7 +7,9 @@ import { intToIpv4, type Change, type Store } from '@kordon/core';
 import { publicKeyOf } from '@kordon/drivers';
 import type { AccessGate } from './access.js';
 import { DeviceCertificateAuthenticator } from './auth/device.js';
+import { LdapDirectory } from './auth/directory.js';
 import { LocalPasswordAuthenticator } from './auth/local.js';
+import { PasswordRouter } from './auth/password-router.js';
 import { Argon2idHasher } from './auth/password.js';
 import { ChangeFeed } from './changes/feed.js';
 import { systemClock } from './clock.js';
@@ -48,7 +50,14 @@ export async function startClientService(options: ClientServiceOptions): Promise
   const { config, store, paths, logger, metrics, holder, ownsNode } = options;
   const pool = config.tunnelNetwork;
   const gatewayTunnelAddress = intToIpv4(pool.gateway);
-  const passwords = new LocalPasswordAuthenticator(store, new Argon2idHasher());
+  // DECISIONS 14: a login goes to the local accounts or to the directory, read from the store each time.
+  const directoryConfig = () => store.directory.get();
+  const passwords = new PasswordRouter({
+    local: new LocalPasswordAuthenticator(store, new Argon2idHasher()),
+    directory: new LdapDirectory(directoryConfig),
+    directoryConfig,
+    users: store.users,
+  });
   // DECISIONS 77: read at every device login, so a settings or CRL change applies to the next one.
   const devices = new DeviceCertificateAuthenticator({
     trust: async () => {

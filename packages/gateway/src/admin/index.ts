@@ -2,6 +2,7 @@
 // adapters over these.
 import { AdministratorAdmin } from './admins.js';
 import type { AdminDeps } from './context.js';
+import { DirectoryAdmin } from './directory.js';
 import { ExemptionAdmin } from './exemptions.js';
 import { GroupAdmin } from './groups.js';
 import { SessionAdmin } from './sessions.js';
@@ -15,6 +16,7 @@ export interface AdminServices {
   groups: GroupAdmin;
   vpnRules: VpnRuleAdmin;
   settings: SettingsAdmin;
+  directory: DirectoryAdmin;
   sessions: SessionAdmin;
   exemptions: ExemptionAdmin;
   tokens: TokenAdmin;
@@ -27,6 +29,7 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
     groups: new GroupAdmin(deps),
     vpnRules: new VpnRuleAdmin(deps),
     settings: new SettingsAdmin(deps),
+    directory: new DirectoryAdmin(deps),
     sessions: new SessionAdmin(deps),
     exemptions: new ExemptionAdmin(deps),
     tokens: new TokenAdmin(deps),

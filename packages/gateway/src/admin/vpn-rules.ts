@@ -3,7 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   StoreConflictError,
+  directoryGroupName,
   normalizeLocalLogin,
+  routeLogin,
+  type DirectoryConfig,
   validateLocalUserName,
   type Store,
   type VpnRule,
@@ -23,10 +26,15 @@ export interface NewVpnRule {
   position?: number;
 }
 
-/** Normalized user names ("*" kept), without repeats; a name that cannot be a local user is refused. */
-function checkUsers(users: readonly string[]): string[] {
+/**
+ * Normalized user names ("*" kept), without repeats. With a directory, `CORP\alice` and
+ * `alice@corp.example` name the directory's `alice@CORP.EXAMPLE` (DECISIONS 14); a bare name is local.
+ */
+function checkUsers(users: readonly string[], directory: DirectoryConfig | undefined): string[] {
   const names = users.map((user, index) => {
     if (user === '*') return user;
+    const route = directory === undefined ? undefined : routeLogin(user, directory, true);
+    if (route?.kind === 'directory') return route.account;
     const checked = validateLocalUserName(normalizeLocalLogin(user) ?? user);
     if (!checked.ok) throw invalidField(`/users/${index}`, `user "${user}": ${checked.message}`);
     return checked.name;
@@ -34,9 +42,23 @@ function checkUsers(users: readonly string[]): string[] {
   return [...new Set(names)];
 }
 
-/** Lower-cased group names, without repeats; a group may be named before it exists. */
-function checkGroups(groups: readonly string[]): string[] {
-  return [...new Set(groups.map((group, index) => checkGroupName(group, `/groups/${index}`)))];
+/**
+ * Group names without repeats: `CORP\vpn-users` is a directory group (DECISIONS 17), written as the
+ * directory's accounts carry it; a bare name is a local group. A group may be named before it exists.
+ */
+function checkGroups(groups: readonly string[], directory: DirectoryConfig | undefined): string[] {
+  const names = groups.map((group, index) => {
+    const slash = group.indexOf('\\');
+    if (slash < 0) return checkGroupName(group, `/groups/${index}`);
+    const domain = group.slice(0, slash).trim().toUpperCase();
+    const name = group.slice(slash + 1).trim();
+    if (domain === '' || name === '' || name.includes('\\')) {
+      throw invalidField(`/groups/${index}`, `group "${group}": a directory group is written DOMAIN\\group`);
+    }
+    const sameDirectory = directory !== undefined && domain === directory.realm.toUpperCase();
+    return directoryGroupName(sameDirectory ? directory.domain : domain, name);
+  });
+  return [...new Set(names)];
 }
 
 export class VpnRuleAdmin {
@@ -47,8 +69,9 @@ export class VpnRuleAdmin {
   }
 
   async create(input: NewVpnRule, actor: Actor): Promise<VpnRule> {
-    const users = checkUsers(input.users);
-    const groups = checkGroups(input.groups);
+    const directory = await this.deps.store.directory.get();
+    const users = checkUsers(input.users, directory);
+    const groups = checkGroups(input.groups, directory);
     if (users.length === 0 && groups.length === 0) {
       throw new AdminError(
         'missing_field',

@@ -21,6 +21,7 @@ import { createContext, type ApiApp, type ApiContext, type ManagementApiDeps } f
 import { AdminError } from '../admin/errors.js';
 import { ApiError } from './errors.js';
 import { registerEventRoutes } from './events.js';
+import { registerDirectoryRoutes } from './directory.js';
 import { registerExemptionRoutes } from './exemptions.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerInstallerRoutes } from './installers.js';
@@ -135,6 +136,7 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     registerGroupRoutes(scope, ctx);
     registerVpnRuleRoutes(scope, ctx);
     registerExemptionRoutes(scope, ctx);
+    registerDirectoryRoutes(scope, ctx);
     registerSessionListRoutes(scope, ctx);
     registerTokenRoutes(scope, ctx);
     registerAdminRoutes(scope, ctx);

@@ -16,7 +16,7 @@ import {
 import { CommandError, runCommand } from '@kordon/drivers';
 
 /** What the device check needs of the gateway's settings, read at every login. */
-export interface DeviceTrust {
+interface DeviceTrust {
   deviceVpn: boolean;
   trustedCaCert: string | null;
 }

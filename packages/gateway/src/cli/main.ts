@@ -17,6 +17,7 @@ import {
 import { FirewallInputError, NftablesFirewall } from '@kordon/drivers';
 import { formatVersion } from '@kordon/protocol';
 import { AdminError } from '../admin/errors.js';
+import type { DirectoryView } from '../admin/directory.js';
 import { exemptionLists } from '../admin/exemptions.js';
 import { createAdminServices, type AdminServices } from '../admin/index.js';
 import { Argon2idHasher } from '../auth/password.js';
@@ -348,6 +349,105 @@ storeCommand(exemption.command('remove <id>')).action(async (id: string, opts: S
 
 function exemptionItem(e: Exemption): { id: string; direction: string; network: string; created_at: string } {
   return { id: e.id, direction: e.direction, network: e.network, created_at: e.createdAt.toISOString() };
+}
+
+// directory (DECISIONS 14) ---------------------------------------------------------------------
+const directory = program
+  .command('directory')
+  .description('the Active Directory that users log in against (LDAPS, or LDAP with StartTLS)');
+storeCommand(directory.command('set'))
+  .description('connect the gateway to a directory; a running gateway uses it for the next login')
+  .requiredOption('--url <url>', 'ldaps://dc1.corp.example, or ldap://dc1.corp.example (StartTLS)')
+  .requiredOption('--domain <name>', 'the NetBIOS domain: CORP')
+  .requiredOption('--realm <realm>', 'the Kerberos realm, the DNS domain in capitals: CORP.EXAMPLE')
+  .requiredOption('--base-dn <dn>', 'where users and groups are searched: DC=corp,DC=example')
+  .requiredOption('--bind-dn <dn>', 'the account the gateway searches with')
+  .requiredOption('--bind-password-file <file>', 'a file holding its password (never on a command line)')
+  .option('--ca-file <file>', "PEM of the CA of the directory's TLS certificate (default: the system's CAs)")
+  .addOption(jsonOption)
+  .action(
+    async (
+      opts: StoreOptions & {
+        url: string;
+        domain: string;
+        realm: string;
+        baseDn: string;
+        bindDn: string;
+        bindPasswordFile: string;
+        caFile?: string;
+        json?: boolean;
+      },
+    ) => {
+      const bindPassword = await readSecretFile(opts.bindPasswordFile, '--bind-password-file');
+      const caCert = opts.caFile === undefined ? null : await readFile(opts.caFile, 'utf8');
+      const view = await withAdmin(opts, (admin) =>
+        admin.directory.set(
+          {
+            url: opts.url,
+            domain: opts.domain,
+            realm: opts.realm,
+            baseDn: opts.baseDn,
+            bindDn: opts.bindDn,
+            bindPassword,
+            caCert,
+          },
+          cliActor,
+        ),
+      );
+      print(
+        opts.json === true,
+        directoryItem(view),
+        `directory set: ${view.url} (${view.domain}, ${view.realm})`,
+      );
+    },
+  );
+storeCommand(directory.command('show'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const view = await withAdmin(opts, (admin) => admin.directory.get());
+    print(
+      opts.json === true,
+      view === undefined ? null : directoryItem(view),
+      view === undefined
+        ? 'no directory: only local users log in'
+        : Object.entries(directoryItem(view))
+            .map(([k, v]) => `${k}: ${k === 'ca_cert' && v !== null ? '(PEM)' : String(v)}`)
+            .join('\n'),
+    );
+  });
+storeCommand(directory.command('clear'))
+  .description('disconnect the directory: directory accounts can no longer log in, and their sessions end')
+  .action(async (opts: StoreOptions) => {
+    await withAdmin(opts, (admin) => admin.directory.clear(cliActor));
+    process.stdout.write(
+      "directory removed; a running gateway ends its accounts' sessions within a second\n",
+    );
+  });
+
+/** A secret from a file the administrator names: the whole file but its last newline. */
+async function readSecretFile(file: string, option: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${option} ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const secret = text.replace(/\r?\n$/, '');
+  if (secret === '') throw new UsageError(`${option} ${file} is empty: write the password in it`);
+  return secret;
+}
+
+function directoryItem(v: DirectoryView): Record<string, unknown> {
+  return {
+    url: v.url,
+    domain: v.domain,
+    realm: v.realm,
+    base_dn: v.baseDn,
+    bind_dn: v.bindDn,
+    bind_password_set: v.bindPasswordSet,
+    ca_cert: v.caCert,
+    updated_at: v.updatedAt.toISOString(),
+  };
 }
 
 storeCommand(

@@ -21,6 +21,8 @@ import {
   toTimeoutSeconds,
   type AuthFailureDetails,
   type AuthMethod,
+  AuthUnavailable,
+  isDirectoryAccount,
   type Authenticator,
   type CertificateAuthenticator,
   type Change,
@@ -198,16 +200,25 @@ export class SessionService {
         result = await this.options.passwords.authenticate({ login, password });
       } catch (err) {
         await this.throttle.release(keys);
-        throw err;
+        if (!(err instanceof AuthUnavailable)) throw err;
+        // DECISIONS 61: the client retries; nothing is allowed while the backend is away.
+        metrics.authAttempts.inc({ result: 'failure' });
+        this.options.logger.warn({ err, address }, 'a login could not be checked');
+        await this.event('login_failed', null, address, err.message);
+        return { reply: failure('internal', 5, { what: err.what }) };
       }
       this.meanHashMs = 0.9 * this.meanHashMs + 0.1 * (clock.monotonicMs() - started);
     } finally {
       this.hashing--;
     }
-    const backoff = await this.throttle.settle(keys, !result.ok);
+    // A disabled account gave the right password: no guess to slow down (DECISIONS 15).
+    const backoff = await this.throttle.settle(keys, !result.ok && result.reason === 'credentials');
     if (!result.ok) {
       metrics.authAttempts.inc({ result: 'failure' });
       await this.event('login_failed', normalizeLocalLogin(login) ?? null, address, result.detail);
+      if (result.reason === 'disabled') {
+        return { reply: failure('disabled', 0, result.what === undefined ? {} : { what: result.what }) };
+      }
       return { reply: failure('credentials', toTimeoutSeconds(backoff)) };
     }
     return this.admit(conn, result.identity, settings);
@@ -643,6 +654,9 @@ export class SessionService {
       }
       case 'exemptions':
         return;
+      case 'directory':
+        await this.recheck(mine(await store.sessions.list()).filter((s) => isDirectoryAccount(s.account)));
+        return;
     }
   }
 
@@ -658,8 +672,17 @@ export class SessionService {
         identity = this.lookup(session);
         identities.set(key, identity);
       }
+      let current: Identity | undefined;
+      try {
+        current = await identity;
+      } catch (err) {
+        if (!(err instanceof AuthUnavailable)) throw err;
+        // A directory that cannot be asked ends nobody's session: new logins are what it refuses.
+        this.options.logger.warn({ err, session: session.id }, 'a session could not be judged again');
+        continue;
+      }
       const decision = decideAdmission({
-        identity: await identity,
+        identity: current,
         settings,
         local: this.isLocal(session.sourceAddress),
         vpnRules,

@@ -16,6 +16,7 @@ import {
   installerRepository,
   sessionRepository,
   settingsRepository,
+  directoryRepository,
   tokenRepository,
   userRepository,
   throttleRepository,
@@ -37,6 +38,7 @@ export class KyselyStore implements Store {
   readonly changes;
   readonly exemptions;
   readonly throttle;
+  readonly directory;
 
   /** `db` is the root database or one transaction; a transaction-bound store never touches the root. */
   constructor(
@@ -57,6 +59,7 @@ export class KyselyStore implements Store {
     this.changes = changeRepository(db, dialect);
     this.exemptions = exemptionRepository(db, dialect);
     this.throttle = throttleRepository(db);
+    this.directory = directoryRepository(db);
   }
 
   /**

@@ -224,5 +224,27 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .execute();
       },
     },
+    '0005_directory': {
+      async up(db: Kysely<unknown>) {
+        // In the store like the settings, so every worker and node logs in against the same directory.
+        await db.schema
+          .createTable('directory')
+          .addColumn('id', 'integer', (column) =>
+            column
+              .primaryKey()
+              .notNull()
+              .check(sql`id = 1`),
+          )
+          .addColumn('url', 'text', required)
+          .addColumn('domain', 'text', required)
+          .addColumn('realm', 'text', required)
+          .addColumn('base_dn', 'text', required)
+          .addColumn('bind_dn', 'text', required)
+          .addColumn('bind_password', 'text', required)
+          .addColumn('ca_cert', 'text')
+          .addColumn('updated_at', big, required)
+          .execute();
+      },
+    },
   };
 }

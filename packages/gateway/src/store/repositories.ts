@@ -12,6 +12,7 @@ import {
   type InstallerRepository,
   type SessionRepository,
   type SettingsRepository,
+  type DirectoryRepository,
   type TokenRepository,
   type UserRepository,
   type ThrottleRepository,
@@ -73,6 +74,47 @@ export function settingsRepository(db: Db): SettingsRepository {
         .values(row)
         .onConflict((oc) => oc.column('id').doUpdateSet(row))
         .execute();
+    },
+  };
+}
+
+export function directoryRepository(db: Db): DirectoryRepository {
+  return {
+    async get() {
+      const row = await db.selectFrom('directory').selectAll().where('id', '=', 1).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        url: row.url,
+        domain: row.domain,
+        realm: row.realm,
+        baseDn: row.base_dn,
+        bindDn: row.bind_dn,
+        bindPassword: row.bind_password,
+        caCert: row.ca_cert,
+        updatedAt: new Date(row.updated_at),
+      };
+    },
+    async put(c) {
+      const row = {
+        id: 1,
+        url: c.url,
+        domain: c.domain,
+        realm: c.realm,
+        base_dn: c.baseDn,
+        bind_dn: c.bindDn,
+        bind_password: c.bindPassword,
+        ca_cert: c.caCert,
+        updated_at: c.updatedAt.getTime(),
+      };
+      await db
+        .insertInto('directory')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doUpdateSet(row))
+        .execute();
+    },
+    async clear() {
+      const result = await db.deleteFrom('directory').where('id', '=', 1).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
   };
 }

@@ -63,6 +63,7 @@ const eventKinds: Words<EventKind> = {
   admin_changed: true,
   admin_login_failed: true,
   installer_changed: true,
+  directory_changed: true,
 };
 
 const shown = (value: string): string =>

@@ -12,6 +12,19 @@ export interface SettingsRow {
   trusted_ca_cert: string | null;
 }
 
+/** The Active Directory the gateway logs users in against (one row, id 1; none: no directory). */
+interface DirectoryRow {
+  id: number;
+  url: string;
+  domain: string;
+  realm: string;
+  base_dn: string;
+  bind_dn: string;
+  bind_password: string;
+  ca_cert: string | null;
+  updated_at: number;
+}
+
 export interface UserRow {
   id: string;
   name: string;
@@ -154,5 +167,6 @@ export interface Tables {
   changes: ChangeRow;
   exemptions: ExemptionRow;
   login_throttle: ThrottleRow;
+  directory: DirectoryRow;
   kordon_migrations: LegacyMigrationRow;
 }

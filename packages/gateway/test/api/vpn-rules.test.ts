@@ -134,7 +134,12 @@ describe('VPN-access rules', () => {
       [{ action: 'allow', users: [''] }, 'invalid_field', '/users/0', 'a user name is 1 to 64'],
       [{ action: 'allow', users: ['@corp'] }, 'invalid_field', '/users/0', 'no domain part'],
       [{ action: 'allow', users: ['x'.repeat(65)] }, 'invalid_field', '/users/0', 'a user name is 1 to 64'],
-      [{ action: 'allow', groups: ['staff', 'CORP\\staff'] }, 'invalid_field', '/groups/1', 'no domain part'],
+      [
+        { action: 'allow', groups: ['staff', 'CORP\\'] },
+        'invalid_field',
+        '/groups/1',
+        'a directory group is written DOMAIN\\group',
+      ],
       [{ action: 'allow', groups: ['*'] }, 'invalid_field', '/groups/0', 'a group name is 1 to 64'],
       [{ action: 'allow', users: [5] }, 'invalid_field', '/users/0', 'must be a string'],
       [{ action: 'allow', users: 'alice' }, 'invalid_field', '/users', 'must be an array'],

@@ -80,6 +80,31 @@ export function storeContract(harness: StoreHarness): void {
     });
   });
 
+  describe('directory', () => {
+    it('has none at first, stores one, replaces it, keeps it across a restart and clears it', async () => {
+      expect(await store.directory.get()).toBeUndefined();
+      const config = {
+        url: 'ldaps://dc1.corp.test',
+        domain: 'CORP',
+        realm: 'CORP.TEST',
+        baseDn: 'DC=corp,DC=test',
+        bindDn: 'CN=kordon,CN=Users,DC=corp,DC=test',
+        bindPassword: 'service-password',
+        caCert: null,
+        updatedAt: new Date(1_700_000_000_000),
+      };
+      await store.directory.put(config);
+      expect(await store.directory.get()).toStrictEqual(config);
+      const replaced = { ...config, url: 'ldap://dc2.corp.test', caCert: '-----BEGIN CERTIFICATE-----' };
+      await store.directory.put(replaced);
+      await reopen();
+      expect(await store.directory.get()).toStrictEqual(replaced);
+      expect(await store.directory.clear()).toBe(true);
+      expect(await store.directory.clear()).toBe(false);
+      expect(await store.directory.get()).toBeUndefined();
+    });
+  });
+
   describe('users', () => {
     it('creates, reads, updates and removes', async () => {
       const bob = user('bob', { disabled: true, createdAt: at(5) });

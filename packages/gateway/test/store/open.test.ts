@@ -51,6 +51,7 @@ describe('openSqliteStore', () => {
         `applied migration 0002_tunnels to ${temp.file}`,
         `applied migration 0003_change_feed to ${temp.file}`,
         `applied migration 0004_shared_throttle to ${temp.file}`,
+        `applied migration 0005_directory to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -64,12 +65,14 @@ describe('openSqliteStore', () => {
       '0002_tunnels',
       '0003_change_feed',
       '0004_shared_throttle',
+      '0005_directory',
     ]);
     expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
       '0001_initial',
       '0002_tunnels',
       '0003_change_feed',
       '0004_shared_throttle',
+      '0005_directory',
     ]);
     raw.close();
   });
@@ -139,7 +142,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 4); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 5); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -151,12 +154,12 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
-      .run('0005_future', new Date().toISOString());
+      .run('0006_future', new Date().toISOString());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 5, this version knows up to 4); ` +
+      `${temp.file} was written by a newer Kordon (schema 6, this version knows up to 5); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -252,9 +255,10 @@ describe('several processes on one SQLite file', () => {
       `applied migration 0002_tunnels to ${temp.file}`,
       `applied migration 0003_change_feed to ${temp.file}`,
       `applied migration 0004_shared_throttle to ${temp.file}`,
+      `applied migration 0005_directory to ${temp.file}`,
     ]);
     const raw = new Database(temp.file, { readonly: true });
-    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(4);
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(5);
     raw.close();
   });
 

@@ -68,6 +68,7 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0002_tunnels to ${named()}`,
           `applied migration 0003_change_feed to ${named()}`,
           `applied migration 0004_shared_throttle to ${named()}`,
+          `applied migration 0005_directory to ${named()}`,
         ]);
         // No release before the Migrator ran on PostgreSQL: no kordon_migrations.
         expect(await tables()).not.toContain('kordon_migrations');
@@ -75,7 +76,13 @@ describe.skipIf(missing !== undefined)(
           (await database().query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name')).map(
             (row) => row.name,
           ),
-        ).toStrictEqual(['0001_initial', '0002_tunnels', '0003_change_feed', '0004_shared_throttle']);
+        ).toStrictEqual([
+          '0001_initial',
+          '0002_tunnels',
+          '0003_change_feed',
+          '0004_shared_throttle',
+          '0005_directory',
+        ]);
         const again: string[] = [];
         await (await openPostgresStore({ url: database().url, log: (msg) => again.push(msg) })).close();
         expect(again).toStrictEqual([]);
@@ -107,6 +114,7 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0002_tunnels to ${named()}`,
           `applied migration 0003_change_feed to ${named()}`,
           `applied migration 0004_shared_throttle to ${named()}`,
+          `applied migration 0005_directory to ${named()}`,
         ]);
       });
 
@@ -123,18 +131,18 @@ describe.skipIf(missing !== undefined)(
 
       it('refuses a database a newer Kordon migrated and leaves it untouched', async () => {
         await (await openPostgresStore({ url: database().url })).close();
-        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0005_future', $1)", [
+        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0006_future', $1)", [
           new Date().toISOString(),
         ]);
         const before = await tables();
         const error = await openFailure(openPostgresStore({ url: database().url }));
         expect(error.message).toBe(
-          `${named()} was written by a newer Kordon (schema 5, this version knows up to 4); ` +
+          `${named()} was written by a newer Kordon (schema 6, this version knows up to 5); ` +
             'upgrade Kordon or restore a backup',
         );
         expect(await tables()).toStrictEqual(before);
         const recorded = await database().query('SELECT name FROM kysely_migration');
-        expect(recorded).toHaveLength(5);
+        expect(recorded).toHaveLength(6);
       });
 
       it('names a database it cannot reach or open without its password', async () => {

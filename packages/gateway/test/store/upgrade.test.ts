@@ -100,7 +100,13 @@ async function freshSchema(): Promise<unknown> {
   }
 }
 
-const allMigrations = ['0001_initial', '0002_tunnels', '0003_change_feed', '0004_shared_throttle'];
+const allMigrations = [
+  '0001_initial',
+  '0002_tunnels',
+  '0003_change_feed',
+  '0004_shared_throttle',
+  '0005_directory',
+];
 
 /** What both fixtures hold in the tables of migrations 0001 and 0002. */
 async function expectReleasedData(store: Store): Promise<void> {
@@ -210,6 +216,7 @@ describe('a data folder of an earlier release', () => {
         `adopted migrations 0001_initial, 0002_tunnels of ${temp.file}, applied by an earlier Kordon`,
         `applied migration 0003_change_feed to ${temp.file}`,
         `applied migration 0004_shared_throttle to ${temp.file}`,
+        `applied migration 0005_directory to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       // Stored before holders were kept: in grace from the next start (migration 0003).
@@ -253,6 +260,7 @@ describe('a data folder of an earlier release', () => {
       expect(log).toStrictEqual([
         `adopted migrations 0001_initial, 0002_tunnels, 0003_change_feed of ${temp.file}, applied by an earlier Kordon`,
         `applied migration 0004_shared_throttle to ${temp.file}`,
+        `applied migration 0005_directory to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       expect(await store.sessions.list()).toStrictEqual([

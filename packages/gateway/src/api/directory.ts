@@ -1,0 +1,105 @@
+// The directory: /api/v1/directory (DECISIONS 14). The bind password is written, never read back.
+import Type from 'typebox';
+import type { DirectoryView } from '../admin/directory.js';
+import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
+
+const tags = ['directory'];
+
+const fields = {
+  url: Type.String({ maxLength: 512, description: 'ldaps://dc1.corp.example, or ldap://... with StartTLS' }),
+  domain: Type.String({ maxLength: 15, description: 'the NetBIOS domain: CORP' }),
+  realm: Type.String({ maxLength: 253, description: 'the Kerberos realm: CORP.EXAMPLE' }),
+  base_dn: Type.String({ maxLength: 1024, description: 'where users and groups are searched' }),
+  bind_dn: Type.String({ maxLength: 1024, description: 'the account the gateway searches with' }),
+  ca_cert: Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()], {
+    description: "PEM of the CA of the directory's TLS certificate; null: the system's CAs",
+  }),
+};
+
+const DirectoryItem = Type.Object({
+  ...fields,
+  bind_password_set: Type.Boolean(),
+  updated_at: Timestamp,
+});
+type DirectoryItem = Type.Static<typeof DirectoryItem>;
+
+const DirectoryBody = Type.Object(
+  { ...fields, bind_password: Type.String({ minLength: 1, maxLength: 1024, writeOnly: true }) },
+  { additionalProperties: false },
+);
+
+function directoryItem(v: DirectoryView): DirectoryItem {
+  return {
+    url: v.url,
+    domain: v.domain,
+    realm: v.realm,
+    base_dn: v.baseDn,
+    bind_dn: v.bindDn,
+    ca_cert: v.caCert,
+    bind_password_set: v.bindPasswordSet,
+    updated_at: v.updatedAt.toISOString(),
+  };
+}
+
+export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
+  const { directory } = ctx.deps.admin;
+
+  app.get(
+    '/api/v1/directory',
+    {
+      schema: {
+        summary: 'The directory users log in against (null: none)',
+        tags,
+        response: { 200: Type.Union([DirectoryItem, Type.Null()]), ...errorReplies },
+      },
+    },
+    async () => {
+      const view = await directory.get();
+      return view === undefined ? null : directoryItem(view);
+    },
+  );
+
+  app.put(
+    '/api/v1/directory',
+    {
+      schema: {
+        summary: 'Connect the gateway to a directory (used from the next login)',
+        tags,
+        body: DirectoryBody,
+        response: { 200: DirectoryItem, ...errorReplies },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const view = await directory.set(
+        {
+          url: b.url,
+          domain: b.domain,
+          realm: b.realm,
+          baseDn: b.base_dn,
+          bindDn: b.bind_dn,
+          bindPassword: b.bind_password,
+          caCert: b.ca_cert,
+        },
+        actorOf(ctx.principal(request)),
+      );
+      return directoryItem(view);
+    },
+  );
+
+  app.delete(
+    '/api/v1/directory',
+    {
+      schema: {
+        summary: "Disconnect the directory (its accounts' sessions end)",
+        tags,
+        response: { 204: Type.Null(), ...errorReplies },
+      },
+    },
+    async (request, reply) => {
+      await directory.clear(actorOf(ctx.principal(request)));
+      return noContent(reply);
+    },
+  );
+}

@@ -1,0 +1,91 @@
+// The directory under /api/v1/directory (DECISIONS 14): set, shown without its bind password, removed;
+// and VPN-access rules that name its users and groups.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, errorOf, type Harness } from './harness.js';
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await createHarness();
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+const json = (body: unknown) => ({
+  payload: JSON.stringify(body),
+  headers: { 'content-type': 'application/json' },
+});
+
+const body = {
+  url: 'ldaps://dc1.corp.example',
+  domain: 'corp',
+  realm: 'corp.example',
+  base_dn: 'DC=corp,DC=example',
+  bind_dn: 'CN=kordon,CN=Users,DC=corp,DC=example',
+  bind_password: 'service-secret',
+  ca_cert: null,
+};
+
+describe('the directory', () => {
+  it('is set, shown without its password, logged, and removed', async () => {
+    expect((await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json()).toBeNull();
+    const put = await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(body) });
+    expect(put.statusCode).toBe(200);
+    const shown = await h.asAdmin({ method: 'GET', url: '/api/v1/directory' });
+    expect(shown.json()).toStrictEqual({
+      url: 'ldaps://dc1.corp.example',
+      domain: 'CORP',
+      realm: 'CORP.EXAMPLE',
+      base_dn: 'DC=corp,DC=example',
+      bind_dn: 'CN=kordon,CN=Users,DC=corp,DC=example',
+      ca_cert: null,
+      bind_password_set: true,
+      updated_at: '2026-11-26T10:00:00.000Z',
+    });
+    expect(shown.body).not.toContain('service-secret');
+    const events = (await h.store.events.list(10)).filter((e) => e.kind === 'directory_changed');
+    expect(events.map((e) => e.detail).join(' ')).not.toContain('service-secret');
+    expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(204);
+    expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(404);
+  });
+
+  it.each([
+    [{ url: 'ldap:/nothing' }, '/url'],
+    [{ url: 'https://dc1.corp.example' }, '/url'],
+    [{ realm: 'corp' }, '/realm'],
+    [{ ca_cert: 'not a certificate' }, '/ca_cert'],
+  ])('refuses %o, naming the field', async (change, field) => {
+    const response = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/directory',
+      ...json({ ...body, ...change }),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(errorOf(response)).toMatchObject({ field });
+  });
+
+  it('is not for viewers to change', async () => {
+    const response = await h.asViewer({ method: 'PUT', url: '/api/v1/directory', ...json(body) });
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('lets VPN-access rules name its users and groups as its accounts carry them', async () => {
+    await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(body) });
+    const rule = await h.asAdmin({
+      method: 'POST',
+      url: '/api/v1/vpn-rules',
+      ...json({
+        action: 'allow',
+        users: ['CORP\\Alice', 'bob@corp.example', 'carol'],
+        groups: ['corp\\VPN-Users', 'CORP.EXAMPLE\\staff', 'local-group'],
+      }),
+    });
+    expect(rule.statusCode).toBe(201);
+    expect(rule.json()).toMatchObject({
+      users: ['alice@CORP.EXAMPLE', 'bob@CORP.EXAMPLE', 'carol'],
+      groups: ['CORP\\vpn-users', 'CORP\\staff', 'local-group'],
+    });
+  });
+});
