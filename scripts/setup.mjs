@@ -15,7 +15,19 @@ const ci = process.env.CI === 'true';
 
 // Debian packages, by who needs them (DECISIONS 43, 46). Lists grow as suites arrive.
 const runtimePackages = ['openssl', 'wireguard-go', 'wireguard-tools', 'nftables', 'iproute2'];
-const testPackages = ['iputils-ping', 'tmux', 'postgresql', 'systemd'];
+const testPackages = [
+  'iputils-ping',
+  'tmux',
+  'postgresql',
+  'systemd',
+  'samba',
+  'samba-ad-provision',
+  'samba-dsdb-modules',
+  'winbind',
+  'smbclient',
+  'krb5-user',
+  'ldap-utils',
+];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
