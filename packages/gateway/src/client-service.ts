@@ -73,6 +73,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
     devices,
     authenticators: [passwords, devices],
     authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
+    directorySyncMs: config.directorySyncSeconds * 1000,
     holder,
     ownsNode,
     logger,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeFilter, userOf } from './directory.js';
+import { escapeFilter, restrictionOfBindError, userOf } from './directory.js';
 
 const dn = 'CN=Alice,CN=Users,DC=corp,DC=test';
 
@@ -40,5 +40,19 @@ describe('escapeFilter (RFC 4515)', () => {
   it('escapes what would change a filter', () => {
     expect(escapeFilter('a*)(uid=*')).toBe('a\\2a\\29\\28uid=\\2a');
     expect(escapeFilter('CN=x\\,y')).toBe('CN=x\\5c,y');
+  });
+});
+
+describe('an AD bind refusal', () => {
+  const message = (code: string) =>
+    `80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data ${code}, v2580`;
+
+  it('tells the account state only for the sub-codes AD gives after a right password', () => {
+    expect(restrictionOfBindError(message('533'), { restriction: null })).toMatch(/disabled/);
+    expect(restrictionOfBindError(message('701'), { restriction: null })).toMatch(/expired/);
+    expect(restrictionOfBindError(message('773'), { restriction: null })).toMatch(/must be changed/);
+    expect(restrictionOfBindError(message('52e'), { restriction: null })).toBeNull();
+    expect(restrictionOfBindError(message('775'), { restriction: 'locked' })).toBeNull();
+    expect(restrictionOfBindError('Invalid credentials', { restriction: 'disabled' })).toBeNull();
   });
 });

@@ -70,8 +70,9 @@ export class LdapDirectory {
         await client.bind(found.dn, password);
       } catch (e) {
         if (e instanceof InvalidCredentialsError) {
-          // Wrong password, or an account the directory refuses whatever the password (locked,
-          // disabled): DECISIONS 15 tells the user only what a right password earns.
+          const restriction = restrictionOfBindError(e.message, found);
+          if (restriction !== null)
+            return { ok: false, reason: 'disabled', detail: e.message, what: restriction };
           return { ok: false, reason: 'credentials', detail: `directory bind refused: ${e.message}` };
         }
         throw e;
@@ -219,6 +220,30 @@ export function userOf(entry: Entry, now: Date = new Date()): DirectoryUser {
     displayName: first(entry['displayName']),
     restriction,
   };
+}
+
+/**
+ * What an AD bind refusal says of the account. AD and Samba give the sub-codes 532 (password expired),
+ * 533 (disabled), 701 (account expired) and 773 (must change the password) only after checking the
+ * password, so they may be told (DECISIONS 15); 52e (wrong password) and 775 (locked, said whatever
+ * the password) are wrong credentials to the user.
+ */
+export function restrictionOfBindError(
+  message: string,
+  user: Pick<DirectoryUser, 'restriction'>,
+): string | null {
+  const code = /data ([0-9a-f]{3,4})/i.exec(message)?.[1]?.toLowerCase();
+  switch (code) {
+    case '533':
+      return user.restriction ?? 'This directory account is disabled. Ask your network administrator.';
+    case '701':
+      return 'This directory account has expired. Ask your network administrator.';
+    case '532':
+    case '773':
+      return 'The password of this directory account must be changed. Change it on a domain computer, then log in again.';
+    default:
+      return null;
+  }
 }
 
 function accountHasExpired(accountExpires: string, now: Date): boolean {

@@ -50,6 +50,8 @@ export interface GatewayConfig {
   databaseUrl: string | undefined;
   /** A PEM CRL of the device CA, read at every device login (DECISIONS 77); none: no revocation check. */
   deviceCrlFile: string | undefined;
+  /** Seconds between the directory's syncs: its accounts' sessions judged again. */
+  directorySyncSeconds: number;
 }
 
 type Parser<T> = (text: string) => { ok: true; value: T } | { ok: false; message: string };
@@ -307,6 +309,13 @@ export const optionSpecs = [
     parse: optionalPath,
   },
   {
+    key: 'directorySyncSeconds',
+    name: 'directory-sync',
+    description:
+      "seconds between syncs with the directory: sessions it no longer allows (disabled, removed, out of a rule's group) end",
+    parse: integer(1, 86_400),
+  },
+  {
     key: 'deviceCrlFile',
     name: 'device-crl-file',
     description:
@@ -363,6 +372,7 @@ export function defaultConfig(defaults: { dataDir: string; nodeName: string }): 
     databaseUrlFile: undefined,
     databaseUrl: undefined,
     deviceCrlFile: undefined,
+    directorySyncSeconds: 900,
   };
 }
 

@@ -1,0 +1,191 @@
+// Directory logins against a real Active Directory (a Samba AD DC started by the test): the gateway
+// process runs in the DC's namespace (where dc1.corp.test resolves), clients connect from the root
+// namespace's end of the link, which is outside the gateway's local networks (DECISIONS 14-17, 61, 67).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { cli, exited, startGateway, type GatewayProcess } from './support/hosts.js';
+import { sambaMissing, startSambaDc, type SambaDc } from './support/samba.js';
+
+const missing = await sambaMissing();
+const passwords = { alice: 'Alice-Passw0rd.1', bob: 'Bob-Passw0rd.1', carol: 'Carol-Passw0rd.1' };
+const port = 14765;
+
+let dc: SambaDc;
+let gateway: GatewayProcess;
+let data: string;
+let gatewayCert: string;
+
+interface Connection {
+  reply: Record<string, unknown>;
+  next: () => Promise<Record<string, unknown>>;
+  closed: Promise<number>;
+  close: () => void;
+}
+
+/** One connection: version, then `authorize`; the gateway's answer. */
+async function login(login: string, password: string): Promise<Record<string, unknown>> {
+  const c = await connect(login, password);
+  c.close();
+  return c.reply;
+}
+
+/** The same, left open. */
+async function connect(login: string, password: string): Promise<Connection> {
+  // The gateway's self-signed certificate names its addresses, the DC's among them (it runs there).
+  const ws = new WebSocket(`wss://${dc.address}:${port}/connect`, { ca: gatewayCert });
+  const inbox: Record<string, unknown>[] = [];
+  const waiters: ((m: Record<string, unknown>) => void)[] = [];
+  ws.on('message', (d: Buffer) => {
+    const m = JSON.parse(d.toString()) as Record<string, unknown>;
+    const w = waiters.shift();
+    if (w) w(m);
+    else inbox.push(m);
+  });
+  const next = (): Promise<Record<string, unknown>> =>
+    inbox.length > 0
+      ? Promise.resolve(inbox.shift() as Record<string, unknown>)
+      : new Promise((resolve, reject) => {
+          waiters.push(resolve);
+          setTimeout(() => reject(new Error('no answer within 15 s')), 15_000);
+        });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' }));
+  await next();
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.send(JSON.stringify({ type: 'authorize', login, password }));
+  const reply = await next();
+  return { reply, next, closed, close: () => ws.close() };
+}
+
+describe.skipIf(missing !== undefined)('directory logins against a real AD', () => {
+  beforeAll(async () => {
+    dc = await startSambaDc({ id: 'directory' });
+    await dc.addUser('alice', passwords.alice);
+    await dc.addUser('bob', passwords.bob);
+    await dc.addUser('carol', passwords.carol, { disabled: true });
+    await dc.addGroup('staff');
+    await dc.addGroup('vpn-users');
+    await dc.addMembers('staff', ['alice']);
+    await dc.addMembers('vpn-users', ['staff']);
+    data = mkdtempSync(join(tmpdir(), 'kordon-directory-'));
+    const secret = join(data, 'bind-password');
+    writeFileSync(secret, `${dc.servicePassword}\n`, { mode: 0o600 });
+    const d = ['--data-dir', join(data, 'gateway')];
+    await cli([
+      'directory',
+      'set',
+      '--url',
+      dc.ldapsUrl,
+      '--domain',
+      dc.domain,
+      '--realm',
+      dc.realm,
+      '--base-dn',
+      dc.baseDn,
+      '--bind-dn',
+      dc.serviceBindDn,
+      '--bind-password-file',
+      secret,
+      '--ca-file',
+      dc.caFile,
+      ...d,
+    ]);
+    // The nested group: alice is in vpn-users through staff; bob is in neither.
+    await cli(['vpn-rule', 'add', '--groups', 'CORP\\vpn-users', '--allow', ...d]);
+    gateway = await startGateway(dc.ns, [
+      ...d,
+      '--listen',
+      `0.0.0.0:${port}`,
+      '--admin-listen',
+      '127.0.0.1:8443',
+      '--local-networks',
+      '10.0.0.0/8',
+      '--workers',
+      '1',
+      '--directory-sync',
+      '2',
+      '--wireguard',
+      'none',
+      '--firewall',
+      'none',
+    ]);
+    gatewayCert = readFileSync(join(data, 'gateway', 'tls', 'cert.pem'), 'utf8');
+  });
+
+  afterAll(async () => {
+    const gw = gateway as GatewayProcess | undefined;
+    if (gw) {
+      gw.child.kill('SIGTERM');
+      await exited(gw.child);
+    }
+    await (dc as SambaDc | undefined)?.remove();
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it.each(['CORP\\alice', 'alice@corp.test', 'alice@CORP.TEST', 'alice'])(
+    'logs alice in with her domain password as %s, through a nested-group VPN rule',
+    async (name) => {
+      expect(await login(name, passwords.alice)).toMatchObject({
+        type: 'auth_state',
+        authorized: true,
+        message: 'Authorized as alice@CORP.TEST; set up the tunnel to continue.',
+      });
+    },
+  );
+
+  it('never authorizes a wrong password, and says the same as for an unknown user', async () => {
+    const wrong = await login('CORP\\alice', 'not-her-password');
+    expect(wrong).toMatchObject({
+      authorized: false,
+      reason: 'credentials',
+      message: 'Wrong login or password.',
+    });
+    expect(await login('CORP\\nobody', 'whatever')).toStrictEqual(wrong);
+  });
+
+  it('refuses bob from outside: no VPN rule lets him in (DECISIONS 17)', async () => {
+    expect(await login('CORP\\bob', passwords.bob)).toMatchObject({
+      authorized: false,
+      reason: 'vpn_denied',
+    });
+  });
+
+  it('tells carol her account is disabled, only with her right password (DECISIONS 15)', async () => {
+    expect(await login('CORP\\carol', passwords.carol)).toMatchObject({
+      authorized: false,
+      reason: 'disabled',
+      message: 'This directory account is disabled. Ask your network administrator.',
+    });
+    expect(await login('CORP\\carol', 'not-her-password')).toMatchObject({ reason: 'credentials' });
+  });
+
+  it('answers internal while the directory is down, and logs nobody in (DECISIONS 61)', async () => {
+    await dc.stop();
+    try {
+      const reply = await login('CORP\\alice', passwords.alice);
+      expect(reply).toMatchObject({ authorized: false, reason: 'internal' });
+      expect(String(reply['message'])).toContain('the directory (Active Directory) cannot be reached');
+    } finally {
+      await dc.start();
+    }
+    expect(await login('CORP\\alice', passwords.alice)).toMatchObject({ authorized: true });
+  });
+
+  it('ends the session of an account disabled in the directory at the next sync (DECISIONS 67)', async () => {
+    const c = await connect('CORP\\alice', passwords.alice);
+    expect(c.reply).toMatchObject({ authorized: true });
+    await dc.disableUser('alice');
+    try {
+      expect(await c.next()).toMatchObject({ authorized: false, reason: 'disabled' });
+      expect(await c.closed).toBe(4002);
+    } finally {
+      await dc.enableUser('alice');
+    }
+  });
+});
