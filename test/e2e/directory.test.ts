@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:https';
 import { WebSocket } from 'ws';
 import { cli, exited, startGateway, type GatewayProcess } from './support/hosts.js';
 import { sambaMissing, startSambaDc, type SambaDc } from './support/samba.js';
@@ -17,6 +18,7 @@ let dc: SambaDc;
 let gateway: GatewayProcess;
 let data: string;
 let gatewayCert: string;
+let token: string;
 
 interface Connection {
   reply: Record<string, unknown>;
@@ -63,6 +65,22 @@ async function connect(login: string, password: string): Promise<Connection> {
   return { reply, next, closed, close: () => ws.close() };
 }
 
+/** GET on the management API with the test's token. */
+function apiGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: dc.address, port: 8443, path, ca: gatewayCert, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe.skipIf(missing !== undefined)('directory logins against a real AD', () => {
   beforeAll(async () => {
     dc = await startSambaDc({ id: 'directory' });
@@ -96,6 +114,7 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
       dc.caFile,
       ...d,
     ]);
+    token = (await cli(['token', 'create', '--name', 'e2e', ...d])).trim();
     // The nested group: alice is in vpn-users through staff; bob is in neither.
     await cli(['vpn-rule', 'add', '--groups', 'CORP\\vpn-users', '--allow', ...d]);
     gateway = await startGateway(dc.ns, [
@@ -103,7 +122,7 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
       '--listen',
       `0.0.0.0:${port}`,
       '--admin-listen',
-      '127.0.0.1:8443',
+      '0.0.0.0:8443',
       '--local-networks',
       '10.0.0.0/8',
       '--workers',
@@ -165,12 +184,27 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
     expect(await login('CORP\\carol', 'not-her-password')).toMatchObject({ reason: 'credentials' });
   });
 
+  it('lists and searches directory users through the management API', async () => {
+    const found = await apiGet('/api/v1/directory/users?search=ar');
+    expect(found.status, found.body).toBe(200);
+    const items = (JSON.parse(found.body) as { items: Record<string, unknown>[] }).items;
+    expect(items.map((u) => u['account'])).toEqual(['carol@CORP.TEST']);
+    expect(items[0]?.['restriction']).toMatch(/disabled/);
+    const all = JSON.parse((await apiGet('/api/v1/directory/users')).body) as { items: { name: string }[] };
+    expect(all.items.map((u) => u.name)).toEqual(
+      expect.arrayContaining(['alice', 'bob', 'carol', 'kordon-svc']),
+    );
+  });
+
   it('answers internal while the directory is down, and logs nobody in (DECISIONS 61)', async () => {
     await dc.stop();
     try {
       const reply = await login('CORP\\alice', passwords.alice);
       expect(reply).toMatchObject({ authorized: false, reason: 'internal' });
       expect(String(reply['message'])).toContain('the directory (Active Directory) cannot be reached');
+      const listed = await apiGet('/api/v1/directory/users?search=alice');
+      expect(listed.status).toBe(503);
+      expect(listed.body).toContain('directory_unavailable');
     } finally {
       await dc.start();
     }

@@ -10,35 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { certificateFolder, type CertificateFolder, type TestCertificate } from './discovery/servers.js';
+import { kordon, kordonBin } from './support/kordon.js';
 
-const kordonBin = fileURLToPath(new URL('../bin/kordon.js', import.meta.url));
 // A user the system knows (its groups are read with `id -G`): Debian's nobody.
 const user = 65534;
 const stranger = 12346;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function kordon(args: string[], options: { stdin?: string; uid?: number } = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [kordonBin, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
-      env: { ...process.env, HOME: '/' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
 
 let certs: CertificateFolder;
 let cert: TestCertificate;

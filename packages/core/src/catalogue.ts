@@ -101,6 +101,7 @@ export const restErrorCodes = {
   unsupported_media_type: 415,
   throttled: 429,
   internal_error: 500,
+  directory_unavailable: 503,
 } as const;
 
 export type RestErrorCode = keyof typeof restErrorCodes;

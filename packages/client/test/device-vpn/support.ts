@@ -1,36 +1,13 @@
-// What the Device VPN tests share: the built CLI run as a process, and device certificates made by
+// What the Device VPN tests share: the built CLI (test/support/kordon.ts), and device certificates made by
 // openssl (argv arrays), written as the one PEM file Device VPN reads.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { certificateArgs } from '@kordon/drivers';
 import type { CertificateFolder, TestCertificate } from '../discovery/servers.js';
 
-export const kordonBin = fileURLToPath(new URL('../../bin/kordon.js', import.meta.url));
-
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function kordon(args: string[], options: { stdin?: string; uid?: number } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [kordonBin, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
-      env: { ...process.env, HOME: '/' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
-}
+export { kordon, kordonBin } from '../support/kordon.js';
 
 export const deviceName = 'ws-042.corp.test';
 

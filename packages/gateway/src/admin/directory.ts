@@ -2,17 +2,48 @@
 // password, or removed; each with an event and a change record, so every worker and node judges the
 // directory accounts' sessions again within a second (DECISIONS 67).
 import { X509Certificate } from 'node:crypto';
-import { directoryConfigProblem, type DirectoryConfig } from '@kordon/core';
+import { AuthUnavailable, directoryConfigProblem, type DirectoryConfig } from '@kordon/core';
+import { LdapDirectory } from '../auth/directory.js';
 import { commit, record, type Actor, type AdminDeps } from './context.js';
-import { invalidField, notFound } from './errors.js';
+import { AdminError, invalidField, notFound } from './errors.js';
 
 /** What the API and the CLI show: everything but the bind password. */
 export type DirectoryView = Omit<DirectoryConfig, 'bindPassword'> & { bindPasswordSet: true };
 
 export type DirectoryInput = Omit<DirectoryConfig, 'updatedAt'>;
 
+/** A directory user as the management API lists it. */
+export interface DirectoryUserView {
+  account: string;
+  name: string;
+  displayName: string | null;
+  /** Why the account may not log in, or null. */
+  restriction: string | null;
+}
+
 export class DirectoryAdmin {
-  constructor(private readonly deps: AdminDeps) {}
+  private readonly ldap: LdapDirectory;
+
+  constructor(private readonly deps: AdminDeps) {
+    this.ldap = new LdapDirectory(() => deps.store.directory.get());
+  }
+
+  /** Directory users matching `search` (a part of a name), asked of the directory now. */
+  async users(search: string, limit = 100): Promise<DirectoryUserView[]> {
+    if ((await this.deps.store.directory.get()) === undefined) throw notFound('no directory is configured');
+    try {
+      const found = await this.ldap.searchUsers(search, limit);
+      return found.map((u) => ({
+        account: u.account,
+        name: u.user,
+        displayName: u.displayName,
+        restriction: u.restriction,
+      }));
+    } catch (e) {
+      if (e instanceof AuthUnavailable) throw new AdminError('directory_unavailable', e.message);
+      throw e;
+    }
+  }
 
   async get(): Promise<DirectoryView | undefined> {
     const config = await this.deps.store.directory.get();

@@ -4,7 +4,7 @@ import type { RestErrorCode } from '@kordon/core';
 
 export type AdminErrorCode = Extract<
   RestErrorCode,
-  'not_found' | 'conflict' | 'invalid_field' | 'missing_field' | 'last_admin'
+  'not_found' | 'conflict' | 'invalid_field' | 'missing_field' | 'last_admin' | 'directory_unavailable'
 >;
 
 export class AdminError extends Error {

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import type { DirectoryView } from '../admin/directory.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, noContent, Timestamp } from './schemas.js';
+import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
 const tags = ['directory'];
 
@@ -42,8 +42,45 @@ function directoryItem(v: DirectoryView): DirectoryItem {
   };
 }
 
+const DirectoryUserItem = Type.Object({
+  account: Type.String({ description: 'alice@CORP.EXAMPLE, as sessions and rules name the user' }),
+  name: Type.String({ description: 'the sAMAccountName' }),
+  display_name: Type.Union([Type.String(), Type.Null()]),
+  restriction: Type.Union([Type.String(), Type.Null()], {
+    description: 'why the account may not log in (disabled, locked, expired), or null',
+  }),
+});
+
 export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
   const { directory } = ctx.deps.admin;
+
+  app.get(
+    '/api/v1/directory/users',
+    {
+      schema: {
+        summary: 'Directory users whose name holds `search`, asked of the directory now (at most `limit`)',
+        tags,
+        querystring: Type.Object(
+          {
+            search: Type.Optional(
+              Type.String({ maxLength: 256, description: 'a part of a name; none: all' }),
+            ),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'at most; 100' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ItemsOf(DirectoryUserItem), ...errorReplies },
+      },
+    },
+    async (request) => ({
+      items: (await directory.users(request.query.search ?? '', request.query.limit ?? 100)).map((u) => ({
+        account: u.account,
+        name: u.name,
+        display_name: u.displayName,
+        restriction: u.restriction,
+      })),
+    }),
+  );
 
   app.get(
     '/api/v1/directory',

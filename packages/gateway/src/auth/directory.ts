@@ -89,6 +89,28 @@ export class LdapDirectory {
     return { ok: true, identity: await this.identity(c, found) };
   }
 
+  /** Directory users whose name, display name or principal name holds `term`, at most `limit`. */
+  async searchUsers(term: string, limit: number): Promise<(DirectoryUser & { account: string })[]> {
+    const c = await this.require();
+    const like = `*${escapeFilter(term.trim())}*`;
+    const byName =
+      term.trim() === '' ? '' : `(|(sAMAccountName=${like})(displayName=${like})(userPrincipalName=${like}))`;
+    const entries = await this.withService(c, async (client) => {
+      const { searchEntries } = await client.search(c.baseDn, {
+        scope: 'sub',
+        filter: `(&(objectCategory=person)(objectClass=user)${byName})`,
+        attributes: userAttributes,
+        sizeLimit: limit,
+      });
+      return searchEntries;
+    });
+    return entries
+      .map((e) => userOf(e))
+      .filter((u) => u.user !== '')
+      .map((u) => ({ ...u, account: directoryAccount(u.user, c.realm) }))
+      .sort((a, b) => a.user.localeCompare(b.user));
+  }
+
   /** The account's current state, for resume and re-checks; undefined when it is gone. */
   async lookup(account: string): Promise<Identity | undefined> {
     const c = await this.config();
