@@ -65,21 +65,54 @@ async function connect(login: string, password: string): Promise<Connection> {
   return { reply, next, closed, close: () => ws.close() };
 }
 
-/** GET on the management API with the test's token. */
-function apiGet(path: string): Promise<{ status: number; body: string }> {
+interface ApiReply {
+  status: number;
+  body: string;
+  cookie: string | undefined;
+}
+
+/** A request to the management API: with the test's token unless `headers` say otherwise. */
+function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<ApiReply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: dc.address, port: 8443, path, ca: gatewayCert, headers: { authorization: `Bearer ${token}` } },
+      {
+        host: dc.address,
+        port: 8443,
+        path,
+        method,
+        ca: gatewayCert,
+        headers: headers ?? {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
       (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text,
+            cookie: res.headers['set-cookie']?.[0]?.split(';')[0],
+          }),
+        );
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
+
+const apiGet = (path: string): Promise<ApiReply> => api('GET', path);
+
+/** POST /api/v1/login as a person does it in the console. */
+const consoleLogin = (name: string, password: string): Promise<ApiReply> =>
+  api('POST', '/api/v1/login', { name, password }, { 'content-type': 'application/json' });
 
 describe.skipIf(missing !== undefined)('directory logins against a real AD', () => {
   beforeAll(async () => {
@@ -91,6 +124,8 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
     await dc.addGroup('vpn-users');
     await dc.addMembers('staff', ['alice']);
     await dc.addMembers('vpn-users', ['staff']);
+    await dc.addGroup('kordon-admins');
+    await dc.addMembers('kordon-admins', ['alice']);
     data = mkdtempSync(join(tmpdir(), 'kordon-directory-'));
     const secret = join(data, 'bind-password');
     writeFileSync(secret, `${dc.servicePassword}\n`, { mode: 0o600 });
@@ -112,6 +147,8 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
       secret,
       '--ca-file',
       dc.caFile,
+      '--admin-group',
+      'CORP\\kordon-admins',
       ...d,
     ]);
     token = (await cli(['token', 'create', '--name', 'e2e', ...d])).trim();
@@ -194,6 +231,25 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
     expect(all.items.map((u) => u.name)).toEqual(
       expect.arrayContaining(['alice', 'bob', 'carol', 'kordon-svc']),
     );
+  });
+
+  it('signs a member of the admin group in to the management API with the domain password', async () => {
+    const signedIn = await consoleLogin('CORP\\alice', passwords.alice);
+    expect(signedIn.status, signedIn.body).toBe(200);
+    expect(JSON.parse(signedIn.body)).toMatchObject({ name: 'alice@corp.test', role: 'admin' });
+    const me = await api('GET', '/api/v1/me', undefined, { cookie: signedIn.cookie ?? '' });
+    expect(JSON.parse(me.body)).toEqual({ name: 'alice@corp.test', role: 'admin' });
+    // bob's password is right, but he is in no group that administers the gateway.
+    expect((await consoleLogin('CORP\\bob', passwords.bob)).status).toBe(401);
+    expect((await consoleLogin('CORP\\alice', 'not-her-password')).status).toBe(401);
+    // Out of the group, the next sync takes the role and its console sessions away.
+    await dc.removeMembers('kordon-admins', ['alice']);
+    let status = 200;
+    for (let i = 0; i < 40 && status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = (await api('GET', '/api/v1/me', undefined, { cookie: signedIn.cookie ?? '' })).status;
+    }
+    expect(status).toBe(401);
   });
 
   it('answers internal while the directory is down, and logs nobody in (DECISIONS 61)', async () => {

@@ -45,6 +45,8 @@ describe('a directory configuration', () => {
     bindDn: 'CN=kordon,CN=Users,DC=corp,DC=example',
     bindPassword: 'secret',
     caCert: null,
+    adminGroup: null,
+    viewerGroup: null,
   };
 
   it('is sound as an administrator writes it', () => {

@@ -18,6 +18,10 @@ export interface DirectoryConfig {
   bindPassword: string;
   /** PEM CA(s) that vouch for the directory's TLS certificate; null: the system's CAs. */
   caCert: string | null;
+  /** Members (nested too) administer the gateway with their domain password: `CORP\kordon-admins`. */
+  adminGroup: string | null;
+  /** Members may read the management API. */
+  viewerGroup: string | null;
   updatedAt: Date;
 }
 
@@ -64,6 +68,33 @@ export function routeLogin(
 /** `CORP\vpn-users`: how VPN-access rules name a directory group (DECISIONS 17). */
 export function directoryGroupName(domain: string, group: string): string {
   return `${domain.toUpperCase()}\\${group.toLowerCase()}`;
+}
+
+/**
+ * `CORP\vpn-users` as accounts carry it (`CORP\vpn-users`, the domain in capitals, the group in lower
+ * case); the realm may stand for the domain. Null when the text is not DOMAIN\group.
+ */
+export function parseDirectoryGroup(
+  text: string,
+  directory: Pick<DirectoryConfig, 'domain' | 'realm'> | undefined,
+): string | null {
+  const slash = text.indexOf('\\');
+  if (slash < 0) return null;
+  const domain = text.slice(0, slash).trim().toUpperCase();
+  const name = text.slice(slash + 1).trim();
+  if (domain === '' || name === '' || name.includes('\\')) return null;
+  const sameDirectory = directory !== undefined && domain === directory.realm.toUpperCase();
+  return directoryGroupName(sameDirectory ? directory.domain : domain, name);
+}
+
+/** The management API role a directory account's groups give it (DECISIONS 45 roles); null: none. */
+export function directoryRole(
+  groups: readonly string[],
+  c: Pick<DirectoryConfig, 'adminGroup' | 'viewerGroup'>,
+): 'admin' | 'viewer' | null {
+  if (c.adminGroup !== null && groups.includes(c.adminGroup)) return 'admin';
+  if (c.viewerGroup !== null && groups.includes(c.viewerGroup)) return 'viewer';
+  return null;
 }
 
 /** The problem with a directory configuration, in words for the administrator; null when it is sound. */

@@ -11,6 +11,7 @@ import type {
   GatewayEvent,
   Installer,
   OsName,
+  Role,
   Session,
   User,
 } from './model.js';
@@ -43,6 +44,7 @@ export interface AdminRepository {
   getById(id: string): Promise<Admin | undefined>;
   create(admin: Admin): Promise<void>;
   setPassword(name: string, passwordHash: string): Promise<boolean>;
+  setRole(name: string, role: Role): Promise<boolean>;
   remove(name: string): Promise<boolean>;
   count(): Promise<number>;
 }

@@ -7,6 +7,7 @@ import { intToIpv4, type Change, type Store } from '@kordon/core';
 import { publicKeyOf } from '@kordon/drivers';
 import type { AccessGate } from './access.js';
 import { DeviceCertificateAuthenticator } from './auth/device.js';
+import { syncDirectoryAdmins } from './admin/directory-sync.js';
 import { LdapDirectory } from './auth/directory.js';
 import { LocalPasswordAuthenticator } from './auth/local.js';
 import { PasswordRouter } from './auth/password-router.js';
@@ -52,9 +53,10 @@ export async function startClientService(options: ClientServiceOptions): Promise
   const gatewayTunnelAddress = intToIpv4(pool.gateway);
   // DECISIONS 14: a login goes to the local accounts or to the directory, read from the store each time.
   const directoryConfig = () => store.directory.get();
+  const ldap = new LdapDirectory(directoryConfig);
   const passwords = new PasswordRouter({
     local: new LocalPasswordAuthenticator(store, new Argon2idHasher()),
-    directory: new LdapDirectory(directoryConfig),
+    directory: ldap,
     directoryConfig,
     users: store.users,
   });
@@ -73,7 +75,6 @@ export async function startClientService(options: ClientServiceOptions): Promise
     devices,
     authenticators: [passwords, devices],
     authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
-    directorySyncMs: config.directorySyncSeconds * 1000,
     holder,
     ownsNode,
     logger,
@@ -119,6 +120,18 @@ export async function startClientService(options: ClientServiceOptions): Promise
       : await listenForChanges(config.databaseUrl, () => void feed.catchUp(), {
           log: (message) => logger.warn(message),
         });
+  // DECISIONS 67: every process judges the directory accounts it holds; the owner of the node also
+  // the directory's administrators.
+  const directorySync = setInterval(() => {
+    const run = async (): Promise<void> => {
+      await sessions.syncDirectory();
+      if (ownsNode) await syncDirectoryAdmins(store, ldap, logger);
+    };
+    run().catch((err: unknown) => {
+      logger.error({ err }, 'the directory sync failed');
+    });
+  }, config.directorySyncSeconds * 1000);
+  directorySync.unref();
   let endpoint: ClientEndpoint | undefined;
   return {
     sessions,
@@ -141,6 +154,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
       return endpoint.listen(config.listen.host, config.listen.port, reusePort);
     },
     async stop() {
+      clearInterval(directorySync);
       feed.stop();
       await listener?.close();
       sessions.shutdown();

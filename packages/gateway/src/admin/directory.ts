@@ -2,7 +2,12 @@
 // password, or removed; each with an event and a change record, so every worker and node judges the
 // directory accounts' sessions again within a second (DECISIONS 67).
 import { X509Certificate } from 'node:crypto';
-import { AuthUnavailable, directoryConfigProblem, type DirectoryConfig } from '@kordon/core';
+import {
+  AuthUnavailable,
+  directoryConfigProblem,
+  parseDirectoryGroup,
+  type DirectoryConfig,
+} from '@kordon/core';
 import { LdapDirectory } from '../auth/directory.js';
 import { commit, record, type Actor, type AdminDeps } from './context.js';
 import { AdminError, invalidField, notFound } from './errors.js';
@@ -51,10 +56,19 @@ export class DirectoryAdmin {
   }
 
   async set(input: DirectoryInput, actor: Actor): Promise<DirectoryView> {
+    const domains = { domain: input.domain.toUpperCase(), realm: input.realm.toUpperCase() };
+    const group = (text: string | null, field: string): string | null => {
+      if (text === null || text.trim() === '') return null;
+      const parsed = parseDirectoryGroup(text, domains);
+      if (parsed === null)
+        throw invalidField(field, `"${text}" is not a directory group: write CORP\\kordon-admins`);
+      return parsed;
+    };
     const config: DirectoryConfig = {
       ...input,
-      domain: input.domain.toUpperCase(),
-      realm: input.realm.toUpperCase(),
+      ...domains,
+      adminGroup: group(input.adminGroup, '/admin_group'),
+      viewerGroup: group(input.viewerGroup, '/viewer_group'),
       updatedAt: this.deps.clock.now(),
     };
     const problem = directoryConfigProblem(config);

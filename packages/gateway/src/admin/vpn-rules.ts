@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   StoreConflictError,
-  directoryGroupName,
   normalizeLocalLogin,
+  parseDirectoryGroup,
   routeLogin,
   type DirectoryConfig,
   validateLocalUserName,
@@ -48,15 +48,12 @@ function checkUsers(users: readonly string[], directory: DirectoryConfig | undef
  */
 function checkGroups(groups: readonly string[], directory: DirectoryConfig | undefined): string[] {
   const names = groups.map((group, index) => {
-    const slash = group.indexOf('\\');
-    if (slash < 0) return checkGroupName(group, `/groups/${index}`);
-    const domain = group.slice(0, slash).trim().toUpperCase();
-    const name = group.slice(slash + 1).trim();
-    if (domain === '' || name === '' || name.includes('\\')) {
+    if (!group.includes('\\')) return checkGroupName(group, `/groups/${index}`);
+    const parsed = parseDirectoryGroup(group, directory);
+    if (parsed === null) {
       throw invalidField(`/groups/${index}`, `group "${group}": a directory group is written DOMAIN\\group`);
     }
-    const sameDirectory = directory !== undefined && domain === directory.realm.toUpperCase();
-    return directoryGroupName(sameDirectory ? directory.domain : domain, name);
+    return parsed;
   });
   return [...new Set(names)];
 }

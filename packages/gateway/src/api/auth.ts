@@ -2,7 +2,17 @@
 // token on unsafe methods) and API tokens (Bearer). Roles: admin (everything), viewer (read only).
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import Type from 'typebox';
-import { toTimeoutSeconds, type AdminSession, type Role } from '@kordon/core';
+import { randomUUID } from 'node:crypto';
+import {
+  AuthUnavailable,
+  directoryRole,
+  routeLogin,
+  toTimeoutSeconds,
+  type Admin,
+  type AdminSession,
+  type Role,
+} from '@kordon/core';
+import { LdapDirectory } from '../auth/directory.js';
 import { randomSecret, secretEquals, sha256Hex } from '../auth/secrets.js';
 import type { ApiApp, ApiContext, Principal } from './context.js';
 import { ApiError, ErrorBody, unauthorized } from './errors.js';
@@ -100,6 +110,79 @@ const MeReply = Type.Object({ name: Type.String(), role: RoleSchema });
 export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, clock } = ctx.deps;
   const throttle = new AdminLoginThrottle();
+  const directory = new LdapDirectory(() => store.directory.get());
+
+  const failed = (detail: string, sourceAddress: string): Promise<void> =>
+    store.events.append({
+      at: clock.now(),
+      kind: 'admin_login_failed',
+      account: null,
+      sourceAddress,
+      detail,
+    });
+
+  /**
+   * The administrator these credentials prove, or undefined. A local administrator's argon2id hash, or
+   * (DECISIONS 14) a directory account in the directory's admin or viewer group, checked by an LDAP
+   * bind; it is kept as an administrator named by its account, with the role its groups give now.
+   */
+  async function checkCredentials(
+    name: string,
+    given: string,
+    password: string,
+    ip: string,
+  ): Promise<Admin | undefined> {
+    const config = await store.directory.get();
+    const local = await store.admins.get(name);
+    const route = config === undefined ? undefined : routeLogin(given, config, local !== undefined);
+    if (config !== undefined && route?.kind === 'directory') {
+      let result;
+      try {
+        result = await directory.authenticate(route.user, password);
+      } catch (e) {
+        if (e instanceof AuthUnavailable) throw new ApiError('directory_unavailable', e.what);
+        throw e;
+      }
+      if (!result.ok) {
+        await failed(`management API login failed for the directory account ${route.account}`, ip);
+        return undefined;
+      }
+      const role = directoryRole(result.identity.groups, config);
+      const adminName = route.account.toLowerCase();
+      if (role === null) {
+        await failed(`${route.account} is in neither the directory's admin nor its viewer group`, ip);
+        await store.admins.remove(adminName);
+        return undefined;
+      }
+      const known = await store.admins.get(adminName);
+      if (known === undefined) {
+        // No password of its own: only the directory's bind lets it in (the hash never verifies).
+        const created: Admin = {
+          id: randomUUID(),
+          name: adminName,
+          passwordHash: '!directory',
+          role,
+          createdAt: clock.now(),
+        };
+        await store.admins.create(created);
+        return created;
+      }
+      if (known.role !== role) await store.admins.setRole(adminName, role);
+      return { ...known, role };
+    }
+    // Unknown names are verified against a dummy hash: the same answer in the same time (DECISIONS 15).
+    const valid = await hasher.verify(local?.passwordHash ?? ctx.dummyPasswordHash, password);
+    if (local !== undefined && valid) return local;
+    // A name that is no administrator's is not written down: it may be a password typed in the wrong field.
+    await failed(
+      local === undefined
+        ? 'management API login failed for a name that is no administrator'
+        : `management API login failed for administrator "${local.name}"`,
+      ip,
+    );
+    return undefined;
+  }
+
   app.post(
     '/api/v1/login',
     {
@@ -121,23 +204,10 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
         void reply.header('retry-after', String(seconds));
         throw new ApiError('throttled', `too many failed logins; try again in ${seconds} s`);
       }
-      const admin = await store.admins.get(name);
-      // Unknown names are verified against a dummy hash: the same answer in the same time (DECISIONS 15).
-      const valid = await hasher.verify(admin?.passwordHash ?? ctx.dummyPasswordHash, request.body.password);
       const now = clock.now();
-      if (admin === undefined || !valid) {
+      const admin = await checkCredentials(name, request.body.name, request.body.password, request.ip);
+      if (admin === undefined) {
         throttle.recordFailure(name, request.ip, clock.monotonicMs());
-        // A name that is no administrator's is not written down: it may be a password typed in the wrong field.
-        await store.events.append({
-          at: now,
-          kind: 'admin_login_failed',
-          account: null,
-          sourceAddress: request.ip,
-          detail:
-            admin === undefined
-              ? 'management API login failed for a name that is no administrator'
-              : `management API login failed for administrator "${admin.name}"`,
-        });
         throw new ApiError('invalid_credentials', 'wrong name or password');
       }
       throttle.recordSuccess(name);

@@ -15,6 +15,13 @@ const fields = {
   ca_cert: Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()], {
     description: "PEM of the CA of the directory's TLS certificate; null: the system's CAs",
   }),
+  admin_group: Type.Union([Type.String({ maxLength: 512 }), Type.Null()], {
+    description:
+      'members (nested too) administer the gateway with their domain password: CORP\\kordon-admins',
+  }),
+  viewer_group: Type.Union([Type.String({ maxLength: 512 }), Type.Null()], {
+    description: 'members may read the management API',
+  }),
 };
 
 const DirectoryItem = Type.Object({
@@ -37,6 +44,8 @@ function directoryItem(v: DirectoryView): DirectoryItem {
     base_dn: v.baseDn,
     bind_dn: v.bindDn,
     ca_cert: v.caCert,
+    admin_group: v.adminGroup,
+    viewer_group: v.viewerGroup,
     bind_password_set: v.bindPasswordSet,
     updated_at: v.updatedAt.toISOString(),
   };
@@ -118,6 +127,8 @@ export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
           bindDn: b.bind_dn,
           bindPassword: b.bind_password,
           caCert: b.ca_cert,
+          adminGroup: b.admin_group,
+          viewerGroup: b.viewer_group,
         },
         actorOf(ctx.principal(request)),
       );

@@ -364,6 +364,11 @@ storeCommand(directory.command('set'))
   .requiredOption('--bind-dn <dn>', 'the account the gateway searches with')
   .requiredOption('--bind-password-file <file>', 'a file holding its password (never on a command line)')
   .option('--ca-file <file>', "PEM of the CA of the directory's TLS certificate (default: the system's CAs)")
+  .option(
+    '--admin-group <group>',
+    'members administer the gateway with their domain password: CORP\\kordon-admins',
+  )
+  .option('--viewer-group <group>', 'members may read the management API')
   .addOption(jsonOption)
   .action(
     async (
@@ -375,6 +380,8 @@ storeCommand(directory.command('set'))
         bindDn: string;
         bindPasswordFile: string;
         caFile?: string;
+        adminGroup?: string;
+        viewerGroup?: string;
         json?: boolean;
       },
     ) => {
@@ -390,6 +397,8 @@ storeCommand(directory.command('set'))
             bindDn: opts.bindDn,
             bindPassword,
             caCert,
+            adminGroup: opts.adminGroup ?? null,
+            viewerGroup: opts.viewerGroup ?? null,
           },
           cliActor,
         ),
@@ -446,6 +455,8 @@ function directoryItem(v: DirectoryView): Record<string, unknown> {
     bind_dn: v.bindDn,
     bind_password_set: v.bindPasswordSet,
     ca_cert: v.caCert,
+    admin_group: v.adminGroup,
+    viewer_group: v.viewerGroup,
     updated_at: v.updatedAt.toISOString(),
   };
 }

@@ -86,8 +86,6 @@ export interface SessionServiceOptions {
   authenticators: readonly Authenticator[];
   /** DECISIONS 68: a login that would wait longer than this in the hashing queue is answered `busy`. */
   authorizeTimeoutMs: number;
-  /** How often directory accounts are judged again (default 15 minutes); absent or 0: never. */
-  directorySyncMs?: number;
 }
 
 /** The gateway side of every tunnel (PROTOCOL.md `tunnel_wg`, DECISIONS 38). */
@@ -154,7 +152,6 @@ export class SessionService {
   private readonly tunnelTimers = new Map<string, NodeJS.Timeout>();
   private readonly byMethod: ReadonlyMap<AuthMethod, Authenticator>;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private syncTimer: NodeJS.Timeout | undefined;
   /** Password checks running or queued, and their mean duration, for `busy` (DECISIONS 68). */
   private hashing = 0;
   private meanHashMs = 25;
@@ -162,15 +159,6 @@ export class SessionService {
   constructor(private readonly options: SessionServiceOptions) {
     this.byMethod = new Map(options.authenticators.map((a) => [a.method, a]));
     this.throttle = new SharedLoginThrottle(options.store, options.clock);
-    // Every process judges the directory accounts it holds: the directory changes without telling.
-    if (options.directorySyncMs !== undefined && options.directorySyncMs > 0) {
-      this.syncTimer = setInterval(() => {
-        this.syncDirectory().catch((err: unknown) => {
-          options.logger.error({ err }, 'judging the directory accounts again failed');
-        });
-      }, options.directorySyncMs);
-      this.syncTimer.unref();
-    }
   }
 
   /**
@@ -621,7 +609,6 @@ export class SessionService {
   /** Graceful stop: clients are told to come back with `resume`; sessions stay stored. */
   shutdown(): void {
     clearInterval(this.sweepTimer);
-    clearInterval(this.syncTimer);
     for (const t of this.tunnelTimers.values()) clearTimeout(t);
     this.tunnelTimers.clear();
     for (const [id, conn] of this.live) {

@@ -242,6 +242,8 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .addColumn('bind_dn', 'text', required)
           .addColumn('bind_password', 'text', required)
           .addColumn('ca_cert', 'text')
+          .addColumn('admin_group', 'text')
+          .addColumn('viewer_group', 'text')
           .addColumn('updated_at', big, required)
           .execute();
       },

@@ -91,6 +91,8 @@ export function directoryRepository(db: Db): DirectoryRepository {
         bindDn: row.bind_dn,
         bindPassword: row.bind_password,
         caCert: row.ca_cert,
+        adminGroup: row.admin_group,
+        viewerGroup: row.viewer_group,
         updatedAt: new Date(row.updated_at),
       };
     },
@@ -104,6 +106,8 @@ export function directoryRepository(db: Db): DirectoryRepository {
         bind_dn: c.bindDn,
         bind_password: c.bindPassword,
         ca_cert: c.caCert,
+        admin_group: c.adminGroup,
+        viewer_group: c.viewerGroup,
         updated_at: c.updatedAt.getTime(),
       };
       await db
@@ -184,6 +188,10 @@ export function adminRepository(db: Db, dialect: StoreDialect): AdminRepository 
         .set({ password_hash: passwordHash })
         .where('name', '=', name)
         .executeTakeFirst();
+      return changed(result.numUpdatedRows);
+    },
+    async setRole(name, role) {
+      const result = await db.updateTable('admins').set({ role }).where('name', '=', name).executeTakeFirst();
       return changed(result.numUpdatedRows);
     },
     async remove(name) {

@@ -22,6 +22,8 @@ interface DirectoryRow {
   bind_dn: string;
   bind_password: string;
   ca_cert: string | null;
+  admin_group: string | null;
+  viewer_group: string | null;
   updated_at: number;
 }
 

@@ -26,6 +26,8 @@ const body = {
   bind_dn: 'CN=kordon,CN=Users,DC=corp,DC=example',
   bind_password: 'service-secret',
   ca_cert: null,
+  admin_group: 'corp.example\\Kordon-Admins',
+  viewer_group: null,
 };
 
 describe('the directory', () => {
@@ -41,6 +43,8 @@ describe('the directory', () => {
       base_dn: 'DC=corp,DC=example',
       bind_dn: 'CN=kordon,CN=Users,DC=corp,DC=example',
       ca_cert: null,
+      admin_group: 'CORP\\kordon-admins',
+      viewer_group: null,
       bind_password_set: true,
       updated_at: '2026-11-26T10:00:00.000Z',
     });
@@ -56,6 +60,7 @@ describe('the directory', () => {
     [{ url: 'https://dc1.corp.example' }, '/url'],
     [{ realm: 'corp' }, '/realm'],
     [{ ca_cert: 'not a certificate' }, '/ca_cert'],
+    [{ admin_group: 'kordon-admins' }, '/admin_group'],
   ])('refuses %o, naming the field', async (change, field) => {
     const response = await h.asAdmin({
       method: 'PUT',

@@ -91,6 +91,8 @@ export function storeContract(harness: StoreHarness): void {
         bindDn: 'CN=kordon,CN=Users,DC=corp,DC=test',
         bindPassword: 'service-password',
         caCert: null,
+        adminGroup: 'CORP\\kordon-admins',
+        viewerGroup: null,
         updatedAt: new Date(1_700_000_000_000),
       };
       await store.directory.put(config);
