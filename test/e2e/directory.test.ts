@@ -5,8 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:https';
 import { WebSocket } from 'ws';
+import { certificateArgs } from '@kordon/drivers';
 import { cli, exited, startGateway, type GatewayProcess } from './support/hosts.js';
 import { sambaMissing, startSambaDc, type SambaDc } from './support/samba.js';
 
@@ -18,6 +20,28 @@ let dc: SambaDc;
 let gateway: GatewayProcess;
 let data: string;
 let gatewayCert: string;
+const devices: Record<string, { cert: string; key: string }> = {};
+
+/** A device certificate (or, without `issuer`, a CA) made with openssl. */
+function certificate(name: string, extensions: string[], issuer?: { certFile: string; keyFile: string }) {
+  const keyFile = join(data, `${name}.key`);
+  const certFile = join(data, `${name}.pem`);
+  execFileSync(
+    'openssl',
+    certificateArgs({
+      keyFile,
+      certFile,
+      days: 2,
+      subject: `/CN=${name}`,
+      extensions,
+      ...(issuer ? { issuer } : {}),
+    }),
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  return { certFile, keyFile, cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+}
 let token: string;
 
 interface Connection {
@@ -34,10 +58,14 @@ async function login(login: string, password: string): Promise<Record<string, un
   return c.reply;
 }
 
-/** The same, left open. */
-async function connect(login: string, password: string): Promise<Connection> {
+/** The same, left open; with `device`, a device's mutual-TLS login instead (DECISIONS 77). */
+async function connect(
+  login: string,
+  password: string,
+  device?: { cert: string; key: string },
+): Promise<Connection> {
   // The gateway's self-signed certificate names its addresses, the DC's among them (it runs there).
-  const ws = new WebSocket(`wss://${dc.address}:${port}/connect`, { ca: gatewayCert });
+  const ws = new WebSocket(`wss://${dc.address}:${port}/connect`, { ca: gatewayCert, ...(device ?? {}) });
   const inbox: Record<string, unknown>[] = [];
   const waiters: ((m: Record<string, unknown>) => void)[] = [];
   ws.on('message', (d: Buffer) => {
@@ -60,7 +88,7 @@ async function connect(login: string, password: string): Promise<Connection> {
   ws.send(JSON.stringify({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' }));
   await next();
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  ws.send(JSON.stringify({ type: 'authorize', login, password }));
+  ws.send(JSON.stringify(device ? { type: 'authorize_device' } : { type: 'authorize', login, password }));
   const reply = await next();
   return { reply, next, closed, close: () => ws.close() };
 }
@@ -152,6 +180,31 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
       ...d,
     ]);
     token = (await cli(['token', 'create', '--name', 'e2e', ...d])).trim();
+    // Device VPN (DECISIONS 77): two devices with certificates; only WS-042's computer account is in
+    // vpn-computers.
+    const ca = certificate('device-ca', [
+      'basicConstraints=critical,CA:TRUE',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    for (const name of ['ws-042', 'ws-043']) {
+      devices[name] = certificate(
+        name,
+        [
+          'keyUsage=critical,digitalSignature',
+          'extendedKeyUsage=clientAuth',
+          `subjectAltName=DNS:${name}.corp.test`,
+        ],
+        ca,
+      );
+      await dc.sambaTool(['computer', 'create', name.toUpperCase()]);
+      await dc.ldapModify(
+        `dn: CN=${name.toUpperCase()},CN=Computers,${dc.baseDn}\nchangetype: modify\nreplace: dNSHostName\ndNSHostName: ${name}.corp.test\n`,
+      );
+    }
+    await dc.addGroup('vpn-computers');
+    await dc.addMembers('vpn-computers', ['WS-042$']);
+    await cli(['vpn-rule', 'add', '--groups', 'CORP\\vpn-computers', '--allow', ...d]);
+    await cli(['settings', 'set', 'device_vpn=true', `trusted_ca_cert=@${ca.certFile}`, ...d]);
     // The nested group: alice is in vpn-users through staff; bob is in neither.
     await cli(['vpn-rule', 'add', '--groups', 'CORP\\vpn-users', '--allow', ...d]);
     gateway = await startGateway(dc.ns, [
@@ -250,6 +303,18 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
       status = (await api('GET', '/api/v1/me', undefined, { cookie: signedIn.cookie ?? '' })).status;
     }
     expect(status).toBe(401);
+  });
+
+  it('lets a device in from outside through its AD computer group, and not another (DECISIONS 77)', async () => {
+    const inGroup = await connect('', '', devices['ws-042']);
+    expect(inGroup.reply).toMatchObject({
+      authorized: true,
+      message: 'Authorized as ws-042.corp.test; set up the tunnel to continue.',
+    });
+    inGroup.close();
+    const outside = await connect('', '', devices['ws-043']);
+    expect(outside.reply).toMatchObject({ authorized: false, reason: 'vpn_denied' });
+    outside.close();
   });
 
   it('answers internal while the directory is down, and logs nobody in (DECISIONS 61)', async () => {

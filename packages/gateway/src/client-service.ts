@@ -67,6 +67,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
       return { deviceVpn: settings.device_vpn, trustedCaCert: settings.trusted_ca_cert };
     },
     crlFile: config.deviceCrlFile ?? null,
+    groups: (name) => ldap.computerGroups(name),
   });
   const sessions = new SessionService({
     store,

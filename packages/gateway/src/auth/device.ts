@@ -23,6 +23,8 @@ interface DeviceTrust {
 
 export interface DeviceCertificateOptions {
   trust: () => Promise<DeviceTrust>;
+  /** The groups of the device's computer account in the directory (AD computer groups in rules). */
+  groups?: (dnsName: string) => Promise<string[]>;
   /** A PEM CRL of the device CA, read at every login so a new one applies at once; null: none. */
   crlFile: string | null;
 }
@@ -73,12 +75,17 @@ export class DeviceCertificateAuthenticator implements CertificateAuthenticator 
     if (name === null) {
       return refused('it names no device: it has no DNS name among its subject alternative names');
     }
-    return { ok: true, identity: deviceIdentity(name, commonNameOf(leaf)) };
+    return { ok: true, identity: deviceIdentity(name, commonNameOf(leaf), await this.groupsOf(name)) };
   }
 
   /** A device session stands as long as Device VPN is on; its certificate is checked at each connection. */
   async lookup(account: string): Promise<Identity | undefined> {
-    return (await this.o.trust()).deviceVpn ? deviceIdentity(account, null) : undefined;
+    if (!(await this.o.trust()).deviceVpn) return undefined;
+    return deviceIdentity(account, null, await this.groupsOf(account));
+  }
+
+  private groupsOf(name: string): Promise<string[]> {
+    return this.o.groups ? this.o.groups(name) : Promise.resolve([]);
   }
 
   /** Null when the chain verifies; else why not, in words. */
@@ -133,9 +140,8 @@ function refused(what: string): CertificateResult {
   return { ok: false, reason: 'certificate', what };
 }
 
-function deviceIdentity(name: string, displayName: string | null): Identity {
-  // AD computer groups come with the directory; until then a device is in no group.
-  return { account: name, method: 'device', groups: [], displayName, disabled: false };
+function deviceIdentity(name: string, displayName: string | null, groups: string[]): Identity {
+  return { account: name, method: 'device', groups, displayName, disabled: false };
 }
 
 /** The first openssl error, in words; the leaf's dates where they explain it. */

@@ -89,6 +89,26 @@ export class LdapDirectory {
     return { ok: true, identity: await this.identity(c, found) };
   }
 
+  /**
+   * The groups of the computer account whose DNS name is `dnsName` (a Device VPN device: DECISIONS
+   * 77), as rules name them (`CORP\vpn-computers`); [] without a directory or such an account.
+   */
+  async computerGroups(dnsName: string): Promise<string[]> {
+    const c = await this.config();
+    if (c === undefined) return [];
+    return this.withService(c, async (client) => {
+      const { searchEntries } = await client.search(c.baseDn, {
+        scope: 'sub',
+        filter: `(&(objectClass=computer)(dNSHostName=${escapeFilter(dnsName)}))`,
+        attributes: ['distinguishedName'],
+        sizeLimit: 2,
+      });
+      const [entry] = searchEntries;
+      if (entry === undefined || searchEntries.length > 1) return [];
+      return this.groupsOf(client, c, first(entry['distinguishedName']) ?? entry.dn);
+    });
+  }
+
   /** Directory users whose name, display name or principal name holds `term`, at most `limit`. */
   async searchUsers(term: string, limit: number): Promise<(DirectoryUser & { account: string })[]> {
     const c = await this.require();

@@ -166,8 +166,9 @@ export class SessionService {
    * says now (removed, disabled, out of the group a rule needs), and ends when it is no longer admitted.
    */
   async syncDirectory(): Promise<void> {
+    // Devices too: their computer account's groups come from the directory.
     const sessions = (await this.options.store.sessions.list()).filter(
-      (s) => this.mine(s) && isDirectoryAccount(s.account),
+      (s) => this.mine(s) && (isDirectoryAccount(s.account) || s.method === 'device'),
     );
     await this.recheck(sessions);
   }
@@ -244,7 +245,15 @@ export class SessionService {
     presented: PresentedCertificates | null,
     settings: ClientSettings,
   ): Promise<AuthOutcome> {
-    const result = await this.options.devices.authenticate(presented);
+    let result;
+    try {
+      result = await this.options.devices.authenticate(presented);
+    } catch (err) {
+      if (!(err instanceof AuthUnavailable)) throw err;
+      // The device's groups could not be read: nothing is allowed without them (DECISIONS 61).
+      this.options.logger.warn({ err, address: conn.sourceAddress }, 'a device login could not be checked');
+      return { reply: failure('internal', 5, { what: err.what }) };
+    }
     if (!result.ok) {
       this.options.metrics.authAttempts.inc({ result: 'failure' });
       this.options.logger.warn(
