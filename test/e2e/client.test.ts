@@ -1,9 +1,9 @@
 // The real `kordon` (daemon and CLI) against the real gateway, in network namespaces: a LAN client and
 // a WAN client connect with password profiles and reach the internet host only while connected.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, type Netns } from '@kordon/drivers';
+import { certificateArgs, runCommand, type Netns } from '@kordon/drivers';
 import { Agent, node24 } from './support/agent-client.js';
 import {
   cli,
@@ -61,6 +61,10 @@ function kordon(
   });
 }
 
+function deviceVpnConfig(host: Host): string {
+  return `${host.stateDir}-devicevpn.json`;
+}
+
 async function startDaemon(host: Host): Promise<void> {
   const child = spawn(
     'ip',
@@ -77,6 +81,9 @@ async function startDaemon(host: Host): Promise<void> {
       host.socket,
       '--interface',
       host.iface,
+      // Never the machine's own /etc/kordon: each test daemon has its Device VPN file (DECISIONS 77).
+      '--devicevpn-config-path',
+      deviceVpnConfig(host),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -235,5 +242,81 @@ describe('kordon against the gateway', () => {
     const logs = (await kordon(lan, ['logs'])).stdout;
     expect(logs).toContain('the gateway is restarting; reconnecting');
     await kordon(lan, ['disconnect']);
+  });
+
+  it('Device VPN: the WAN machine connects by itself with its certificate, steps aside for a user, and comes back', async () => {
+    const d = ['--data-dir', data.dir];
+    // The device CA, trusted by the gateway; the device's certificate and key in one root-only file.
+    const make = (name: string, extensions: string[], issuer?: { certFile: string; keyFile: string }) => {
+      const files = { certFile: `${data.dir}/${name}.pem`, keyFile: `${data.dir}/${name}.key` };
+      return runCommand('openssl', [
+        ...certificateArgs({
+          ...files,
+          days: 2,
+          subject: `/CN=${name}`,
+          extensions,
+          ...(issuer ? { issuer } : {}),
+        }),
+      ]).then(() => files);
+    };
+    const ca = await make('device-ca', [
+      'basicConstraints=critical,CA:TRUE',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+    const device = await make(
+      'ws-042',
+      [
+        'keyUsage=critical,digitalSignature',
+        'extendedKeyUsage=clientAuth',
+        'subjectAltName=DNS:ws-042.corp.test',
+      ],
+      ca,
+    );
+    const pem = `${data.dir}/ws-042-device.pem`;
+    writeFileSync(pem, readFileSync(device.certFile, 'utf8') + readFileSync(device.keyFile, 'utf8'), {
+      mode: 0o600,
+    });
+    await cli(['settings', 'set', 'device_vpn=true', `trusted_ca_cert=@${ca.certFile}`, ...d]);
+    await cli(['vpn-rule', 'add', '--users', 'ws-042.corp.test', '--allow', ...d]);
+    const configure = (enabled: boolean) =>
+      runCommand(node24, [
+        clientBin,
+        '--set-devicevpn-cert-path',
+        pem,
+        '--set-devicevpn-host',
+        '198.18.2.1',
+        '--set-devicevpn-ca-file',
+        `${data.dir}/tls/cert.pem`,
+        '--set-enable-devicevpn',
+        String(enabled),
+        '--devicevpn-config-path',
+        deviceVpnConfig(wan),
+      ]);
+    const deviceState = async (want: string): Promise<Record<string, unknown>> => {
+      let device: Record<string, unknown> = {};
+      for (let i = 0; i < 80; i++) {
+        const status = JSON.parse((await kordon(wan, ['status', '--json'])).stdout) as {
+          device?: Record<string, unknown>;
+        };
+        device = status.device ?? {};
+        if (device['state'] === want) return device;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`the device did not get to ${want}: ${JSON.stringify(device)}`);
+    };
+    await configure(true);
+    expect(await deviceState('connected')).toMatchObject({ user: 'ws-042.corp.test', mode: 'vpn' });
+    expect(await reaches(wanAgent, wan)).toBe(true);
+    // bob's own connection: the device steps aside, and comes back when bob disconnects.
+    const connected = await kordon(wan, ['connect', 'home', '--password-stdin', '--json'], 'bob-password\n');
+    expect(JSON.parse(connected.stdout)).toMatchObject({ state: 'connected', user: 'bob' });
+    expect(await deviceState('stepped_aside')).toMatchObject({ state: 'stepped_aside' });
+    await kordon(wan, ['disconnect']);
+    await deviceState('connected');
+    expect(await reaches(wanAgent, wan)).toBe(true);
+    await configure(false);
+    for (let i = 0; i < 40 && (await reaches(wanAgent, wan)); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(await reaches(wanAgent, wan)).toBe(false);
   });
 });
