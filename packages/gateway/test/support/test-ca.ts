@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { certificateArgs } from '@kordon/drivers';
 
 export interface IssuedCertificate {
   name: string;
@@ -84,27 +85,15 @@ export class TestCa {
   /** A self-signed root CA. */
   static root(root: string, name: string): TestCa {
     const ca = new TestCa(root, name);
-    openssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      ca.keyFile,
-      '-out',
-      ca.certFile,
-      '-days',
-      '3',
-      '-subj',
-      `/CN=${name}`,
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ]);
+    openssl(
+      certificateArgs({
+        keyFile: ca.keyFile,
+        certFile: ca.certFile,
+        days: 3,
+        subject: `/CN=${name}`,
+        extensions: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'],
+      }),
+    );
     return ca;
   }
 
@@ -191,29 +180,19 @@ export class TestCa {
 export function selfSigned(dir: string, name: string, dns: string): IssuedCertificate {
   const keyFile = join(dir, `${name}.key`);
   const certFile = join(dir, `${name}.pem`);
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    keyFile,
-    '-out',
-    certFile,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    `subjectAltName=DNS:${dns}`,
-    '-addext',
-    'extendedKeyUsage=clientAuth',
-    '-addext',
-    'keyUsage=critical,digitalSignature',
-  ]);
+  openssl(
+    certificateArgs({
+      keyFile,
+      certFile,
+      days: 2,
+      subject: `/CN=${name}`,
+      extensions: [
+        `subjectAltName=DNS:${dns}`,
+        'extendedKeyUsage=clientAuth',
+        'keyUsage=critical,digitalSignature',
+      ],
+    }),
+  );
   return {
     name,
     cert: readFileSync(certFile, 'utf8'),
