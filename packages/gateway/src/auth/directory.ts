@@ -77,16 +77,16 @@ export class LdapDirectory {
         }
         throw e;
       }
+      if (found.restriction !== null) {
+        return { ok: false, reason: 'disabled', detail: found.restriction, what: found.restriction };
+      }
+      // The user's own connection reads the user's groups: one connection fewer than the service's.
+      return { ok: true, identity: await this.identity(client, c, found) };
     } catch (e) {
-      if (e instanceof DirectoryUnavailable) throw e;
       throw unavailable(c, e);
     } finally {
       await client.unbind().catch(() => undefined);
     }
-    if (found.restriction !== null) {
-      return { ok: false, reason: 'disabled', detail: found.restriction, what: found.restriction };
-    }
-    return { ok: true, identity: await this.identity(c, found) };
   }
 
   /**
@@ -137,12 +137,14 @@ export class LdapDirectory {
     if (c === undefined) return undefined;
     const at = account.lastIndexOf('@');
     if (at < 0 || account.slice(at + 1).toUpperCase() !== c.realm.toUpperCase()) return undefined;
-    const found = await this.withService(c, (client) => this.findUser(client, c, account.slice(0, at)));
-    return found === undefined ? undefined : this.identity(c, found);
+    return this.withService(c, async (client) => {
+      const found = await this.findUser(client, c, account.slice(0, at));
+      return found === undefined ? undefined : this.identity(client, c, found);
+    });
   }
 
-  private async identity(c: DirectoryConfig, user: DirectoryUser): Promise<Identity> {
-    const groups = await this.withService(c, (client) => this.groupsOf(client, c, user.dn));
+  private async identity(client: Client, c: DirectoryConfig, user: DirectoryUser): Promise<Identity> {
+    const groups = await this.groupsOf(client, c, user.dn);
     return {
       account: directoryAccount(user.user, c.realm),
       method: 'password',
