@@ -14,7 +14,18 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const ci = process.env.CI === 'true';
 
 // Debian packages, by who needs them (DECISIONS 43, 46). Lists grow as suites arrive.
-const runtimePackages = ['openssl', 'wireguard-go', 'wireguard-tools', 'nftables', 'iproute2'];
+// libkrb5-dev and a compiler build the `kerberos` module (single sign-on) during `npm ci`.
+const runtimePackages = [
+  'openssl',
+  'wireguard-go',
+  'wireguard-tools',
+  'nftables',
+  'iproute2',
+  'libkrb5-dev',
+  'g++',
+  'make',
+  'python3',
+];
 const testPackages = [
   'iputils-ping',
   'tmux',
@@ -27,6 +38,9 @@ const testPackages = [
   'smbclient',
   'krb5-user',
   'ldap-utils',
+  // Single sign-on tests: a token with a skewed clock (curl's SPNEGO under faketime).
+  'curl',
+  'faketime',
 ];
 
 function run(cmd, args, opts = {}) {
@@ -48,7 +62,7 @@ function ensureDebianPackages() {
   const wanted = [...runtimePackages, ...(forTests ? testPackages : [])];
   const missing = missingDebianPackages(wanted);
   if (missing.length === 0) return;
-  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`;
+  const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (!isRoot) {
     const msg = `setup: missing Debian packages: ${missing.join(' ')}\n  install them as root: ${command}`;
     if (ci) {
@@ -61,7 +75,8 @@ function ensureDebianPackages() {
   console.log(`setup: installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-q'], { env });
-  run('apt-get', ['install', '-y', '-q', ...missing], { env });
+  // Without recommends: wireguard-tools recommends a kernel image, which a gateway does not want.
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
 }
 
 function fingerprint() {
@@ -84,9 +99,11 @@ function ensureDependencies() {
   const want = fingerprint();
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return;
   const hasLock = existsSync(join(root, 'package-lock.json'));
-  // `nodedir` from a user's ~/.npmrc must not steer native builds to the wrong headers.
-  const env = { ...process.env, npm_config_nodedir: '' };
-  delete env.npm_config_nodedir;
+  // Native builds (kerberos, N-API) need Node's headers, and node-gyp cannot download them here: the
+  // system's (/usr/include/node) serve, whatever a user's ~/.npmrc says.
+  const env = { ...process.env };
+  if (existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
+  else delete env.npm_config_nodedir;
   run(
     'npm',
     hasLock
@@ -118,6 +135,24 @@ function checkNode() {
   }
 }
 
+/**
+ * Single sign-on's native module must load under Node 24. It is optional, so a gateway without a
+ * compiler still starts (Kerberos then answers that it is not installed); the tests need it.
+ */
+function checkKerberos() {
+  const n = spawnSync(node24, ['-e', "require('kerberos').initializeServer"], {
+    cwd: join(root, 'packages', 'gateway'),
+    encoding: 'utf8',
+  });
+  if (n.status === 0) return;
+  const msg = `setup: the kerberos module (single sign-on) does not load under Node 24:\n${n.stderr}\n  it builds during npm ci with libkrb5-dev, g++, make, python3 and Node's headers in /usr/include/node`;
+  if (forTests || ci) {
+    console.error(msg);
+    process.exit(1);
+  }
+  console.warn(msg);
+}
+
 // DECISIONS 34: launchers in /usr/local/bin that exec the project's Node 24 by absolute path.
 function installLaunchers() {
   if (!isRoot || !existsSync('/usr/local/bin')) return;
@@ -138,4 +173,5 @@ function installLaunchers() {
 ensureDebianPackages();
 ensureDependencies();
 checkNode();
+checkKerberos();
 installLaunchers();

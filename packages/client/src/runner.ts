@@ -17,6 +17,7 @@ import { identity } from './identity.js';
 import { deviceKeys, profileKeys } from './keys.js';
 import { postureReport } from './posture.js';
 import { ClientSession, type SessionState } from './session/engine.js';
+import type { SsoTokens } from './sso/tokens.js';
 import { ClientTunnel } from './tunnel/client-tunnel.js';
 
 export interface RunnerOptions {
@@ -39,13 +40,15 @@ export interface RunnerOptions {
   /** The domain this machine is in, for posture. */
   domain: string;
   dnsServers?: readonly string[];
+  /** An SSO profile's tokens (DECISIONS 78) and the name the session shows for the user. */
+  sso?: { domain: string; tokens: SsoTokens; user: string };
 }
 
 export function createSession(o: RunnerOptions): ClientSession {
   const policy = tlsPolicyFor(o.profile.data, o.owner);
   const dns = dnsDeps(o.dnsServers ? { servers: o.dnsServers } : {});
   const tunnel = new ClientTunnel({ interfaceName: o.interfaceName, stateDir: o.stateDir, log: o.log });
-  const login = o.profile.data.type === 'password' ? o.profile.data.login : '';
+  const login = o.profile.data.type === 'password' ? o.profile.data.login : (o.sso?.user ?? '');
   const keys = profileKeys(o.userDir, o.profile.id);
   return new ClientSession({
     server: o.profile.data.server,
@@ -55,6 +58,9 @@ export function createSession(o: RunnerOptions): ClientSession {
     },
     password: o.password,
     login,
+    ...(o.profile.data.type === 'sso' && o.sso
+      ? { sso: { domain: o.sso.domain, tokens: o.sso.tokens } }
+      : {}),
     identity: identity(),
     keys: () => keys,
     tunnel,

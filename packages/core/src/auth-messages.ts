@@ -52,6 +52,8 @@ export function authFailureMessage(reason: AuthFailureReason, d: AuthFailureDeta
       return `The gateway is busy checking other logins. The client tries again in ${d.waitSeconds ?? 0} s.`;
     case 'certificate':
       return `The device certificate was refused${d.what ? `: ${d.what}` : ''}.`;
+    case 'sso':
+      return `Single sign-on failed${d.what ? `: ${d.what}` : ''}. Connect again, or log in with your login and password.`;
   }
 }
 

@@ -74,6 +74,7 @@ export const failureReasons = {
   key_in_use: "the WireGuard key is another account's",
   busy: 'the password-hashing queue is full; retried after timeout',
   certificate: 'the device certificate was refused',
+  sso: 'single sign-on proved nothing: a refused or replayed token, a clock skew (words in message)',
 } as const satisfies Record<AuthFailureReason, string>;
 
 /** The management API's error codes (DECISIONS 44) and their HTTP status. */

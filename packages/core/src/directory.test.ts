@@ -47,6 +47,8 @@ describe('a directory configuration', () => {
     caCert: null,
     adminGroup: null,
     viewerGroup: null,
+    keytab: null,
+    ntlm: false,
   };
 
   it('is sound as an administrator writes it', () => {

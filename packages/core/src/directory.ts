@@ -22,6 +22,13 @@ export interface DirectoryConfig {
   adminGroup: string | null;
   /** Members may read the management API. */
   viewerGroup: string | null;
+  /**
+   * Kerberos single sign-on (DECISIONS 13): the keytab with the key of `HTTP/<auth_domain>`, base64. A
+   * secret like the bind password: never returned, never logged. Null: no Kerberos.
+   */
+  keytab: string | null;
+  /** NTLM single sign-on through winbind: the gateway's host is joined to the domain. */
+  ntlm: boolean;
   updatedAt: Date;
 }
 

@@ -13,3 +13,5 @@ export * from './admission.js';
 export * from './changes.js';
 export * from './catalogue.js';
 export * from './directory.js';
+export * from './keytab.js';
+export * from './sso.js';

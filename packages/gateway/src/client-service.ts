@@ -3,13 +3,15 @@
 // so both run the same code (DECISIONS 71).
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { intToIpv4, type Change, type Store } from '@kordon/core';
+import { accountOfNtlmUser, intToIpv4, type Change, type Store } from '@kordon/core';
 import { publicKeyOf } from '@kordon/drivers';
 import type { AccessGate } from './access.js';
 import { DeviceCertificateAuthenticator } from './auth/device.js';
 import { syncDirectoryAdmins } from './admin/directory-sync.js';
 import { LdapDirectory } from './auth/directory.js';
 import { LocalPasswordAuthenticator } from './auth/local.js';
+import { KerberosAuthenticator } from './auth/kerberos.js';
+import { NtlmAuthenticator } from './auth/ntlm.js';
 import { PasswordRouter } from './auth/password-router.js';
 import { Argon2idHasher } from './auth/password.js';
 import { ChangeFeed } from './changes/feed.js';
@@ -18,6 +20,7 @@ import type { GatewayConfig } from './config/options.js';
 import { loadOrCreateKey, type DataPaths } from './data-dir.js';
 import { ClientEndpoint } from './endpoint/server.js';
 import { SessionService } from './endpoint/sessions.js';
+import { SingleSignOn } from './endpoint/single-sign-on.js';
 import { ResumeTickets } from './endpoint/tickets.js';
 import { listenForChanges } from './store/index.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -69,12 +72,31 @@ export async function startClientService(options: ClientServiceOptions): Promise
     crlFile: config.deviceCrlFile ?? null,
     groups: (name) => ldap.computerGroups(name),
   });
+  // DECISIONS 13: Kerberos with the keytab the directory settings hold, for HTTP/<auth_domain>.
+  const kerberos = new KerberosAuthenticator({
+    directoryConfig,
+    authDomain: async () => (await store.settings.get()).auth_domain,
+    directory: ldap,
+    keytabFile: paths.keytab,
+  });
+  // NTLM through winbind (the host is joined), offered when the directory settings turn it on.
+  const ntlm = new NtlmAuthenticator({
+    resolve: async ({ domain, name }) => {
+      const directory = await directoryConfig();
+      if (directory === undefined) return { ok: false, reason: 'credentials', detail: 'no directory' };
+      const verified = accountOfNtlmUser(domain, name, directory);
+      if (!verified.ok) return { ok: false, reason: 'credentials', detail: verified.why };
+      const result = await ldap.resolve(verified.user);
+      return result.ok ? { ok: true, identity: { ...result.identity, method: 'ntlm' } } : result;
+    },
+    lookup: (account) => ldap.lookup(account),
+  });
   const sessions = new SessionService({
     store,
     clock: systemClock,
     passwords,
     devices,
-    authenticators: [passwords, devices],
+    authenticators: [passwords, devices, kerberos, ntlm],
     authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
     holder,
     ownsNode,
@@ -98,6 +120,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
             dnsSuffix: config.dnsSuffix,
           },
   });
+  const sso = new SingleSignOn({ sessions, directoryConfig, kerberos, ntlm, logger });
   // DECISIONS 67: changes made by the CLI, the API or another process reach this process's sessions.
   const feed = new ChangeFeed({
     store,
@@ -141,6 +164,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
       endpoint = new ClientEndpoint({
         tls,
         sessions,
+        sso,
         settings: store.settings,
         installers: store.installers,
         installersDir: paths.installers,
@@ -159,6 +183,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
       feed.stop();
       await listener?.close();
       sessions.shutdown();
+      ntlm.close();
       await endpoint?.close();
     },
   };

@@ -18,6 +18,8 @@ export interface DataPaths {
   resumeKey: string;
   initialAdminPassword: string;
   wireguardKey: string;
+  /** Kerberos's keytab, written from the store (0600) for GSSAPI to read. */
+  keytab: string;
 }
 
 export function dataPaths(dir: string): DataPaths {
@@ -28,6 +30,7 @@ export function dataPaths(dir: string): DataPaths {
     resumeKey: join(dir, 'resume-key'),
     initialAdminPassword: join(dir, 'initial-admin-password'),
     wireguardKey: join(dir, 'wireguard.key'),
+    keytab: join(dir, 'sso', 'krb5.keytab'),
   };
 }
 

@@ -34,6 +34,8 @@ export const AUTH_FAILURE_REASONS = [
   'key_in_use',
   'busy',
   'certificate',
+  // Kordon: single sign-on proved nothing (a replayed or refused token, a clock skew); `message` says which.
+  'sso',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 

@@ -68,9 +68,14 @@ export interface GatewayProcess {
 }
 
 /** Starts `kordon-gateway start` in the gateway namespace and waits for its "gateway started" line. */
-export async function startGateway(ns: Netns, args: string[]): Promise<GatewayProcess> {
+export async function startGateway(
+  ns: Netns,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const child = spawn('ip', ['netns', 'exec', ns.name, node24, gatewayBin, 'start', ...args], {
     cwd: repoRoot,
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -19,6 +19,8 @@ export type AgentStart =
 
 export class Agent {
   private started: Profile | undefined;
+  /** The auto-connect profile when it signs on as the user: connected again when a ticket appears. */
+  private sso: Profile | undefined;
 
   constructor(private readonly p: AgentParts) {}
 
@@ -31,6 +33,7 @@ export class Agent {
       this.p.log('info', why);
       return { kind: 'nothing', why };
     }
+    if (profile.data.type === 'sso') this.sso = profile;
     let status: Status;
     try {
       status = (await this.p.call({ op: 'connect', args: { profile: profile.id, auto: true } })) as Status;
@@ -42,6 +45,31 @@ export class Agent {
     this.started = profile;
     this.p.log(status.state === 'stopped' ? 'warn' : 'info', statusWords(status));
     return { kind: 'started', profile, status };
+  }
+
+  /** Whether the agent has an SSO profile to connect when the user's Kerberos ticket appears. */
+  get watchesCredentials(): boolean {
+    return this.sso !== undefined;
+  }
+
+  /**
+   * The user's credential cache appeared or was renewed (a logon, `kinit`): the SSO profile connects
+   * unless it already is. A user's new ticket is new credentials, so a hold (DECISIONS 64) is lifted.
+   */
+  async credentialsAppeared(): Promise<void> {
+    const profile = this.sso;
+    if (profile === undefined) return;
+    const status = (await this.p.call({ op: 'status', args: {} })) as Status;
+    // Connected, or on the way (this profile or another the user chose): nothing to do.
+    if (status.state !== 'disconnected' && status.state !== 'stopped') return;
+    this.p.log('info', `a Kerberos ticket appeared: connecting ${profile.name}`);
+    try {
+      const after = (await this.p.call({ op: 'connect', args: { profile: profile.id } })) as Status;
+      this.started = profile;
+      this.p.log(after.state === 'stopped' ? 'warn' : 'info', statusWords(after));
+    } catch (e) {
+      this.p.log('warn', (e as Error).message);
+    }
   }
 
   /** At the session's end: logs out the connection this agent started, if it is still this user's. */

@@ -1,5 +1,7 @@
 // `kordon`: the workstation client. Talks to `kordon daemon` over its local socket, or runs one
 // connection in the foreground (`kordon connect --foreground`) for scripts and tests.
+import { statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { Command, Option } from 'commander';
 import {
   AdminConfigStore,
@@ -18,7 +20,9 @@ import {
 import { createLogger, type LogFormat } from '@kordon/drivers';
 import { Agent } from '../agent/agent.js';
 import { ClientDaemon } from '../daemon/daemon.js';
-import { call } from '../ipc/channel.js';
+import { call, openChannel, type LineChannel } from '../ipc/channel.js';
+import { answerTokenAsks } from '../sso/provider.js';
+import { credentialCacheFile, userRealm, userSsoTokens } from '../sso/user.js';
 import { createSession } from '../runner.js';
 import type { SessionState } from '../session/engine.js';
 import { deviceStatusWords, statusOf, statusWords, type Status } from '../session/status.js';
@@ -225,17 +229,29 @@ program
   )
   .addOption(logFormatOption)
   .addOption(socketOption)
-  .action(async (opts: { logFormat: LogFormat; socket: string }) => {
-    const agent = new Agent({
-      call: (request) => call(opts.socket, request),
-      log: logTo(opts.logFormat, process.stderr),
-    });
+  .option('--credentials-poll-ms <ms>', 'how often the Kerberos credential cache is looked at', '2000')
+  .action(async (opts: { logFormat: LogFormat; socket: string; credentialsPollMs: string }) => {
+    const log = logTo(opts.logFormat, process.stderr);
+    // DECISIONS 78: this process makes the user's single sign-on tokens for the daemon while it runs.
+    const tokens = await offerSsoTokens(opts.socket, log);
+    const agent = new Agent({ call: (request) => call(opts.socket, request), log });
     const started = await agent.start();
-    if (started.kind === 'nothing') return;
-    if (started.kind === 'refused' || started.status.state === 'stopped') {
+    const stays = agent.watchesCredentials;
+    if (!stays && started.kind === 'nothing') {
+      tokens?.close();
+      return;
+    }
+    if (!stays && (started.kind !== 'started' || started.status.state === 'stopped')) {
+      tokens?.close();
       process.exitCode = exitCodes.stopped;
       return;
     }
+    // An SSO profile connects again when the user's ticket appears or is renewed (a logon, kinit).
+    const watch = stays
+      ? watchCredentialCache(credentialCacheFile(), Number(opts.credentialsPollMs), () =>
+          agent.credentialsAppeared(),
+        )
+      : undefined;
     // Until the session ends (the service manager's SIGTERM, or the terminal's SIGHUP). Signal
     // handlers alone do not keep Node running: the timer does.
     const alive = setInterval(() => undefined, 3_600_000);
@@ -243,8 +259,55 @@ program
       for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, resolve);
     });
     clearInterval(alive);
+    clearInterval(watch);
     await agent.stop();
+    tokens?.close();
   });
+
+/**
+ * Offers the daemon this user's single sign-on tokens (DECISIONS 78) until the channel is closed;
+ * undefined when the daemon does not take them (it still answers everything else).
+ */
+async function offerSsoTokens(
+  socket: string,
+  log: (level: 'info' | 'warn' | 'error', message: string) => void,
+): Promise<LineChannel | undefined> {
+  try {
+    const channel = await openChannel(socket, {
+      op: 'sso-provider',
+      args: { user: userInfo().username, domain: userRealm() ?? '' },
+    });
+    answerTokenAsks(channel, userSsoTokens(), log);
+    return channel;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Calls `appeared` when the cache file comes into being or changes; a cache that is no file is not watched. */
+function watchCredentialCache(
+  file: string | null,
+  everyMs: number,
+  appeared: () => Promise<void>,
+): NodeJS.Timeout | undefined {
+  if (file === null) return undefined;
+  const stamp = (): number | null => {
+    try {
+      return statSync(file).mtimeMs;
+    } catch {
+      return null;
+    }
+  };
+  let last = stamp();
+  return setInterval(
+    () => {
+      const now = stamp();
+      if (now !== null && now !== last) void appeared().catch(() => undefined);
+      last = now;
+    },
+    Math.max(100, everyMs),
+  );
+}
 
 program
   .command('connect [profile]')
@@ -264,6 +327,8 @@ program
   .action(async (name: string | undefined, opts: ConnectOptions) => {
     if (opts.foreground === true) return foreground(name, opts);
     const password = opts.passwordStdin === true ? await readPassword('') : undefined;
+    // An SSO profile's tokens come from this process (DECISIONS 78), for as long as it waits.
+    const tokens = await offerSsoTokens(opts.socket, logTo(opts.logFormat, process.stderr));
     let result = (await call(opts.socket, {
       op: 'connect',
       args: {
@@ -277,6 +342,7 @@ program
       process.stderr.write(`${statusWords(result)}\n`);
       result = await settledStatus(opts.socket, result);
     }
+    tokens?.close();
     out(opts.json === true, result, statusWords(result));
     process.exitCode = connectExitCode(result);
   });
@@ -355,6 +421,12 @@ async function foreground(name: string | undefined, opts: ConnectOptions): Promi
     stateDir: opts.stateDir,
     interfaceName: opts.interface,
     domain: detectDomain(nodeFileReader)?.realm ?? '',
+    // This process is the user's (DECISIONS 78): it makes its own single sign-on tokens.
+    sso: {
+      domain: userRealm() ?? detectDomain(nodeFileReader)?.realm ?? '',
+      tokens: userSsoTokens(),
+      user: userInfo().username,
+    },
     password: async (failed) => {
       if (failed) {
         process.stderr.write(`${failed.message}\n`);

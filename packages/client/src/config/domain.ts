@@ -87,7 +87,7 @@ function parseIni(text: string): IniSection[] {
   return sections;
 }
 
-function krb5DefaultRealm(text: string): string | undefined {
+export function krb5DefaultRealm(text: string): string | undefined {
   for (const section of parseIni(text)) {
     if (section.name !== 'libdefaults') continue;
     const realm = section.values.get('default_realm');

@@ -15,6 +15,7 @@ import {
 import { userGroups } from '../discovery/index.js';
 import { RequestError, serve, type Request } from '../ipc/channel.js';
 import { createSession } from '../runner.js';
+import { SsoRelay } from '../sso/relay.js';
 import type { ClientSession, SessionState } from '../session/engine.js';
 import { postureOf, statusOf, statusWords, type Status } from '../session/status.js';
 import { ClientTunnel } from '../tunnel/client-tunnel.js';
@@ -54,6 +55,8 @@ export class ClientDaemon {
   private active: Active | undefined;
   /** By `uid:profile id`: not connected again automatically until the profile changes. */
   private readonly held = new Map<string, Held>();
+  /** Users' processes that make single sign-on tokens (DECISIONS 78). */
+  private readonly sso = new SsoRelay();
   private server: Server | undefined;
   private readonly adminConfig: AdminConfigStore;
   private readonly device: DeviceVpn;
@@ -79,7 +82,21 @@ export class ClientDaemon {
     for (const stateDir of [this.o.stateDir, join(this.o.stateDir, 'device')]) {
       await new ClientTunnel({ interfaceName: this.o.interfaceName, stateDir, log: this.o.log }).recover();
     }
-    this.server = await serve(this.o.socket, (uid, req) => this.handle(uid, req));
+    this.server = await serve(this.o.socket, (uid, req) => this.handle(uid, req), {
+      // DECISIONS 78: a user's process that makes single sign-on tokens, for as long as it is open.
+      'sso-provider': (uid, req, channel) => {
+        const text = (key: string): string | null => {
+          const v = req.args[key];
+          return typeof v === 'string' && v !== '' && v.length <= 256 ? v : null;
+        };
+        const info = { user: text('user'), domain: text('domain') };
+        this.sso.register(uid, channel, info);
+        this.o.log(
+          'info',
+          `uid ${uid} makes its single sign-on tokens (${info.user ?? '?'}, realm ${info.domain ?? 'unknown'})`,
+        );
+      },
+    });
     this.o.log('info', `listening on ${this.o.socket}`);
     await this.device.refresh();
     this.device.watch();
@@ -190,8 +207,16 @@ export class ClientDaemon {
       throw new RequestError(
         idOrName ? `no profile "${idOrName}"` : 'no profile: add one with `kordon profile add`',
       );
-    if (profile.data.type === 'sso')
-      throw new RequestError('single sign-on profiles are not supported yet; use a password profile');
+    const realm = detectDomain(nodeFileReader)?.realm ?? '';
+    if (profile.data.type === 'sso' && !this.sso.has(uid)) {
+      // DECISIONS 78: the tokens come from the user's own process, never from the daemon.
+      return {
+        state: 'stopped',
+        why: 'single sign-on runs as the user: connect with `kordon connect`, or start `kordon agent` in the desktop session',
+        final: true,
+        profile: profile.name,
+      };
+    }
     const key = `${uid}:${profile.id}`;
     const digest = JSON.stringify(profile.data);
     const held = this.held.get(key);
@@ -234,7 +259,16 @@ export class ClientDaemon {
         userDir,
         stateDir: this.o.stateDir,
         interfaceName: this.o.interfaceName,
-        domain: detectDomain(nodeFileReader)?.realm ?? '',
+        domain: realm,
+        ...(profile.data.type === 'sso'
+          ? {
+              sso: {
+                domain: this.sso.infoOf(uid)?.domain ?? realm,
+                tokens: this.sso.tokensFor(uid),
+                user: this.sso.infoOf(uid)?.user ?? `uid ${uid}`,
+              },
+            }
+          : {}),
         // No one to ask in the daemon: a refused password ends the attempt with the gateway's words.
         password: (failed) => Promise.resolve(failed ? undefined : (password ?? saved ?? undefined)),
         onState: (s) => {

@@ -6,12 +6,14 @@ import {
   KORDON_FEATURES,
   type AuthStateMessage,
   type PostureStateMessage,
+  type SsoReply,
   type TunnelWgReply,
   type UpdateMessage,
   type ZtnaRequest,
 } from '@kordon/protocol';
 import { isClientError } from '../discovery/errors.js';
 import type { KeyPair } from '../keys.js';
+import { SsoUnavailable, type SsoTokens } from '../sso/tokens.js';
 import { ErrorReply, GatewayConnection, NoReply, UpgradeRefused } from './connection.js';
 import { afterClose, afterFailure, closeWords, deviceRetryDelayMs, reconnectDelayMs } from './policy.js';
 
@@ -72,6 +74,11 @@ export interface SessionParts {
   replyTimeoutMs?: number;
   /** How long a second factor in the browser may take (DECISIONS 63): 5 minutes when absent. */
   secondFactorTimeoutMs?: number;
+  /**
+   * Single sign-on (PROTOCOL.md `sso`): the domain the `sso` message names, and the user's tokens
+   * (DECISIONS 78). `login` is then only what the session shows; `password` is not used.
+   */
+  sso?: { domain: string; tokens: SsoTokens };
   /**
    * The device's own session (Device VPN, DECISIONS 77): it logs in with the client certificate of
    * its mutual-TLS connection (`authorize_device`: no password, no resume ticket, every connection
@@ -372,6 +379,8 @@ export class ClientSession {
         if (this.isStopping()) throw new Stop('disconnected', true);
         return this.authorize(c, gateway, true);
       case 'ask-again': {
+        // Single sign-on has no password to ask for: the refusal's words end the attempt.
+        if (this.p.sso) throw new Stop(auth.message, true);
         // DECISIONS 28: never re-send refused credentials; wait, then ask the user again.
         this.password = undefined;
         if (next.afterSeconds > 0) {
@@ -385,6 +394,59 @@ export class ClientSession {
       }
       case 'stop':
         throw new Stop(auth.message, true);
+    }
+  }
+
+  /**
+   * The `sso` exchange: is single sign-on available here, then the user's tokens until the gateway
+   * answers `auth_state`. Unavailable (from outside, another domain) is waited out: the place may change.
+   */
+  private async singleSignOn(
+    c: GatewayConnection,
+    gateway: GatewayAddress,
+    sso: { domain: string; tokens: SsoTokens },
+  ): Promise<AuthStateMessage> {
+    this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'single sign-on' });
+    const offer = await c.request(
+      { type: 'sso', token: null, session_token: null, domain: sso.domain },
+      ['sso', 'auth_state'],
+      'the single sign-on offer',
+      this.replyTimeoutMs,
+    );
+    if (offer.type === 'auth_state') return offer;
+    if (offer.status !== 'challenge') {
+      throw new Stop(
+        `single sign-on is not available: ${offer.error ?? 'the gateway gave no reason'}`,
+        false,
+      );
+    }
+    let context;
+    try {
+      context = await sso.tokens.start(gateway.host);
+    } catch (e) {
+      if (e instanceof SsoUnavailable) throw new Stop(e.message, true);
+      throw e;
+    }
+    try {
+      let token = context.token;
+      let sessionToken: string | null = null;
+      for (let step = 0; step < maxSsoSteps; step++) {
+        const reply: SsoReply | AuthStateMessage = await c.request(
+          { type: 'sso', token, session_token: sessionToken, domain: sso.domain },
+          ['sso', 'auth_state'],
+          'the single sign-on answer',
+          this.replyTimeoutMs,
+        );
+        if (reply.type === 'auth_state') return reply;
+        if (reply.status !== 'in_progress') {
+          throw new Stop(`single sign-on was refused: ${reply.error ?? 'the gateway gave no reason'}`, false);
+        }
+        sessionToken = reply.session_token;
+        token = await context.next(reply.access_token);
+      }
+      throw new Stop(`single sign-on did not finish in ${maxSsoSteps} steps`, true);
+    } finally {
+      context.close();
     }
   }
 
@@ -411,6 +473,7 @@ export class ClientSession {
         this.replyTimeoutMs,
       );
     }
+    if (this.p.sso) return this.singleSignOn(c, gateway, this.p.sso);
     this.password ??= await this.p.password(null);
     if (this.password === undefined) throw new Stop('no password given', true);
     this.p.onState({ state: 'authorizing', server: gateway.host, waitingFor: 'the answer to the login' });
@@ -422,6 +485,9 @@ export class ClientSession {
     );
   }
 }
+
+/** Exchanges longer than this are not single sign-on (Kerberos takes one step, NTLM two). */
+const maxSsoSteps = 8;
 
 /** Every way an attempt can fail, as a Stop: final or not (DECISIONS 64). */
 function asStop(e: unknown): Stop {

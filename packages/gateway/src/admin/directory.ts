@@ -5,15 +5,24 @@ import { X509Certificate } from 'node:crypto';
 import {
   AuthUnavailable,
   directoryConfigProblem,
+  enctypeName,
+  kerberosProblem,
   parseDirectoryGroup,
+  parseKeytab,
   type DirectoryConfig,
 } from '@kordon/core';
 import { LdapDirectory } from '../auth/directory.js';
 import { commit, record, type Actor, type AdminDeps } from './context.js';
 import { AdminError, invalidField, notFound } from './errors.js';
 
-/** What the API and the CLI show: everything but the bind password. */
-export type DirectoryView = Omit<DirectoryConfig, 'bindPassword'> & { bindPasswordSet: true };
+/** What the API and the CLI show: everything but the secrets (the bind password, the keytab's keys). */
+export type DirectoryView = Omit<DirectoryConfig, 'bindPassword' | 'keytab'> & {
+  bindPasswordSet: true;
+  /** The keytab's keys, without the keys: `HTTP/gw.corp.example@CORP.EXAMPLE (kvno 2, aes256-...)`. */
+  keytabKeys: string[] | null;
+  /** Why Kerberos single sign-on cannot be offered now (with the current auth_domain); null: it can. */
+  kerberosProblem: string | null;
+};
 
 export type DirectoryInput = Omit<DirectoryConfig, 'updatedAt'>;
 
@@ -52,7 +61,11 @@ export class DirectoryAdmin {
 
   async get(): Promise<DirectoryView | undefined> {
     const config = await this.deps.store.directory.get();
-    return config === undefined ? undefined : viewOf(config);
+    return config === undefined ? undefined : viewOf(config, await this.authDomain());
+  }
+
+  private async authDomain(): Promise<string | null> {
+    return (await this.deps.store.settings.get()).auth_domain;
   }
 
   async set(input: DirectoryInput, actor: Actor): Promise<DirectoryView> {
@@ -74,15 +87,17 @@ export class DirectoryAdmin {
     const problem = directoryConfigProblem(config);
     if (problem !== null) throw invalidField(`/${problem.field}`, problem.message);
     if (config.caCert !== null) checkCaPem(config.caCert);
+    if (config.keytab !== null) checkKeytab(config.keytab);
+    const authDomain = await this.authDomain();
     return commit(this.deps, async (tx) => {
       await tx.directory.put(config);
       await record(tx, this.deps, {
         kind: 'directory_changed',
         account: null,
-        detail: `directory set by ${actor}: ${config.url}, domain ${config.domain}, realm ${config.realm}, base ${config.baseDn}`,
+        detail: `directory set by ${actor}: ${config.url}, domain ${config.domain}, realm ${config.realm}, base ${config.baseDn}${config.keytab === null ? '' : ', Kerberos keytab'}${config.ntlm ? ', NTLM' : ''}`,
         change: { kind: 'directory' },
       });
-      return viewOf(config);
+      return viewOf(config, authDomain);
     });
   }
 
@@ -99,9 +114,29 @@ export class DirectoryAdmin {
   }
 }
 
-function viewOf(c: DirectoryConfig): DirectoryView {
-  const { bindPassword: _secret, ...shown } = c;
-  return { ...shown, bindPasswordSet: true };
+function viewOf(c: DirectoryConfig, authDomain: string | null): DirectoryView {
+  const { bindPassword: _secret, keytab, ...shown } = c;
+  const bytes = keytab === null ? null : Buffer.from(keytab, 'base64');
+  const parsed = bytes === null ? null : parseKeytab(bytes);
+  return {
+    ...shown,
+    bindPasswordSet: true,
+    keytabKeys:
+      parsed?.ok === true
+        ? parsed.entries.map((e) => `${e.principal} (kvno ${e.kvno}, ${enctypeName(e.enctype)})`)
+        : null,
+    kerberosProblem: kerberosProblem(bytes, authDomain, c.realm),
+  };
+}
+
+/** A keytab must be one in the keytab format; whose principals it holds is shown, not refused. */
+function checkKeytab(base64: string): void {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length === 0 || bytes.toString('base64') !== base64.replace(/\s+/g, '')) {
+    throw invalidField('/keytab', 'keytab is the keytab file in base64');
+  }
+  const parsed = parseKeytab(bytes);
+  if (!parsed.ok) throw invalidField('/keytab', parsed.problem);
 }
 
 function checkCaPem(pem: string): void {

@@ -24,15 +24,36 @@ const fields = {
   }),
 };
 
+const ntlm = Type.Boolean({
+  description: 'NTLM single sign-on through winbind (the gateway host is joined to the domain)',
+});
+
 const DirectoryItem = Type.Object({
   ...fields,
+  ntlm,
   bind_password_set: Type.Boolean(),
+  keytab_keys: Type.Union([Type.Array(Type.String()), Type.Null()], {
+    description: "the keytab's principals, key versions and key types (never the keys); null: no keytab",
+  }),
+  kerberos_problem: Type.Union([Type.String(), Type.Null()], {
+    description: 'why Kerberos single sign-on cannot be offered now; null: it can',
+  }),
   updated_at: Timestamp,
 });
 type DirectoryItem = Type.Static<typeof DirectoryItem>;
 
 const DirectoryBody = Type.Object(
-  { ...fields, bind_password: Type.String({ minLength: 1, maxLength: 1024, writeOnly: true }) },
+  {
+    ...fields,
+    bind_password: Type.String({ minLength: 1, maxLength: 1024, writeOnly: true }),
+    keytab: Type.Optional(
+      Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()], {
+        writeOnly: true,
+        description: 'the keytab with the key of HTTP/<auth_domain>, base64 (Kerberos single sign-on)',
+      }),
+    ),
+    ntlm: Type.Optional(ntlm),
+  },
   { additionalProperties: false },
 );
 
@@ -46,7 +67,10 @@ function directoryItem(v: DirectoryView): DirectoryItem {
     ca_cert: v.caCert,
     admin_group: v.adminGroup,
     viewer_group: v.viewerGroup,
+    ntlm: v.ntlm,
     bind_password_set: v.bindPasswordSet,
+    keytab_keys: v.keytabKeys,
+    kerberos_problem: v.kerberosProblem,
     updated_at: v.updatedAt.toISOString(),
   };
 }
@@ -129,6 +153,8 @@ export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
           caCert: b.ca_cert,
           adminGroup: b.admin_group,
           viewerGroup: b.viewer_group,
+          keytab: b.keytab ?? null,
+          ntlm: b.ntlm ?? false,
         },
         actorOf(ctx.principal(request)),
       );

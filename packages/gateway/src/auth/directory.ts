@@ -48,7 +48,14 @@ class DirectoryUnavailable extends AuthUnavailable {
   }
 }
 
-export class LdapDirectory {
+/** What single sign-on asks of the directory once a method has proven who the user is. */
+export interface DirectoryResolver {
+  /** The user (the sAMAccountName) as a login admits it: the identity, or why not (D15: after proof). */
+  resolve(user: string): Promise<AuthResult>;
+  lookup(account: string): Promise<Identity | undefined>;
+}
+
+export class LdapDirectory implements DirectoryResolver {
   constructor(
     private readonly config: () => Promise<DirectoryConfig | undefined>,
     private readonly timeoutMs = 5000,
@@ -129,6 +136,18 @@ export class LdapDirectory {
       .filter((u) => u.user !== '')
       .map((u) => ({ ...u, account: directoryAccount(u.user, c.realm) }))
       .sort((a, b) => a.user.localeCompare(b.user));
+  }
+
+  async resolve(user: string): Promise<AuthResult> {
+    const c = await this.require();
+    return this.withService(c, async (client) => {
+      const found = await this.findUser(client, c, user);
+      if (found === undefined) return { ok: false, reason: 'credentials', detail: 'no such directory user' };
+      if (found.restriction !== null) {
+        return { ok: false, reason: 'disabled', detail: found.restriction, what: found.restriction };
+      }
+      return { ok: true, identity: await this.identity(client, c, found) };
+    });
   }
 
   /** The account's current state, for resume and re-checks; undefined when it is gone. */

@@ -369,10 +369,14 @@ storeCommand(directory.command('set'))
     'members administer the gateway with their domain password: CORP\\kordon-admins',
   )
   .option('--viewer-group <group>', 'members may read the management API')
+  .option('--keytab <file>', 'Kerberos single sign-on: the keytab with the key of HTTP/<auth_domain>')
+  .option('--ntlm', 'NTLM single sign-on through winbind (this host is joined to the domain)')
   .addOption(jsonOption)
   .action(
     async (
       opts: StoreOptions & {
+        keytab?: string;
+        ntlm?: boolean;
         url: string;
         domain: string;
         realm: string;
@@ -387,6 +391,7 @@ storeCommand(directory.command('set'))
     ) => {
       const bindPassword = await readSecretFile(opts.bindPasswordFile, '--bind-password-file');
       const caCert = opts.caFile === undefined ? null : await readFile(opts.caFile, 'utf8');
+      const keytab = opts.keytab === undefined ? null : await readKeytab(opts.keytab);
       const view = await withAdmin(opts, (admin) =>
         admin.directory.set(
           {
@@ -399,6 +404,8 @@ storeCommand(directory.command('set'))
             caCert,
             adminGroup: opts.adminGroup ?? null,
             viewerGroup: opts.viewerGroup ?? null,
+            keytab,
+            ntlm: opts.ntlm === true,
           },
           cliActor,
         ),
@@ -406,7 +413,7 @@ storeCommand(directory.command('set'))
       print(
         opts.json === true,
         directoryItem(view),
-        `directory set: ${view.url} (${view.domain}, ${view.realm})`,
+        `directory set: ${view.url} (${view.domain}, ${view.realm})${view.keytabKeys === null ? '' : `\nKerberos: ${view.kerberosProblem ?? 'ready'}`}`,
       );
     },
   );
@@ -433,6 +440,15 @@ storeCommand(directory.command('clear'))
     );
   });
 
+/** A keytab file, base64 for the store; it holds keys, so only its owner should read it. */
+async function readKeytab(file: string): Promise<string> {
+  try {
+    return (await readFile(file)).toString('base64');
+  } catch (e) {
+    throw new UsageError(`cannot read --keytab ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
 /** A secret from a file the administrator names: the whole file but its last newline. */
 async function readSecretFile(file: string, option: string): Promise<string> {
   let text: string;
@@ -457,6 +473,9 @@ function directoryItem(v: DirectoryView): Record<string, unknown> {
     ca_cert: v.caCert,
     admin_group: v.adminGroup,
     viewer_group: v.viewerGroup,
+    ntlm: v.ntlm,
+    keytab_keys: v.keytabKeys,
+    kerberos_problem: v.kerberosProblem,
     updated_at: v.updatedAt.toISOString(),
   };
 }

@@ -26,9 +26,11 @@ import {
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
 import { failure, type SessionConnection, type SessionService } from './sessions.js';
+import type { SingleSignOn } from './single-sign-on.js';
 
 export interface ConnectionDeps {
   sessions: SessionService;
+  sso: SingleSignOn;
   settings: SettingsRepository;
   installers: InstallerRepository;
   metrics: GatewayMetrics;
@@ -205,14 +207,14 @@ export class ClientConnection implements SessionConnection {
           this.send(gate);
           return;
         }
-        // DECISIONS 61: the vendor's answer when single sign-on cannot be used; no computer_name.
-        this.send({
-          type: 'sso',
-          status: 'not_authorized',
-          session_token: null,
-          access_token: null,
-          error: 'Single sign-on is not configured on this gateway; log in with your login and password.',
-        });
+        const answer = await this.d.sso.answer(this, msg, settings);
+        if (answer.kind === 'sso') {
+          this.send(answer.reply);
+          // DECISIONS 68: the login deadline counts again while the client works out its next token.
+          if (answer.reply.status !== 'not_authorized') this.armAuthorizeTimer();
+        } else {
+          this.authorized(answer.outcome.reply);
+        }
         return;
       }
       case 'unauthorize': {
@@ -315,6 +317,7 @@ export class ClientConnection implements SessionConnection {
     clearTimeout(this.versionTimer);
     clearTimeout(this.authorizeTimer);
     clearInterval(this.pingTimer);
+    this.d.sso.connectionClosed(this);
     this.d.sessions.connectionClosed(this);
     this.d.onClosed(this.everAuthorized);
   }

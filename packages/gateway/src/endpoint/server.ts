@@ -20,6 +20,7 @@ import type { TlsIdentity } from '../tls.js';
 import { ClientConnection } from './connection.js';
 import { serveInstaller } from './installer-files.js';
 import type { SessionService } from './sessions.js';
+import type { SingleSignOn } from './single-sign-on.js';
 
 /** DECISIONS 9: a Kerberos token of a user in many groups reaches 64 KB in base64. */
 const maxPayloadBytes = 128 * 1024;
@@ -27,6 +28,7 @@ const maxPayloadBytes = 128 * 1024;
 export interface ClientEndpointOptions {
   tls: TlsIdentity;
   sessions: SessionService;
+  sso: SingleSignOn;
   settings: SettingsRepository;
   installers: InstallerRepository;
   installersDir: string;
@@ -173,6 +175,7 @@ export class ClientEndpoint {
         req.socket instanceof TLSSocket ? presentedCertificates(req.socket) : null,
         {
           sessions: this.o.sessions,
+          sso: this.o.sso,
           settings: this.o.settings,
           installers: this.o.installers,
           metrics: this.o.metrics,

@@ -271,6 +271,17 @@ export class SessionService {
     return this.admit(conn, result.identity, settings);
   }
 
+  /** A login a multi-step method proved (single sign-on): admitted as every other. */
+  admitVerified(conn: SessionConnection, identity: Identity, settings: ClientSettings): Promise<AuthOutcome> {
+    return this.admit(conn, identity, settings);
+  }
+
+  /** A login refused before admission by a method outside this service (single sign-on). */
+  async loginFailed(account: string | null, address: string, detail: string): Promise<void> {
+    this.options.metrics.authAttempts.inc({ result: 'failure' });
+    await this.event('login_failed', account, address, detail);
+  }
+
   /** Admission, then a session: the same for every login method. */
   private async admit(
     conn: SessionConnection,

@@ -248,5 +248,15 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .execute();
       },
     },
+    '0006_single_sign_on': {
+      async up(db: Kysely<unknown>) {
+        // Kerberos's keytab and NTLM's switch live with the directory they sign users in to.
+        await db.schema.alterTable('directory').addColumn('keytab', 'text').execute();
+        await db.schema
+          .alterTable('directory')
+          .addColumn('ntlm', 'integer', (column) => column.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }

@@ -93,6 +93,8 @@ export function directoryRepository(db: Db): DirectoryRepository {
         caCert: row.ca_cert,
         adminGroup: row.admin_group,
         viewerGroup: row.viewer_group,
+        keytab: row.keytab,
+        ntlm: row.ntlm === 1,
         updatedAt: new Date(row.updated_at),
       };
     },
@@ -108,6 +110,8 @@ export function directoryRepository(db: Db): DirectoryRepository {
         ca_cert: c.caCert,
         admin_group: c.adminGroup,
         viewer_group: c.viewerGroup,
+        keytab: c.keytab,
+        ntlm: c.ntlm ? 1 : 0,
         updated_at: c.updatedAt.getTime(),
       };
       await db

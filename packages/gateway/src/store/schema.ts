@@ -24,6 +24,8 @@ interface DirectoryRow {
   ca_cert: string | null;
   admin_group: string | null;
   viewer_group: string | null;
+  keytab: string | null;
+  ntlm: number;
   updated_at: number;
 }
 

@@ -93,6 +93,8 @@ export function storeContract(harness: StoreHarness): void {
         caCert: null,
         adminGroup: 'CORP\\kordon-admins',
         viewerGroup: null,
+        keytab: 'BQIAAAA=',
+        ntlm: true,
         updatedAt: new Date(1_700_000_000_000),
       };
       await store.directory.put(config);
