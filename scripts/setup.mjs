@@ -41,6 +41,8 @@ const testPackages = [
   // Single sign-on tests: a token with a skewed clock (curl's SPNEGO under faketime).
   'curl',
   'faketime',
+  // The agent's XDG autostart entry is checked with desktop-file-validate.
+  'desktop-file-utils',
 ];
 
 function run(cmd, args, opts = {}) {

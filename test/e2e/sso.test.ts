@@ -429,6 +429,48 @@ describe.skipIf(missing !== undefined)('Kerberos single sign-on against a real A
       expect((await asDave(['disconnect'])).code).toBe(0);
     });
 
+    it('kordon agent connects the SSO profile as soon as the user has a ticket, and logs out at the end', async () => {
+      expect((await asDave(['profile', 'set-auto', 'Office'])).code).toBe(0);
+      // The agent starts before the logon has made the ticket: a cache that does not exist yet.
+      const cache = join(data, 'dave-later.ccache');
+      const agent = spawn(
+        node24,
+        [clientBin, 'agent', '--socket', socket(), '--credentials-poll-ms', '200'],
+        {
+          uid: nobody,
+          gid: nobody,
+          env: { ...process.env, HOME: '/', KRB5_CONFIG: userKrb5Conf(), KRB5CCNAME: `FILE:${cache}` },
+        },
+      );
+      let agentLog = '';
+      agent.stderr.on('data', (d: Buffer) => (agentLog += d.toString()));
+      try {
+        const status = async (): Promise<Message> =>
+          JSON.parse((await asDave(['status', '--json'])).stdout) as Message;
+        for (let i = 0; i < 100 && !agentLog.includes('kinit'); i++)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(await status(), agentLog).toMatchObject({ state: 'stopped', final: true });
+        // The logon: a ticket appears in the user's cache.
+        execFileSync('setsid', ['--wait', 'kinit', `dave@${dc.realm}`], {
+          input: `${passwords.dave}\n`,
+          env: { ...process.env, KRB5_CONFIG: dc.krb5Conf, KRB5CCNAME: `FILE:${cache}` },
+          stdio: ['pipe', 'ignore', 'pipe'],
+        });
+        chownSync(cache, nobody, nobody);
+        let now = await status();
+        for (let i = 0; i < 100 && now['state'] !== 'connected'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          now = await status();
+        }
+        expect(now, agentLog).toMatchObject({ state: 'connected', profile: 'Office', mode: 'local' });
+        agent.kill('SIGTERM');
+        await exited(agent);
+        expect(await status()).toMatchObject({ state: 'disconnected' });
+      } finally {
+        agent.kill('SIGKILL');
+      }
+    });
+
     it('without a ticket, says what to do and exits 1', async () => {
       const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const child = spawn(node24, [clientBin, 'connect', 'Office', '--socket', socket()], {

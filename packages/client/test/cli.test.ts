@@ -1,7 +1,7 @@
 // `kordon` (the built CLI) against scripted gateways on loopback, and its daemon with hostile profiles:
 // what a user sees and which exit code a script gets (DECISIONS 62, 63, 64, 73).
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -345,5 +345,14 @@ describe('the client units', () => {
     const result = spawnSync('systemd-analyze', ['verify', ...units], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr.trim()).toBe('');
+  });
+
+  it('include a valid XDG autostart entry that systemd sessions leave to the user unit', () => {
+    const entry = fileURLToPath(new URL('../kordon-agent.desktop', import.meta.url));
+    const result = spawnSync('desktop-file-validate', [entry], { encoding: 'utf8' });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('');
+    expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=\/usr\/local\/bin\/kordon agent$/m);
+    expect(readFileSync(entry, 'utf8')).toMatch(/^X-systemd-skip=true$/m);
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '../config/index.js';
 import { createLogger, type LogFormat } from '@kordon/drivers';
 import { Agent } from '../agent/agent.js';
+import { agentLockFile, takeAgentLock } from '../agent/lock.js';
 import { ClientDaemon } from '../daemon/daemon.js';
 import { call, openChannel, type LineChannel } from '../ipc/channel.js';
 import { answerTokenAsks } from '../sso/provider.js';
@@ -232,37 +233,54 @@ program
   .option('--credentials-poll-ms <ms>', 'how often the Kerberos credential cache is looked at', '2000')
   .action(async (opts: { logFormat: LogFormat; socket: string; credentialsPollMs: string }) => {
     const log = logTo(opts.logFormat, process.stderr);
-    // DECISIONS 78: this process makes the user's single sign-on tokens for the daemon while it runs.
-    const tokens = await offerSsoTokens(opts.socket, log);
-    const agent = new Agent({ call: (request) => call(opts.socket, request), log });
-    const started = await agent.start();
-    const stays = agent.watchesCredentials;
-    if (!stays && started.kind === 'nothing') {
-      tokens?.close();
+    const lockFile = agentLockFile();
+    const lock = lockFile === null ? undefined : takeAgentLock(lockFile);
+    if (lock?.ok === false) {
+      log('info', `another kordon agent (pid ${lock.pid}) serves this session`);
       return;
     }
-    if (!stays && (started.kind !== 'started' || started.status.state === 'stopped')) {
-      tokens?.close();
-      process.exitCode = exitCodes.stopped;
-      return;
+    try {
+      await runAgent(opts, log);
+    } finally {
+      if (lock?.ok === true) lock.release();
     }
-    // An SSO profile connects again when the user's ticket appears or is renewed (a logon, kinit).
-    const watch = stays
-      ? watchCredentialCache(credentialCacheFile(), Number(opts.credentialsPollMs), () =>
-          agent.credentialsAppeared(),
-        )
-      : undefined;
-    // Until the session ends (the service manager's SIGTERM, or the terminal's SIGHUP). Signal
-    // handlers alone do not keep Node running: the timer does.
-    const alive = setInterval(() => undefined, 3_600_000);
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, resolve);
-    });
-    clearInterval(alive);
-    clearInterval(watch);
-    await agent.stop();
-    tokens?.close();
   });
+
+async function runAgent(
+  opts: { socket: string; credentialsPollMs: string },
+  log: (level: 'info' | 'warn' | 'error', message: string) => void,
+): Promise<void> {
+  // DECISIONS 78: this process makes the user's single sign-on tokens for the daemon while it runs.
+  const tokens = await offerSsoTokens(opts.socket, log);
+  const agent = new Agent({ call: (request) => call(opts.socket, request), log });
+  const started = await agent.start();
+  const stays = agent.watchesCredentials;
+  if (!stays && started.kind === 'nothing') {
+    tokens?.close();
+    return;
+  }
+  if (!stays && (started.kind !== 'started' || started.status.state === 'stopped')) {
+    tokens?.close();
+    process.exitCode = exitCodes.stopped;
+    return;
+  }
+  // An SSO profile connects again when the user's ticket appears or is renewed (a logon, kinit).
+  const watch = stays
+    ? watchCredentialCache(credentialCacheFile(), Number(opts.credentialsPollMs), () =>
+        agent.credentialsAppeared(),
+      )
+    : undefined;
+  // Until the session ends (the service manager's SIGTERM, or the terminal's SIGHUP). Signal
+  // handlers alone do not keep Node running: the timer does.
+  const alive = setInterval(() => undefined, 3_600_000);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, resolve);
+  });
+  clearInterval(alive);
+  clearInterval(watch);
+  await agent.stop();
+  tokens?.close();
+}
 
 /**
  * Offers the daemon this user's single sign-on tokens (DECISIONS 78) until the channel is closed;

@@ -6,6 +6,10 @@ describe('Kerberos on the client', () => {
   it.each([
     ['No Kerberos credentials available (default cache: FILE:/tmp/krb5cc_1000)', 'run kinit'],
     ['Credentials cache file /tmp/krb5cc_1000 not found', 'run kinit'],
+    [
+      'No credentials were supplied, or the credentials were unavailable or inaccessible: SPNEGO cannot find mechanisms to negotiate',
+      'run kinit',
+    ],
     ['Ticket expired', 'has expired'],
     [
       'Server HTTP/gw.corp.example@CORP.EXAMPLE not found in Kerberos database',

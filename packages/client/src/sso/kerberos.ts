@@ -59,6 +59,7 @@ export function kerberosWords(message: string, host: string): string {
   }
   if (
     m.includes('no kerberos credentials') ||
+    m.includes('no credentials were supplied') ||
     m.includes('credentials cache') ||
     m.includes('not found (filename')
   ) {
