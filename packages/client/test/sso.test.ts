@@ -176,6 +176,36 @@ describe('the sso exchange', () => {
   });
 });
 
+describe('NTLM that finds nothing cached only at the second token', () => {
+  it('stops for good, in its words', async () => {
+    const port = await gateway((m) => {
+      if (m['token'] === null) return challenge;
+      return {
+        type: 'sso',
+        status: 'in_progress',
+        session_token: 'S1',
+        access_token: 'Q0hBTExFTkdF',
+        error: null,
+      };
+    });
+    const closed: string[] = [];
+    const nothingCached: SsoTokens = {
+      start: () =>
+        Promise.resolve({
+          method: 'ntlm',
+          token: 'TkVHT1RJQVRF',
+          next: () => Promise.reject(new SsoUnavailable('no NTLM credentials are cached for "bob"')),
+          close: () => closed.push('close'),
+        }),
+    };
+    expect(await new ClientSession(parts(port, nothingCached, [])).run()).toStrictEqual({
+      why: 'no NTLM credentials are cached for "bob"',
+      final: true,
+    });
+    expect(closed).toStrictEqual(['close']);
+  });
+});
+
 describe('tokens made in the user process (DECISIONS 78)', () => {
   it('tries Kerberos first and falls back, joining the reasons when nothing serves', async () => {
     const no = (why: string): SsoTokens => ({ start: () => Promise.reject(new SsoUnavailable(why)) });

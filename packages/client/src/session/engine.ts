@@ -442,7 +442,13 @@ export class ClientSession {
           throw new Stop(`single sign-on was refused: ${reply.error ?? 'the gateway gave no reason'}`, false);
         }
         sessionToken = reply.session_token;
-        token = await context.next(reply.access_token);
+        try {
+          token = await context.next(reply.access_token);
+        } catch (e) {
+          // NTLM learns only now that nothing is cached for the user: as final as no ticket at all.
+          if (e instanceof SsoUnavailable) throw new Stop(e.message, true);
+          throw e;
+        }
       }
       throw new Stop(`single sign-on did not finish in ${maxSsoSteps} steps`, true);
     } finally {

@@ -45,7 +45,10 @@ describe('the directory', () => {
       ca_cert: null,
       admin_group: 'CORP\\kordon-admins',
       viewer_group: null,
+      ntlm: false,
       bind_password_set: true,
+      keytab_keys: null,
+      kerberos_problem: 'no keytab is set (directory set --keytab FILE)',
       updated_at: '2026-11-26T10:00:00.000Z',
     });
     expect(shown.body).not.toContain('service-secret');
@@ -53,6 +56,52 @@ describe('the directory', () => {
     expect(events.map((e) => e.detail).join(' ')).not.toContain('service-secret');
     expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(204);
     expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(404);
+  });
+
+  it("takes a keytab for Kerberos and shows its keys, never the keys' bytes, with what is missing", async () => {
+    // HTTP/gw.corp.example@CORP.EXAMPLE, kvno 2, one AES256 key of 0x5a bytes.
+    const keytab =
+      'BQIAAABYAAIADENPUlAuRVhBTVBMRQAESFRUUAAPZ3cuY29ycC5leGFtcGxlAAAAAWVT8QACABIAIFpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaAAAAAg==';
+    const put = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/directory',
+      ...json({ ...body, keytab, ntlm: true }),
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({
+      ntlm: true,
+      keytab_keys: ['HTTP/gw.corp.example@CORP.EXAMPLE (kvno 2, aes256-cts-hmac-sha1-96)'],
+      kerberos_problem:
+        "auth_domain must be the gateway's DNS name: the service principal is HTTP/<auth_domain>",
+    });
+    expect(put.body).not.toContain('WlpaWlpa');
+    await h.asAdmin({
+      method: 'PATCH',
+      url: '/agent_backend/agent-server/setting',
+      ...json({ auth_domain: 'gw.corp.example' }),
+    });
+    const shown = (await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json() as Record<
+      string,
+      unknown
+    >;
+    expect(shown['kerberos_problem']).toBeNull();
+    await h.asAdmin({
+      method: 'PATCH',
+      url: '/agent_backend/agent-server/setting',
+      ...json({ auth_domain: 'vpn.corp.example' }),
+    });
+    const other = (await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json() as Record<
+      string,
+      unknown
+    >;
+    expect(other['kerberos_problem']).toContain('no key for HTTP/vpn.corp.example@CORP.EXAMPLE');
+    const bad = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/directory',
+      ...json({ ...body, keytab: 'bm90IGEga2V5dGFi' }),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(errorOf(bad)).toMatchObject({ field: '/keytab' });
   });
 
   it.each([

@@ -52,6 +52,7 @@ describe('openSqliteStore', () => {
         `applied migration 0003_change_feed to ${temp.file}`,
         `applied migration 0004_shared_throttle to ${temp.file}`,
         `applied migration 0005_directory to ${temp.file}`,
+        `applied migration 0006_single_sign_on to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -66,6 +67,7 @@ describe('openSqliteStore', () => {
       '0003_change_feed',
       '0004_shared_throttle',
       '0005_directory',
+      '0006_single_sign_on',
     ]);
     expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
       '0001_initial',
@@ -73,6 +75,7 @@ describe('openSqliteStore', () => {
       '0003_change_feed',
       '0004_shared_throttle',
       '0005_directory',
+      '0006_single_sign_on',
     ]);
     raw.close();
   });
@@ -142,7 +145,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 5); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 6); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -154,12 +157,12 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
-      .run('0006_future', new Date().toISOString());
+      .run('0007_future', new Date().toISOString());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 6, this version knows up to 5); ` +
+      `${temp.file} was written by a newer Kordon (schema 7, this version knows up to 6); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -256,9 +259,10 @@ describe('several processes on one SQLite file', () => {
       `applied migration 0003_change_feed to ${temp.file}`,
       `applied migration 0004_shared_throttle to ${temp.file}`,
       `applied migration 0005_directory to ${temp.file}`,
+      `applied migration 0006_single_sign_on to ${temp.file}`,
     ]);
     const raw = new Database(temp.file, { readonly: true });
-    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(5);
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(6);
     raw.close();
   });
 

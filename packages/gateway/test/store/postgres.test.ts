@@ -69,6 +69,7 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0003_change_feed to ${named()}`,
           `applied migration 0004_shared_throttle to ${named()}`,
           `applied migration 0005_directory to ${named()}`,
+          `applied migration 0006_single_sign_on to ${named()}`,
         ]);
         // No release before the Migrator ran on PostgreSQL: no kordon_migrations.
         expect(await tables()).not.toContain('kordon_migrations');
@@ -82,6 +83,7 @@ describe.skipIf(missing !== undefined)(
           '0003_change_feed',
           '0004_shared_throttle',
           '0005_directory',
+          '0006_single_sign_on',
         ]);
         const again: string[] = [];
         await (await openPostgresStore({ url: database().url, log: (msg) => again.push(msg) })).close();
@@ -115,6 +117,7 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0003_change_feed to ${named()}`,
           `applied migration 0004_shared_throttle to ${named()}`,
           `applied migration 0005_directory to ${named()}`,
+          `applied migration 0006_single_sign_on to ${named()}`,
         ]);
       });
 
@@ -131,18 +134,18 @@ describe.skipIf(missing !== undefined)(
 
       it('refuses a database a newer Kordon migrated and leaves it untouched', async () => {
         await (await openPostgresStore({ url: database().url })).close();
-        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0006_future', $1)", [
+        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0007_future', $1)", [
           new Date().toISOString(),
         ]);
         const before = await tables();
         const error = await openFailure(openPostgresStore({ url: database().url }));
         expect(error.message).toBe(
-          `${named()} was written by a newer Kordon (schema 6, this version knows up to 5); ` +
+          `${named()} was written by a newer Kordon (schema 7, this version knows up to 6); ` +
             'upgrade Kordon or restore a backup',
         );
         expect(await tables()).toStrictEqual(before);
         const recorded = await database().query('SELECT name FROM kysely_migration');
-        expect(recorded).toHaveLength(6);
+        expect(recorded).toHaveLength(7);
       });
 
       it('names a database it cannot reach or open without its password', async () => {

@@ -106,6 +106,7 @@ const allMigrations = [
   '0003_change_feed',
   '0004_shared_throttle',
   '0005_directory',
+  '0006_single_sign_on',
 ];
 
 /** What both fixtures hold in the tables of migrations 0001 and 0002. */
@@ -217,6 +218,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0003_change_feed to ${temp.file}`,
         `applied migration 0004_shared_throttle to ${temp.file}`,
         `applied migration 0005_directory to ${temp.file}`,
+        `applied migration 0006_single_sign_on to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       // Stored before holders were kept: in grace from the next start (migration 0003).
@@ -261,6 +263,7 @@ describe('a data folder of an earlier release', () => {
         `adopted migrations 0001_initial, 0002_tunnels, 0003_change_feed of ${temp.file}, applied by an earlier Kordon`,
         `applied migration 0004_shared_throttle to ${temp.file}`,
         `applied migration 0005_directory to ${temp.file}`,
+        `applied migration 0006_single_sign_on to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       expect(await store.sessions.list()).toStrictEqual([
