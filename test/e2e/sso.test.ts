@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { runCommand } from '@kordon/drivers';
 import kerberos from 'kerberos';
 import { node24, repoRoot } from './support/agent-client.js';
 import { cli, clientBin, exited, startGateway, type GatewayProcess } from './support/hosts.js';
@@ -178,9 +179,9 @@ describe.skipIf(missing !== undefined)('Kerberos single sign-on against a real A
         `0.0.0.0:${port}`,
         '--admin-listen',
         '0.0.0.0:8443',
-        // The link is the office network; loopback is not (the external case below).
+        // The DC's link is the office network; the WAN namespace and loopback are not.
         '--local-networks',
-        '198.18.0.0/15',
+        '198.18.250.0/24',
         '--workers',
         '1',
         '--wireguard',
@@ -489,6 +490,103 @@ describe.skipIf(missing !== undefined)('Kerberos single sign-on against a real A
       });
       expect(result.code, result.stdout + daemonLog).toBe(1);
       expect(result.stdout).toContain('kinit');
+    });
+  });
+
+  describe('a client on the WAN', () => {
+    const wan = { ns: 'kordon-sso-wan', dcIf: 'ksso-wan0', dcSide: '198.18.253.1', self: '198.18.253.2' };
+    let daemon: ChildProcess | undefined;
+    const state = (): string => join(data, 'wan');
+    const socket = (): string => join(state(), 'kordon.sock');
+
+    beforeAll(async () => {
+      mkdirSync(state(), { recursive: true });
+      await runCommand('ip', ['netns', 'add', wan.ns]);
+      await runCommand('ip', [
+        'link',
+        'add',
+        wan.dcIf,
+        'netns',
+        dc.ns.name,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'netns',
+        wan.ns,
+      ]);
+      await dc.run('ip', ['addr', 'add', `${wan.dcSide}/30`, 'dev', wan.dcIf]);
+      await dc.run('ip', ['link', 'set', wan.dcIf, 'up']);
+      await runCommand('ip', ['-n', wan.ns, 'addr', 'add', `${wan.self}/30`, 'dev', 'eth0']);
+      await runCommand('ip', ['-n', wan.ns, 'link', 'set', 'eth0', 'up']);
+      await runCommand('ip', ['-n', wan.ns, 'link', 'set', 'lo', 'up']);
+      // `ip netns exec` lays this over /etc/hosts: the gateway's name, as a public DNS would give it.
+      mkdirSync(join('/etc/netns', wan.ns), { recursive: true });
+      writeFileSync(join('/etc/netns', wan.ns, 'hosts'), `127.0.0.1 localhost\n${wan.dcSide} ${service}\n`);
+      daemon = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          wan.ns,
+          node24,
+          clientBin,
+          'daemon',
+          '--state-dir',
+          state(),
+          '--socket',
+          socket(),
+          '--interface',
+          'kordon-ssow0',
+          '--devicevpn-config-path',
+          join(state(), 'devicevpn.json'),
+        ],
+        { stdio: ['ignore', 'ignore', 'ignore'] },
+      );
+      for (let i = 0; i < 100 && !existsSync(socket()); i++) await new Promise((r) => setTimeout(r, 50));
+    });
+
+    afterAll(async () => {
+      if (daemon) {
+        daemon.kill('SIGTERM');
+        await exited(daemon);
+      }
+      await runCommand('ip', ['netns', 'del', wan.ns]).catch(() => undefined);
+      rmSync(join('/etc/netns', wan.ns), { recursive: true, force: true });
+    });
+
+    it('is refused single sign-on at once, in words, and keeps waiting rather than giving up (DECISIONS 61)', async () => {
+      const env = {
+        ...process.env,
+        HOME: '/',
+        KRB5_CONFIG: join(data, 'krb5.conf'),
+        KRB5CCNAME: `FILE:${caches['dave'] ?? ''}`,
+      };
+      const run = (args: string[]): Promise<{ code: number | null; stdout: string }> =>
+        new Promise((resolve) => {
+          const child = spawn(node24, [clientBin, ...args, '--socket', socket()], {
+            uid: nobody,
+            gid: nobody,
+            env,
+          });
+          let stdout = '';
+          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+          child.on('close', (code) => resolve({ code, stdout }));
+        });
+      const pin = new X509Certificate(gatewayCert).fingerprint256;
+      expect(
+        (await run(['profile', 'add', 'Office', '--server', service, '--sso', '--server-sha256', pin])).code,
+      ).toBe(0);
+      const result = await run(['connect', 'Office', '--json']);
+      expect(result.code, result.stdout).toBe(3);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        state: 'waiting',
+        why: expect.stringContaining('only from the office network') as unknown,
+      });
+      const sessions = JSON.parse((await apiGet('/api/v1/sessions')).body) as { items: Message[] };
+      expect(sessions.items.filter((x) => x['source_address'] === wan.self)).toStrictEqual([]);
+      await run(['disconnect']);
     });
   });
 });

@@ -80,20 +80,18 @@ describe('the directory', () => {
       url: '/agent_backend/agent-server/setting',
       ...json({ auth_domain: 'gw.corp.example' }),
     });
-    const shown = (await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json() as Record<
-      string,
-      unknown
-    >;
+    const shown = (await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json<
+      Record<string, unknown>
+    >();
     expect(shown['kerberos_problem']).toBeNull();
     await h.asAdmin({
       method: 'PATCH',
       url: '/agent_backend/agent-server/setting',
       ...json({ auth_domain: 'vpn.corp.example' }),
     });
-    const other = (await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json() as Record<
-      string,
-      unknown
-    >;
+    const other = (await h.asAdmin({ method: 'GET', url: '/api/v1/directory' })).json<
+      Record<string, unknown>
+    >();
     expect(other['kerberos_problem']).toContain('no key for HTTP/vpn.corp.example@CORP.EXAMPLE');
     const bad = await h.asAdmin({
       method: 'PUT',
