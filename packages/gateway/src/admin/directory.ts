@@ -6,6 +6,7 @@ import {
   AuthUnavailable,
   directoryConfigProblem,
   enctypeName,
+  isDirectoryAccount,
   kerberosProblem,
   parseDirectoryGroup,
   parseKeytab,
@@ -104,10 +105,16 @@ export class DirectoryAdmin {
   async clear(actor: Actor): Promise<void> {
     await commit(this.deps, async (tx) => {
       if (!(await tx.directory.clear())) throw notFound('no directory is configured');
+      // Administrators from the directory go with it, and their console sessions with them (cascade):
+      // nothing could vouch for them any more, so they do not wait for the next sync.
+      const removed: string[] = [];
+      for (const admin of await tx.admins.list()) {
+        if (isDirectoryAccount(admin.name) && (await tx.admins.remove(admin.name))) removed.push(admin.name);
+      }
       await record(tx, this.deps, {
         kind: 'directory_changed',
         account: null,
-        detail: `directory removed by ${actor}: directory accounts can no longer log in`,
+        detail: `directory removed by ${actor}: directory accounts can no longer log in${removed.length > 0 ? `; administrators removed: ${removed.join(', ')}` : ''}`,
         change: { kind: 'directory' },
       });
     });

@@ -58,6 +58,26 @@ describe('the directory', () => {
     expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(404);
   });
 
+  it('takes its administrators with it when removed, at once, and leaves local ones', async () => {
+    expect((await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(body) })).statusCode).toBe(
+      200,
+    );
+    await h.store.admins.create({
+      id: 'a1',
+      name: 'alice@corp.example',
+      passwordHash: '',
+      role: 'admin',
+      createdAt: new Date(),
+    });
+    const before = (await h.store.admins.list()).map((a) => a.name);
+    expect(before).toContain('alice@corp.example');
+    expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(204);
+    const after = (await h.store.admins.list()).map((a) => a.name);
+    expect(after).toStrictEqual(before.filter((n) => n !== 'alice@corp.example'));
+    const events = (await h.store.events.list(5)).filter((e) => e.kind === 'directory_changed');
+    expect(events[0]?.detail).toContain('administrators removed: alice@corp.example');
+  });
+
   it("takes a keytab for Kerberos and shows its keys, never the keys' bytes, with what is missing", async () => {
     // HTTP/gw.corp.example@CORP.EXAMPLE, kvno 2, one AES256 key of 0x5a bytes.
     const keytab =
