@@ -25,7 +25,15 @@ export type DirectoryView = Omit<DirectoryConfig, 'bindPassword' | 'keytab'> & {
   kerberosProblem: string | null;
 };
 
-export type DirectoryInput = Omit<DirectoryConfig, 'updatedAt'>;
+/**
+ * What `set` takes: the whole configuration, but single sign-on's parts may be left out to keep what
+ * is there (re-running `directory set` to change a group must not drop the keytab); `keytab: null`
+ * removes it.
+ */
+export type DirectoryInput = Omit<DirectoryConfig, 'updatedAt' | 'keytab' | 'ntlm'> & {
+  keytab?: string | null;
+  ntlm?: boolean;
+};
 
 /** A directory user as the management API lists it. */
 export interface DirectoryUserView {
@@ -78,8 +86,11 @@ export class DirectoryAdmin {
         throw invalidField(field, `"${text}" is not a directory group: write CORP\\kordon-admins`);
       return parsed;
     };
+    const current = await this.deps.store.directory.get();
     const config: DirectoryConfig = {
       ...input,
+      keytab: input.keytab === undefined ? (current?.keytab ?? null) : input.keytab,
+      ntlm: input.ntlm ?? current?.ntlm ?? false,
       ...domains,
       adminGroup: group(input.adminGroup, '/admin_group'),
       viewerGroup: group(input.viewerGroup, '/viewer_group'),

@@ -49,10 +49,13 @@ const DirectoryBody = Type.Object(
     keytab: Type.Optional(
       Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()], {
         writeOnly: true,
-        description: 'the keytab with the key of HTTP/<auth_domain>, base64 (Kerberos single sign-on)',
+        description:
+          'the keytab with the key of HTTP/<auth_domain>, base64 (Kerberos single sign-on); absent: keep the one set, null: remove it',
       }),
     ),
-    ntlm: Type.Optional(ntlm),
+    ntlm: Type.Optional(
+      Type.Boolean({ description: 'NTLM single sign-on through winbind; absent: keep as set' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -153,8 +156,8 @@ export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
           caCert: b.ca_cert,
           adminGroup: b.admin_group,
           viewerGroup: b.viewer_group,
-          keytab: b.keytab ?? null,
-          ntlm: b.ntlm ?? false,
+          ...(b.keytab !== undefined ? { keytab: b.keytab } : {}),
+          ...(b.ntlm !== undefined ? { ntlm: b.ntlm } : {}),
         },
         actorOf(ctx.principal(request)),
       );

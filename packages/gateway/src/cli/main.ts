@@ -369,13 +369,18 @@ storeCommand(directory.command('set'))
     'members administer the gateway with their domain password: CORP\\kordon-admins',
   )
   .option('--viewer-group <group>', 'members may read the management API')
-  .option('--keytab <file>', 'Kerberos single sign-on: the keytab with the key of HTTP/<auth_domain>')
+  .option(
+    '--keytab <file>',
+    'Kerberos single sign-on: the keytab with the key of HTTP/<auth_domain> (default: keep the one set)',
+  )
+  .option('--no-keytab', 'remove the keytab: no Kerberos single sign-on')
   .option('--ntlm', 'NTLM single sign-on through winbind (this host is joined to the domain)')
+  .option('--no-ntlm', 'no NTLM single sign-on (default: keep as set)')
   .addOption(jsonOption)
   .action(
     async (
       opts: StoreOptions & {
-        keytab?: string;
+        keytab?: string | false;
         ntlm?: boolean;
         url: string;
         domain: string;
@@ -391,7 +396,8 @@ storeCommand(directory.command('set'))
     ) => {
       const bindPassword = await readSecretFile(opts.bindPasswordFile, '--bind-password-file');
       const caCert = opts.caFile === undefined ? null : await readFile(opts.caFile, 'utf8');
-      const keytab = opts.keytab === undefined ? null : await readKeytab(opts.keytab);
+      const keytab =
+        opts.keytab === undefined ? undefined : opts.keytab === false ? null : await readKeytab(opts.keytab);
       const view = await withAdmin(opts, (admin) =>
         admin.directory.set(
           {
@@ -404,8 +410,8 @@ storeCommand(directory.command('set'))
             caCert,
             adminGroup: opts.adminGroup ?? null,
             viewerGroup: opts.viewerGroup ?? null,
-            keytab,
-            ntlm: opts.ntlm === true,
+            ...(keytab !== undefined ? { keytab } : {}),
+            ...(opts.ntlm !== undefined ? { ntlm: opts.ntlm } : {}),
           },
           cliActor,
         ),
@@ -427,7 +433,10 @@ storeCommand(directory.command('show'))
       view === undefined
         ? 'no directory: only local users log in'
         : Object.entries(directoryItem(view))
-            .map(([k, v]) => `${k}: ${k === 'ca_cert' && v !== null ? '(PEM)' : String(v)}`)
+            .map(
+              ([k, v]) =>
+                `${k}: ${k === 'ca_cert' && v !== null ? '(PEM)' : Array.isArray(v) ? v.join(', ') : String(v)}`,
+            )
             .join('\n'),
     );
   });

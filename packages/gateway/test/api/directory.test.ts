@@ -113,6 +113,22 @@ describe('the directory', () => {
       Record<string, unknown>
     >();
     expect(other['kerberos_problem']).toContain('no key for HTTP/vpn.corp.example@CORP.EXAMPLE');
+    // Set again without single sign-on's fields (another admin group): the keytab and NTLM stay.
+    const again = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/directory',
+      ...json({ ...body, viewer_group: 'CORP\\staff' }),
+    });
+    expect(again.json()).toMatchObject({
+      ntlm: true,
+      keytab_keys: [expect.stringContaining('HTTP/gw.corp.example')],
+    });
+    const removed = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/directory',
+      ...json({ ...body, keytab: null, ntlm: false }),
+    });
+    expect(removed.json()).toMatchObject({ ntlm: false, keytab_keys: null });
     const bad = await h.asAdmin({
       method: 'PUT',
       url: '/api/v1/directory',
