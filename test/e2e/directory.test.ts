@@ -1,7 +1,7 @@
 // Directory logins against a real Active Directory (a Samba AD DC started by the test): the gateway
 // process runs in the DC's namespace (where dc1.corp.test resolves), clients connect from the root
 // namespace's end of the link, which is outside the gateway's local networks (DECISIONS 14-17, 61, 67).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { request } from 'node:https';
 import { WebSocket } from 'ws';
 import { certificateArgs } from '@kordon/drivers';
+import { directorySetArgs } from './support/gateway-directory.js';
 import { cli, exited, startGateway, type GatewayProcess } from './support/hosts.js';
 import { sambaMissing, startSambaDc, type SambaDc } from './support/samba.js';
 
@@ -155,30 +156,10 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
     await dc.addGroup('kordon-admins');
     await dc.addMembers('kordon-admins', ['alice']);
     data = mkdtempSync(join(tmpdir(), 'kordon-directory-'));
-    const secret = join(data, 'bind-password');
-    writeFileSync(secret, `${dc.servicePassword}\n`, { mode: 0o600 });
     const d = ['--data-dir', join(data, 'gateway')];
-    await cli([
-      'directory',
-      'set',
-      '--url',
-      dc.ldapsUrl,
-      '--domain',
-      dc.domain,
-      '--realm',
-      dc.realm,
-      '--base-dn',
-      dc.baseDn,
-      '--bind-dn',
-      dc.serviceBindDn,
-      '--bind-password-file',
-      secret,
-      '--ca-file',
-      dc.caFile,
-      '--admin-group',
-      'CORP\\kordon-admins',
-      ...d,
-    ]);
+    await cli(
+      directorySetArgs(dc, join(data, 'bind-password'), ['--admin-group', 'CORP\\kordon-admins', ...d]),
+    );
     token = (await cli(['token', 'create', '--name', 'e2e', ...d])).trim();
     // Device VPN (DECISIONS 77): two devices with certificates; only WS-042's computer account is in
     // vpn-computers.

@@ -7,7 +7,7 @@
 // TLS and WebSocket from the root namespace, through a link of its own (the office network); last, the
 // client's NTLM fallback (packages/client/src/sso/ntlm.ts) with credentials winbind cached at a logon.
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { ntlmTokens } from '../../packages/client/src/sso/ntlm.js';
 import { SsoUnavailable, type SsoContext } from '../../packages/client/src/sso/tokens.js';
 import { NtlmAuthenticator, type NtlmOptions } from '../../packages/gateway/src/auth/ntlm.js';
 import { node24, repoRoot } from './support/agent-client.js';
+import { directorySetArgs } from './support/gateway-directory.js';
 import { cli, exited, gatewayBin } from './support/hosts.js';
 import { startSambaMember, type SambaMember } from './support/samba-member.js';
 import { sambaMissing, startSambaDc, type SambaDc } from './support/samba.js';
@@ -263,30 +264,9 @@ async function startMemberGateway(args: string[]): Promise<{ child: ChildProcess
 
 /** The gateway's data dir as an administrator sets it up with the CLI (DC settings, NTLM on); its API token. */
 async function configureGateway(data: string): Promise<string> {
-  const secret = join(data, 'bind-password');
-  writeFileSync(secret, `${dc.servicePassword}\n`, { mode: 0o600 });
   const d = ['--data-dir', join(data, 'gateway')];
   await cli(['settings', 'set', 'auth_domain=gw.corp.test', ...d]);
-  await cli([
-    'directory',
-    'set',
-    '--url',
-    dc.ldapsUrl,
-    '--domain',
-    dc.domain,
-    '--realm',
-    dc.realm,
-    '--base-dn',
-    dc.baseDn,
-    '--bind-dn',
-    dc.serviceBindDn,
-    '--bind-password-file',
-    secret,
-    '--ca-file',
-    dc.caFile,
-    '--ntlm',
-    ...d,
-  ]);
+  await cli(directorySetArgs(dc, join(data, 'bind-password'), ['--ntlm', ...d]));
   return (await cli(['token', 'create', '--name', 'e2e', ...d])).trim();
 }
 

@@ -1,6 +1,7 @@
 // The Samba AD DC harness itself (support/samba.ts): one real DC per suite, in a namespace of its own,
-// answering LDAPS with a certificate the test CA verifies, with users, disabled users and nested groups.
-import { readFileSync } from 'node:fs';
+// answering LDAPS with a certificate the test CA verifies, with users, disabled users and nested groups,
+// and SMB logins, without a line written to the machine's /var/log/samba or /run/samba.
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +11,35 @@ import { sambaMissing, startSambaDc, tcpOpen, type SambaDc } from './support/sam
 const missing = await sambaMissing();
 const accountDisable = 2;
 const alicePassword = 'Alice-Passw0rd.1';
+/** The machine's Samba folders: what a DC of ours must never write to. */
+const machineLogs = ['/var/log/samba/log.smbd', '/var/log/samba/log.winbindd'];
+const machineRun = '/run/samba';
+
+/** Size and mtime of each of the machine's Samba logs that exists, and what /run/samba holds. */
+function machineSamba(): Record<string, string> {
+  const state: Record<string, string> = {};
+  for (const file of machineLogs) {
+    try {
+      const st = statSync(file);
+      state[file] = `${st.size} bytes, mtime ${st.mtimeMs}`;
+    } catch {
+      state[file] = 'absent';
+    }
+  }
+  try {
+    state[machineRun] = readdirSync(machineRun).sort().join(' ');
+  } catch {
+    state[machineRun] = 'absent';
+  }
+  return state;
+}
 
 describe.skipIf(missing !== undefined)('a Samba AD DC for the tests', () => {
   let dc: SambaDc;
+  let beforeStart: Record<string, string>;
 
   beforeAll(async () => {
+    beforeStart = machineSamba();
     dc = await startSambaDc({ id: 'smoke' });
     console.log(
       `samba DC: provision ${dc.timings.provisionMs} ms (set-up in all ${dc.timings.setupMs} ms), ` +
@@ -97,6 +122,36 @@ describe.skipIf(missing !== undefined)('a Samba AD DC for the tests', () => {
     await dc.bind(dc.userDn('alice'), alicePassword);
   });
 
+  it('serves SMB: alice lists the shares with her password, a wrong one is refused', async () => {
+    const shares = await smbList('alice', alicePassword);
+    expect(shares).toMatch(/^\s*netlogon\s+Disk/m);
+    expect(shares).toMatch(/^\s*sysvol\s+Disk/m);
+    await expect(smbList('alice', 'wrong-Passw0rd')).rejects.toThrow(/NT_STATUS_LOGON_FAILURE/);
+  });
+
+  it("writes nothing to the machine's /var/log/samba or /run/samba, across a restart too", async () => {
+    // The provision, the first start and the SMB logins above: nothing.
+    expect(machineSamba()).toEqual(beforeStart);
+    const before = machineSamba();
+    await dc.stop();
+    await dc.start();
+    // The private /run/samba is made anew at each start: SMB (smbd asking winbindd) works again.
+    expect(await smbList('alice', alicePassword)).toMatch(/^\s*netlogon\s+Disk/m);
+    await runCommand('sleep', ['0.5']);
+    expect(machineSamba()).toEqual(before);
+    // What Samba logged went to the DC's own folder instead.
+    expect(readdirSync(join(dc.dir, 'log'))).toContain('smbd.log');
+    // And another program in the DC's network namespace sees the machine's /run/samba, not samba's.
+    const { stdout } = await dc.run('ls', ['-A', machineRun]);
+    expect(
+      stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .sort()
+        .join(' '),
+    ).toBe(before[machineRun]);
+  });
+
   it('points every path of its smb.conf into its own folder', async () => {
     const conf = readFileSync(join(dc.dir, 'etc', 'smb.conf'), 'utf8');
     const paths = [...conf.matchAll(/= (\/\S*)/g)].map((m) => m[1]!);
@@ -108,6 +163,34 @@ describe.skipIf(missing !== undefined)('a Samba AD DC for the tests', () => {
       /(pid directory|winbindd socket directory|log file|private dir) = \/(var|run)\//,
     );
   });
+
+  /**
+   * `smbclient -L` as CORP\\user from the DC's namespace, the password in an authentication file (0600,
+   * removed after), never on a command line; with the DC's smb.conf, so it keeps its caches in the DC's
+   * folder. The share list, or a rejection with what smbclient printed.
+   */
+  async function smbList(user: string, password: string): Promise<string> {
+    const auth = join(dc.dir, `smb-auth-${user}`);
+    writeFileSync(auth, `username = ${user}\npassword = ${password}\ndomain = ${dc.domain}\n`, {
+      mode: 0o600,
+    });
+    try {
+      // Through sh, for its output whatever its exit status (smbclient prints its errors on stdout).
+      const { stdout } = await dc.run('sh', [
+        '-c',
+        'smbclient "$@" 2>&1; echo "smbclient exit status $?"',
+        'sh',
+        '-L',
+        `//${dc.hostName}`,
+        `--authentication-file=${auth}`,
+        `--configfile=${join(dc.dir, 'etc', 'smb.conf')}`,
+      ]);
+      if (!stdout.endsWith('smbclient exit status 0\n')) throw new Error(`smbclient -L failed:\n${stdout}`);
+      return stdout;
+    } finally {
+      rmSync(auth, { force: true });
+    }
+  }
 
   /** 'ok', or the reason the TLS client refused the DC's certificate for `servername`. */
   function handshake(servername: string | undefined): Promise<string> {

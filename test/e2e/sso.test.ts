@@ -24,6 +24,7 @@ import { WebSocket } from 'ws';
 import { runCommand } from '@kordon/drivers';
 import kerberos from 'kerberos';
 import { node24, repoRoot } from './support/agent-client.js';
+import { directorySetArgs } from './support/gateway-directory.js';
 import { cli, clientBin, exited, startGateway, type GatewayProcess } from './support/hosts.js';
 import { sambaMissing, startSambaDc, type SambaDc } from './support/samba.js';
 
@@ -145,31 +146,9 @@ describe.skipIf(missing !== undefined)('Kerberos single sign-on against a real A
         stdin: `${dc.adminPassword}\n`,
       },
     );
-    const secret = join(data, 'bind-password');
-    writeFileSync(secret, `${dc.servicePassword}\n`, { mode: 0o600 });
     const d = ['--data-dir', join(data, 'gateway')];
     await cli(['settings', 'set', `auth_domain=${service}`, ...d]);
-    await cli([
-      'directory',
-      'set',
-      '--url',
-      dc.ldapsUrl,
-      '--domain',
-      dc.domain,
-      '--realm',
-      dc.realm,
-      '--base-dn',
-      dc.baseDn,
-      '--bind-dn',
-      dc.serviceBindDn,
-      '--bind-password-file',
-      secret,
-      '--ca-file',
-      dc.caFile,
-      '--keytab',
-      keytab,
-      ...d,
-    ]);
+    await cli(directorySetArgs(dc, join(data, 'bind-password'), ['--keytab', keytab, ...d]));
     token = (await cli(['token', 'create', '--name', 'e2e', ...d])).trim();
     gateway = await startGateway(
       dc.ns,

@@ -15,3 +15,4 @@ export * from './catalogue.js';
 export * from './directory.js';
 export * from './keytab.js';
 export * from './sso.js';
+export * from './posture/index.js';

@@ -20,8 +20,24 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Netns, runCommand, type RunOptions, type RunResult } from '@kordon/drivers';
-import type { SambaDc } from './samba.js';
+import { link, Netns, runCommand, type RunOptions, type RunResult } from '@kordon/drivers';
+import {
+  checkId,
+  createOrRemove,
+  exited,
+  ip4,
+  linkEnds,
+  pickSubnet,
+  removeStaleFolders,
+  removeStaleNamespace,
+  rootLink,
+  signal,
+  sleep,
+  spawnDaemon,
+  subnetInUse,
+  type Daemon,
+  type SambaDc,
+} from './samba.js';
 
 export interface SambaMemberOptions {
   /** Unique per suite (lowercase letters, digits, "-"): names the namespace, the link and the folder. */
@@ -79,20 +95,12 @@ export interface SambaMember {
   remove(): Promise<void>;
 }
 
-const logLimit = 256 * 1024;
 /** Marks the process that holds the mount namespace, so a crashed run's holder can be found. */
 const holderTag = 'KORDON_SAMBA_MEMBER';
 
 export async function startSambaMember(dc: SambaDc, options: SambaMemberOptions): Promise<SambaMember> {
-  if (!/^[a-z0-9-]{1,24}$/.test(options.id)) throw new Error(`bad Samba member id "${options.id}"`);
-  const member = new Member(dc, options);
-  try {
-    await member.create();
-    return member;
-  } catch (e) {
-    await member.remove();
-    throw e;
-  }
+  checkId(options.id, 'Samba member');
+  return createOrRemove(new Member(dc, options));
 }
 
 class Member implements SambaMember {
@@ -110,8 +118,8 @@ class Member implements SambaMember {
   private namespace: Netns | undefined;
   private holder: ChildProcess | undefined;
   private holderMnt = '';
-  private winbind: ChildProcess | undefined;
-  private output = '';
+  private winbind: Daemon | undefined;
+  private output: () => string = () => '';
 
   constructor(
     private readonly dc: SambaDc,
@@ -126,16 +134,17 @@ class Member implements SambaMember {
         `the member's machine name ${this.machineName} equals the host part of auth_domain ${options.authDomain ?? ''}: pick another`,
       );
     const hash = createHash('sha256').update(`member:${options.id}`).digest();
-    const base =
-      options.subnet !== undefined ? parseSubnet(options.subnet) : ip4('198.18.251.0') + 4 * (hash[0]! % 64);
-    this.peerAddress = ip4String(base + 1);
-    this.address = ip4String(base + 2);
+    [this.peerAddress, this.address] = linkEnds(
+      options.subnet ?? pickSubnet('198.18.251.0', hash),
+      'Samba member',
+    );
     this.nsName = `kordon-samba-member-${options.id}`;
     this.dcIf = `kmbr${hash.toString('hex').slice(0, 8)}`;
     this.clientIf = `kmbc${hash.toString('hex').slice(0, 8)}`;
-    const client = options.clientSubnet === undefined ? undefined : parseSubnet(options.clientSubnet);
-    this.clientPeerAddress = client === undefined ? undefined : ip4String(client + 1);
-    this.clientAddress = client === undefined ? undefined : ip4String(client + 2);
+    const client =
+      options.clientSubnet === undefined ? undefined : linkEnds(options.clientSubnet, 'Samba member');
+    this.clientPeerAddress = client?.[0];
+    this.clientAddress = client?.[1];
     this.dir = mkdtempSync(join(tmpdir(), `kordon-samba-member-${options.id}-`));
   }
 
@@ -153,45 +162,18 @@ class Member implements SambaMember {
     const t0 = performance.now();
     await this.removeStale();
     this.namespace = await Netns.create(this.nsName);
-    await runCommand('ip', [
-      'link',
-      'add',
-      this.dcIf,
-      'netns',
-      this.dc.ns.name,
-      'type',
-      'veth',
-      'peer',
-      'name',
-      'eth0',
-      'netns',
-      this.nsName,
-    ]);
-    await this.dc.run('ip', ['addr', 'add', `${this.peerAddress}/30`, 'dev', this.dcIf]);
-    await this.dc.run('ip', ['link', 'set', this.dcIf, 'up']);
-    await this.namespace.run('ip', ['addr', 'add', `${this.address}/30`, 'dev', 'eth0']);
-    await this.namespace.run('ip', ['link', 'set', 'eth0', 'up']);
+    await link(this.dc.ns, this.dcIf, `${this.peerAddress}/30`, this.namespace, 'eth0', `${this.address}/30`);
     // The DC's address is on its own link to the root namespace: reach it through the DC's end of ours.
     await this.namespace.run('ip', ['route', 'add', `${this.dc.address}/32`, 'via', this.peerAddress]);
-    await exposeDcWinbindd(this.dc);
     if (this.clientAddress !== undefined && this.clientPeerAddress !== undefined) {
       await checkFree(this.clientPeerAddress, this.options.clientSubnet ?? '');
-      await runCommand('ip', [
-        'link',
-        'add',
+      await rootLink(
         this.clientIf,
-        'type',
-        'veth',
-        'peer',
-        'name',
+        `${this.clientPeerAddress}/30`,
+        this.namespace,
         'eth1',
-        'netns',
-        this.nsName,
-      ]);
-      await runCommand('ip', ['addr', 'add', `${this.clientPeerAddress}/30`, 'dev', this.clientIf]);
-      await runCommand('ip', ['link', 'set', this.clientIf, 'up']);
-      await this.namespace.run('ip', ['addr', 'add', `${this.clientAddress}/30`, 'dev', 'eth1']);
-      await this.namespace.run('ip', ['link', 'set', 'eth1', 'up']);
+        `${this.clientAddress}/30`,
+      );
     }
 
     this.writeFiles();
@@ -324,35 +306,25 @@ class Member implements SambaMember {
   async startWinbind(): Promise<void> {
     if (this.winbind) return;
     const t0 = performance.now();
-    this.output = '';
     // winbindd is the first process of a PID namespace of its own: its exit ends its children
     // (domain and idmap children, samba-dcerpcd), and none is left as a zombie.
-    const [file, ...args] = this.command;
-    const child = spawn(
-      file!,
-      [
-        ...args,
-        'unshare',
-        '--pid',
-        '--fork',
-        '--kill-child=SIGTERM',
-        'winbindd',
-        '--foreground',
-        '--no-process-group',
-        '--debug-stdout',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const append = (d: Buffer) => {
-      this.output = (this.output + d.toString()).slice(-logLimit);
-    };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
-    child.once('error', (e) => append(Buffer.from(`spawn failed: ${e.message}\n`)));
+    const winbind = spawnDaemon([
+      ...this.command,
+      'unshare',
+      '--pid',
+      '--fork',
+      '--kill-child=SIGTERM',
+      'winbindd',
+      '--foreground',
+      '--no-process-group',
+      '--debug-stdout',
+    ]);
+    const child = winbind.child;
     child.once('exit', () => {
-      if (this.winbind === child) this.winbind = undefined;
+      if (this.winbind === winbind) this.winbind = undefined;
     });
-    this.winbind = child;
+    this.winbind = winbind;
+    this.output = winbind.output;
     const deadline = performance.now() + 60_000;
     for (;;) {
       // -t checks the machine account's secure channel with the DC: NTLM logins work from then on.
@@ -375,20 +347,7 @@ class Member implements SambaMember {
   }
 
   async stopWinbind(): Promise<void> {
-    const child = this.winbind;
-    if (child?.pid === undefined) {
-      this.winbind = undefined;
-      return;
-    }
-    // unshare ignores SIGTERM while it waits: signal winbindd, its only child.
-    const winbindd = childPids(child.pid)[0];
-    if (winbindd !== undefined) signal(winbindd, 'SIGTERM');
-    else child.kill('SIGKILL');
-    if (!(await exited(child, 10_000))) {
-      if (winbindd !== undefined) signal(winbindd, 'SIGKILL');
-      child.kill('SIGKILL');
-      await exited(child, 10_000);
-    }
+    await this.winbind?.stop(10_000);
     this.winbind = undefined;
   }
 
@@ -403,7 +362,7 @@ class Member implements SambaMember {
   }
 
   log(): string {
-    return this.output;
+    return this.output();
   }
 
   stop(): Promise<void> {
@@ -437,65 +396,17 @@ class Member implements SambaMember {
         // gone, or a kernel thread
       }
     }
-    const pids = await runCommand('ip', ['netns', 'pids', this.nsName]).catch(() => ({ stdout: '' }));
-    for (const pid of pids.stdout.split('\n').filter((l) => l.trim() !== '')) signal(Number(pid), 'SIGKILL');
-    await runCommand('ip', ['netns', 'del', this.nsName]).catch(() => undefined);
+    await removeStaleNamespace(this.nsName);
     await runCommand('ip', ['link', 'del', this.clientIf]).catch(() => undefined);
-    const prefix = `kordon-samba-member-${this.options.id}-`;
-    for (const name of readdirSync(tmpdir())) {
-      const path = join(tmpdir(), name);
-      if (name.startsWith(prefix) && path !== this.dir) rmSync(path, { recursive: true, force: true });
-    }
-  }
-}
-
-/**
- * The DC of support/samba.ts moves its winbindd socket into its folder, but libwbclient in its smbd
- * looks only at /run/samba/winbindd: smbd cannot map SIDs to ids, and every SMB session setup (which
- * `net ads join` and a member's winbindd need) fails with NT_STATUS_INTERNAL_ERROR. And what its log
- * folder (never created) cannot take, Samba writes to /var/log/samba, as the samba-dcerpcd and rpcd_*
- * helpers that SMB starts would. Bind the DC's run and log folders on /run/samba and /var/log/samba
- * inside the DC's own mount namespace (the one `ip netns exec` made for it, a slave of the machine's),
- * so the machine's folders are untouched. Needed again after a DC restart.
- */
-export async function exposeDcWinbindd(dc: SambaDc): Promise<void> {
-  const { stdout } = await runCommand('ip', ['netns', 'pids', dc.ns.name]);
-  const samba = stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map(Number)
-    .find((pid) => comm(pid) === 'samba');
-  if (samba === undefined) throw new Error(`no samba process in ${dc.ns.name}`);
-  const mounted = readFileSync(`/proc/${samba}/mountinfo`, 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4]);
-  mkdirSync(join(dc.dir, 'log'), { recursive: true });
-  for (const [from, to] of [
-    ['run', '/run/samba'],
-    ['log', '/var/log/samba'],
-  ] as const) {
-    if (mounted.includes(to)) continue;
-    await runCommand('nsenter', [
-      `--target=${samba}`,
-      '--mount',
-      '--',
-      'mount',
-      '--bind',
-      join(dc.dir, from),
-      to,
-    ]);
+    removeStaleFolders(`kordon-samba-member-${this.options.id}-`, this.dir);
   }
 }
 
 /** Refuses a /30 of which the machine already has an address (another suite's, or a crashed run's). */
 async function checkFree(rootEnd: string, subnet: string): Promise<void> {
-  const base = ip4(rootEnd) - 1;
-  const { stdout } = await runCommand('ip', ['-o', '-4', 'addr', 'show']);
-  for (const m of stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)) {
-    const a = ip4(m[1]!);
-    if (a >= base && a < base + 4)
-      throw new Error(`the member's client subnet ${subnet} is already in use (${m[1]!}): pass another`);
-  }
+  const used = await subnetInUse(ip4(rootEnd) - 1);
+  if (used !== undefined)
+    throw new Error(`the member's client subnet ${subnet} is already in use (${used}): pass another`);
 }
 
 function allPids(): number[] {
@@ -518,57 +429,4 @@ function mntNs(pid: number): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(' ')
-      .filter((s) => s.trim() !== '')
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
-
-function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function ip4(text: string): number {
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
-    throw new Error(`bad IPv4 address "${text}"`);
-  return parts.reduce((n, p) => n * 256 + p, 0);
-}
-
-function ip4String(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-function parseSubnet(subnet: string): number {
-  const [addr, len] = subnet.split('/');
-  const base = ip4(addr ?? '');
-  if (len !== '30' || base % 4 !== 0 || base < ip4('198.18.0.0') || base + 3 > ip4('198.19.255.255'))
-    throw new Error(`Samba member subnet "${subnet}" must be a /30 inside 198.18.0.0/15`);
-  return base;
 }

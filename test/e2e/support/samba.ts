@@ -3,7 +3,9 @@
 // to the root namespace, and removed with everything it made. LDAP(S) now; Kerberos and NTLM later.
 //
 // Nothing is written under /etc/samba, /var/lib/samba, /run/samba or /var/log/samba: the provisioned
-// smb.conf points every path into the folder (docs/machine-notes.md, "Samba AD DC in tests").
+// smb.conf points every path into the folder (docs/machine-notes.md, "Samba AD DC in tests"), and samba
+// runs in a mount namespace of its own where /run/samba and /var/log/samba are the folder's run/ and
+// log/ (what libwbclient and the logging fallback reach by their compiled-in paths lands there too).
 // Passwords never go on a command line: samba-tool reads them from stdin, LDAP tools from 0600 files.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,7 +24,17 @@ export async function sambaMissing(): Promise<string | undefined> {
   let reason: string | undefined;
   if (process.getuid?.() !== 0) reason = 'a Samba DC in a network namespace needs root';
   else {
-    for (const tool of ['samba-tool', 'samba', 'ldapsearch', 'ldapmodify', 'unshare', 'setsid']) {
+    for (const tool of [
+      'samba-tool',
+      'samba',
+      'wbinfo',
+      'smbclient',
+      'ldapsearch',
+      'ldapmodify',
+      'unshare',
+      'nsenter',
+      'setsid',
+    ]) {
       // `--help` exits 0 for all of these; a missing binary rejects with ENOENT.
       const found = await runCommand(tool, ['--help']).then(
         () => true,
@@ -103,7 +115,7 @@ export interface SambaDc {
   readonly krb5Conf: string;
   /** The folder holding the provision, the TLS files and the secrets files. */
   readonly dir: string;
-  /** provisionMs: samba-tool domain provision alone; setupMs: namespace, provision, certificates and the service account; startMs: the last start() until LDAPS, Kerberos and SMB answer. */
+  /** provisionMs: samba-tool domain provision alone; setupMs: namespace, provision, certificates and the service account; startMs: the last start() until LDAPS, Kerberos, SMB and its winbindd answer. */
   readonly timings: { provisionMs: number; setupMs: number; startMs: number };
   userDn(name: string): string;
   addUser(name: string, password: string, options?: SambaUserOptions): Promise<void>;
@@ -136,19 +148,14 @@ export interface SambaDc {
 
 const testNet = { first: ip4('198.18.0.0'), last: ip4('198.19.255.255') };
 const logLimit = 256 * 1024;
+/** The machine's folders that samba sees as the DC's run/ and log/ (start()). */
+const machineDirs = ['/run/samba', '/var/log/samba'] as const;
 
 export async function startSambaDc(options: SambaDcOptions): Promise<SambaDc> {
-  if (!/^[a-z0-9-]{1,24}$/.test(options.id)) throw new Error(`bad Samba DC id "${options.id}"`);
+  checkId(options.id, 'Samba DC');
   const missing = await sambaMissing();
   if (missing !== undefined) throw new Error(missing);
-  const dc = new Dc(options);
-  try {
-    await dc.create();
-    return dc;
-  } catch (e) {
-    await dc.remove();
-    throw e;
-  }
+  return createOrRemove(new Dc(options));
 }
 
 class Dc implements SambaDc {
@@ -177,8 +184,8 @@ class Dc implements SambaDc {
   private readonly shortHost: string;
   private readonly conf: string;
   private readonly secrets: string;
-  private child: ChildProcess | undefined;
-  private output = '';
+  private samba: Daemon | undefined;
+  private output: () => string = () => '';
 
   constructor(private readonly options: SambaDcOptions) {
     this.realm = (options.realm ?? 'CORP.TEST').toUpperCase();
@@ -194,10 +201,10 @@ class Dc implements SambaDc {
     this.adminBindDn = this.userDn('Administrator');
     this.serviceBindDn = this.userDn(this.serviceAccount);
     const hash = createHash('sha256').update(options.id).digest();
-    const base =
-      options.subnet !== undefined ? parseSubnet(options.subnet) : ip4('198.18.250.0') + 4 * (hash[0]! % 64);
-    this.peerAddress = ip4String(base + 1);
-    this.address = ip4String(base + 2);
+    [this.peerAddress, this.address] = linkEnds(
+      options.subnet ?? pickSubnet('198.18.250.0', hash),
+      'Samba DC',
+    );
     this.nsName = `kordon-samba-${options.id}`;
     this.rootIf = `ksmb${hash.toString('hex').slice(0, 8)}`;
     this.dir = mkdtempSync(join(tmpdir(), `kordon-samba-${options.id}-`));
@@ -213,7 +220,7 @@ class Dc implements SambaDc {
   }
 
   get running(): boolean {
-    return this.child !== undefined;
+    return this.samba !== undefined;
   }
 
   userDn(name: string): string {
@@ -225,22 +232,13 @@ class Dc implements SambaDc {
     await this.removeStale();
     await this.checkSubnetFree();
     this.namespace = await Netns.create(this.nsName);
-    await runCommand('ip', [
-      'link',
-      'add',
+    await rootLink(
       this.rootIf,
-      'type',
-      'veth',
-      'peer',
-      'name',
+      `${this.peerAddress}/${this.prefix}`,
+      this.ns,
       'eth0',
-      'netns',
-      this.nsName,
-    ]);
-    await runCommand('ip', ['addr', 'add', `${this.peerAddress}/${this.prefix}`, 'dev', this.rootIf]);
-    await runCommand('ip', ['link', 'set', this.rootIf, 'up']);
-    await this.ns.run('ip', ['addr', 'add', `${this.address}/${this.prefix}`, 'dev', 'eth0']);
-    await this.ns.run('ip', ['link', 'set', 'eth0', 'up']);
+      `${this.address}/${this.prefix}`,
+    );
     // `ip netns exec` bind-mounts this over /etc/resolv.conf: names resolve through the DC's own DNS,
     // and nothing in the namespace is pointed at the host's resolver.
     mkdirSync(this.etcNetns(), { recursive: true });
@@ -249,6 +247,9 @@ class Dc implements SambaDc {
       `search ${this.dnsDomain}\nnameserver ${this.address}\n`,
     );
     mkdirSync(this.secrets, { mode: 0o700 });
+    // The folders of `log file` and `pid directory`, and what /var/log/samba and /run/samba are to samba
+    // (start()): a log folder that does not exist sends every daemon's log to the machine's /var/log/samba.
+    for (const d of ['run', 'log']) mkdirSync(join(this.dir, d));
     writeFileSync(this.krb5Conf, this.krb5ConfText());
 
     await Promise.all([this.provision(), this.makeCertificates()]);
@@ -356,39 +357,45 @@ class Dc implements SambaDc {
   }
 
   async start(): Promise<void> {
-    if (this.child) return;
+    if (this.samba) return;
     const t0 = performance.now();
-    this.output = '';
+    // The mount points, where samba's packages have not made them (empty; nothing is written in them).
+    for (const d of machineDirs) mkdirSync(d, { recursive: true });
     // A PID namespace of its own: samba is its init, so when samba exits the kernel ends every helper it
-    // started (smbd, winbindd), and none is left as a zombie (PID 1 here reaps nothing).
-    const child = spawn(
-      'ip',
-      [
-        ...this.ns.execPrefix().slice(1),
-        'unshare',
-        '--pid',
-        '--fork',
-        '--kill-child=SIGTERM',
-        'samba',
-        `--configfile=${this.conf}`,
-        '--interactive',
-        '--no-process-group',
-        `--model=${this.options.processModel ?? 'single'}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const append = (d: Buffer) => {
-      this.output = (this.output + d.toString()).slice(-logLimit);
-    };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
-    child.once('error', (e) => append(Buffer.from(`spawn failed: ${e.message}\n`)));
-    child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
+    // started (smbd, winbindd), and none is left as a zombie (PID 1 here reaps nothing). And a private
+    // mount namespace, made anew at each start, in which the folder's run/ and log/ lie over /run/samba
+    // and /var/log/samba before samba starts: smbd's libwbclient finds this DC's winbindd at
+    // /run/samba/winbindd (compiled in; else every SMB session setup fails with
+    // NT_STATUS_INTERNAL_ERROR), and nothing reaches the machine's folders. The shell execs samba, which
+    // stays the PID namespace's first process.
+    const samba = spawnDaemon([
+      ...this.ns.execPrefix(),
+      'unshare',
+      '--mount',
+      '--propagation',
+      'private',
+      '--pid',
+      '--fork',
+      '--kill-child=SIGTERM',
+      'sh',
+      '-c',
+      'mount --bind "$1" /run/samba && mount --bind "$2" /var/log/samba && shift 2 && exec "$@"',
+      'sh',
+      join(this.dir, 'run'),
+      join(this.dir, 'log'),
+      'samba',
+      `--configfile=${this.conf}`,
+      '--interactive',
+      '--no-process-group',
+      `--model=${this.options.processModel ?? 'single'}`,
+    ]);
+    samba.child.once('exit', () => {
+      if (this.samba === samba) this.samba = undefined;
     });
-    this.child = child;
+    this.samba = samba;
+    this.output = samba.output;
     try {
-      await this.waitReady(child);
+      await this.waitReady(samba.child);
     } catch (e) {
       await this.stop();
       throw e;
@@ -399,7 +406,10 @@ class Dc implements SambaDc {
   private async waitReady(child: ChildProcess): Promise<void> {
     const deadline = performance.now() + 60_000;
     const ready = async () =>
-      (await this.tlsAnswers()) && (await tcpOpen(this.address, 88)) && (await tcpOpen(this.address, 445));
+      (await this.tlsAnswers()) &&
+      (await tcpOpen(this.address, 88)) &&
+      (await tcpOpen(this.address, 445)) &&
+      (await this.winbinddAnswers(child));
     while (!(await ready())) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(
@@ -409,6 +419,22 @@ class Dc implements SambaDc {
         throw new Error(`samba did not serve LDAPS within 60 s:\n${this.log()}`);
       await sleep(50);
     }
+  }
+
+  /**
+   * `wbinfo --ping` in samba's mount namespace, where /run/samba/winbindd is this DC's: smbd asks
+   * winbindd at every SMB session setup, and winbindd starts after port 445 opens (until it answers,
+   * a session setup fails with NT_STATUS_INTERNAL_ERROR).
+   */
+  private async winbinddAnswers(child: ChildProcess): Promise<boolean> {
+    const samba = child.pid === undefined ? undefined : childPids(child.pid)[0];
+    if (samba === undefined) return false;
+    return runCommand('nsenter', [`--target=${samba}`, '--mount', '--', 'wbinfo', '--ping'], {
+      timeoutMs: 5000,
+    }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** A TLS handshake on 636 that verifies the CA and the host name, as the gateway's client will. */
@@ -430,16 +456,8 @@ class Dc implements SambaDc {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (child?.pid !== undefined) {
-      // unshare ignores SIGTERM while it waits: signal samba (its only child) and let it shut down cleanly.
-      const samba = childPids(child.pid)[0];
-      if (samba !== undefined) process.kill(samba, 'SIGTERM');
-      else child.kill('SIGKILL');
-      if (!(await exited(child, 15_000))) child.kill('SIGKILL'); // --kill-child then ends samba
-      await exited(child, 15_000);
-    }
-    this.child = undefined;
+    await this.samba?.stop(15_000);
+    this.samba = undefined;
     // samba was the first process of its own PID namespace, so its helpers went with it; other
     // programs may share the network namespace (a gateway under test), so the ports tell it is down.
     const deadline = performance.now() + 15_000;
@@ -551,7 +569,7 @@ class Dc implements SambaDc {
   }
 
   log(): string {
-    return this.output;
+    return this.output();
   }
 
   /** An OpenLDAP tool in the DC's namespace: the FQDN resolves through the DC's DNS, and the CA is demanded. */
@@ -599,42 +617,20 @@ class Dc implements SambaDc {
     return join('/etc/netns', this.nsName);
   }
 
-  private async nsPids(): Promise<number[]> {
-    const r = await runCommand('ip', ['netns', 'pids', this.nsName]).catch(() => ({ stdout: '' }));
-    return r.stdout
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map(Number);
-  }
-
   /** A namespace of this id left by a run that crashed: its processes are a samba of ours. */
   private async removeStale(): Promise<void> {
-    for (const pid of await this.nsPids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    await removeStaleNamespace(this.nsName);
     await runCommand('ip', ['link', 'del', this.rootIf]).catch(() => undefined);
-    await runCommand('ip', ['netns', 'del', this.nsName]).catch(() => undefined);
-    const prefix = `kordon-samba-${this.options.id}-`;
-    for (const name of readdirSync(tmpdir())) {
-      const path = join(tmpdir(), name);
-      if (name.startsWith(prefix) && path !== this.dir) rmSync(path, { recursive: true, force: true });
-    }
+    removeStaleFolders(`kordon-samba-${this.options.id}-`, this.dir);
   }
 
   private async checkSubnetFree(): Promise<void> {
-    const { stdout } = await runCommand('ip', ['-o', '-4', 'addr', 'show']);
     const base = ip4(this.peerAddress) - 1;
-    for (const m of stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)) {
-      const a = ip4(m[1]!);
-      if (a >= base && a < base + 4)
-        throw new Error(
-          `${ip4String(base)}/30 for Samba DC "${this.options.id}" is already in use (${m[1]!}): pass another \`subnet\``,
-        );
-    }
+    const used = await subnetInUse(base);
+    if (used !== undefined)
+      throw new Error(
+        `${ip4String(base)}/30 for Samba DC "${this.options.id}" is already in use (${used}): pass another \`subnet\``,
+      );
   }
 }
 
@@ -679,6 +675,66 @@ function twice(password: string): string {
   return `${password}\n${password}\n`;
 }
 
+// Shared with support/samba-member.ts.
+
+/** An id names a namespace, a link and a folder: lowercase letters, digits and "-". */
+export function checkId(id: string, what: string): void {
+  if (!/^[a-z0-9-]{1,24}$/.test(id)) throw new Error(`bad ${what} id "${id}"`);
+}
+
+/** `create()`, and on failure `remove()` of whatever it made before the error goes on. */
+export async function createOrRemove<T extends { create(): Promise<void>; remove(): Promise<void> }>(
+  thing: T,
+): Promise<T> {
+  try {
+    await thing.create();
+    return thing;
+  } catch (e) {
+    await thing.remove();
+    throw e;
+  }
+}
+
+/** A daemon started as the first process of a PID namespace (`unshare --pid --fork` in its argv). */
+export interface Daemon {
+  readonly child: ChildProcess;
+  /** What it printed (the last 256 KiB). */
+  readonly output: () => string;
+  /**
+   * SIGTERM to the daemon, so that it shuts down cleanly (unshare, which `child` is, ignores SIGTERM
+   * while it waits: the daemon is its only child); SIGKILL to both after timeoutMs.
+   */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function spawnDaemon(argv: readonly string[]): Daemon {
+  const [file, ...args] = argv;
+  const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const append = (d: Buffer) => {
+    text = (text + d.toString()).slice(-logLimit);
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+  child.once('error', (e) => append(Buffer.from(`spawn failed: ${e.message}\n`)));
+  return {
+    child,
+    output: () => text,
+    async stop(timeoutMs) {
+      if (child.pid === undefined) return;
+      const daemon = childPids(child.pid)[0];
+      if (daemon !== undefined) signal(daemon, 'SIGTERM');
+      else child.kill('SIGKILL');
+      if (!(await exited(child, timeoutMs))) {
+        if (daemon !== undefined) signal(daemon, 'SIGKILL');
+        child.kill('SIGKILL');
+        await exited(child, timeoutMs);
+      }
+    },
+  };
+}
+
+/** The children of a process (from /proc), or none when it is gone. */
 function childPids(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
@@ -690,7 +746,17 @@ function childPids(pid: number): number[] {
   }
 }
 
-function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+/** Sends a signal to a process that may be gone already. */
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** Whether the child exits within timeoutMs (true at once when it has). */
+export function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
@@ -701,11 +767,11 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-function ip4(text: string): number {
+export function ip4(text: string): number {
   const parts = text.split('.').map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
     throw new Error(`bad IPv4 address "${text}"`);
@@ -716,10 +782,56 @@ function ip4String(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
-function parseSubnet(subnet: string): number {
+/** The ends of a /30 inside 198.18.0.0/15: .1 the peer's, .2 this side's; `what` names it in the error ("Samba DC"). */
+export function linkEnds(subnet: string, what: string): [peer: string, self: string] {
   const [addr, len] = subnet.split('/');
   const base = ip4(addr ?? '');
   if (len !== '30' || base % 4 !== 0 || base < testNet.first || base + 3 > testNet.last)
-    throw new Error(`Samba DC subnet "${subnet}" must be a /30 inside 198.18.0.0/15`);
-  return base;
+    throw new Error(`${what} subnet "${subnet}" must be a /30 inside 198.18.0.0/15`);
+  return [ip4String(base + 1), ip4String(base + 2)];
+}
+
+/** One of the 64 /30s of the /24 at `pool`, picked by the hash's first byte. */
+export function pickSubnet(pool: string, hash: Buffer): string {
+  return `${ip4String(ip4(pool) + 4 * (hash[0]! % 64))}/30`;
+}
+
+/** An address of the machine's (root namespace) inside the /30 that starts at `base`, or undefined. */
+export async function subnetInUse(base: number): Promise<string | undefined> {
+  const { stdout } = await runCommand('ip', ['-o', '-4', 'addr', 'show']);
+  for (const m of stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)) {
+    const a = ip4(m[1]!);
+    if (a >= base && a < base + 4) return m[1]!;
+  }
+  return undefined;
+}
+
+/** A veth pair from the root namespace (`rootIf`) to `ns` (`nsIf`), each end with its address ("a/30") and up. */
+export async function rootLink(
+  rootIf: string,
+  rootAddress: string,
+  ns: Netns,
+  nsIf: string,
+  nsAddress: string,
+): Promise<void> {
+  await runCommand('ip', ['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', nsIf, 'netns', ns.name]);
+  await runCommand('ip', ['addr', 'add', rootAddress, 'dev', rootIf]);
+  await runCommand('ip', ['link', 'set', rootIf, 'up']);
+  await ns.run('ip', ['addr', 'add', nsAddress, 'dev', nsIf]);
+  await ns.run('ip', ['link', 'set', nsIf, 'up']);
+}
+
+/** Kills every process in a network namespace a crashed run left, and deletes it. */
+export async function removeStaleNamespace(name: string): Promise<void> {
+  const { stdout } = await runCommand('ip', ['netns', 'pids', name]).catch(() => ({ stdout: '' }));
+  for (const pid of stdout.split('\n').filter((l) => l.trim() !== '')) signal(Number(pid), 'SIGKILL');
+  await runCommand('ip', ['netns', 'del', name]).catch(() => undefined);
+}
+
+/** Removes the temporary folders named `prefix*` that a crashed run left, all but `keep`. */
+export function removeStaleFolders(prefix: string, keep: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    const path = join(tmpdir(), name);
+    if (name.startsWith(prefix) && path !== keep) rmSync(path, { recursive: true, force: true });
+  }
 }
