@@ -246,6 +246,52 @@ describe('the session engine', () => {
     await session.stop();
   });
 
+  it('sends nothing after its first report while the device is unchanged, and the full set when it changes (DECISIONS 11)', async () => {
+    const reports: Record<string, unknown>[] = [];
+    const port = await gateway((msg, ws) => {
+      if (msg['type'] === 'version') return noUpdate;
+      if (msg['type'] === 'ztna') {
+        reports.push(msg);
+        return undefined;
+      }
+      ws.send(
+        JSON.stringify({
+          type: 'ztna',
+          period: 60,
+          test_list: ['processes'],
+          kb_list: [],
+          proc_list: ['osqueryd'],
+          service_list: [],
+          reg_key_list: [],
+        }),
+      );
+      return ok;
+    });
+    let running: string[] = [];
+    const t = parts(port, {
+      posture: (req) =>
+        Promise.resolve({ node_name: 'pc', proc_list: req.proc_list.filter((p) => running.includes(p)) }),
+    });
+    const session = new ClientSession(t.parts);
+    void session.run();
+    await until(t.states, 'connected');
+    for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await session.checkPosture()).toStrictEqual({
+      report: { node_name: 'pc', proc_list: [] },
+      sent: false,
+    });
+    expect(await session.checkPosture()).toMatchObject({ sent: false });
+    running = ['osqueryd'];
+    expect(await session.checkPosture()).toMatchObject({ sent: true });
+    for (let i = 0; i < 100 && reports.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reports).toStrictEqual([
+      { type: 'ztna', node_name: 'pc', proc_list: [] },
+      { type: 'ztna', node_name: 'pc', proc_list: ['osqueryd'] },
+    ]);
+    await session.stop();
+  });
+
   describe('against gateways as PROTOCOL.md allows them (DECISIONS 63)', () => {
     it('announces its extensions in version (DECISIONS 76)', async () => {
       const port = await gateway((msg) => (msg['type'] === 'version' ? noUpdate : ok));

@@ -146,6 +146,12 @@ export class ClientDaemon {
       }
       case 'logs':
         return this.mine(uid)?.logs ?? [];
+      case 'posture-check': {
+        // DECISIONS 11: collect now; sent to the gateway only if something changed.
+        const act = this.mine(uid);
+        const checked = act ? await act.session.checkPosture() : undefined;
+        return checked === undefined ? { connected: false } : { connected: true, ...checked };
+      }
       case 'profile-list':
         return this.profiles(uid).list();
       case 'profile-add': {

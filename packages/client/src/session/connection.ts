@@ -11,6 +11,7 @@ import {
   type ZtnaRequest,
 } from '@kordon/protocol';
 import { parseRetryAfter } from '../discovery/errors.js';
+import { PostureLoop } from './posture-loop.js';
 
 /** The gateway did not answer in time: worth another connection later (DECISIONS 64). */
 export class NoReply extends Error {
@@ -62,6 +63,8 @@ interface Waiter {
 }
 
 export class GatewayConnection {
+  /** This connection's posture answers (DECISIONS 11): full on request, then only on change. */
+  readonly posture: PostureLoop;
   private readonly inbox: ServerMessage[] = [];
   private readonly waiters: Waiter[] = [];
   private closeCode: number | undefined;
@@ -72,9 +75,17 @@ export class GatewayConnection {
     private readonly ws: WebSocket,
     private readonly handlers: ConnectionHandlers,
   ) {
+    this.posture = new PostureLoop({
+      collect: (request) => handlers.posture(request),
+      send: (report) => {
+        if (this.isOpen) this.ws.send(JSON.stringify({ type: 'ztna', ...report }));
+      },
+      log: handlers.log,
+    });
     this.closed = new Promise<number>((resolve) => {
       ws.on('close', (code) => {
         this.closeCode = code;
+        this.posture.stop();
         for (const w of this.waiters.splice(0)) {
           clearTimeout(w.timer);
           w.reject(new Error(`the gateway closed the connection (${code})`));
@@ -181,15 +192,8 @@ export class GatewayConnection {
     }
     const msg = parsed.value;
     if (msg.type === 'ztna') {
-      // DECISIONS 11: answer every request at once with a full report.
-      void this.handlers.posture(msg).then(
-        (report) => {
-          if (this.isOpen) this.ws.send(JSON.stringify({ type: 'ztna', ...report }));
-        },
-        (e: unknown) => {
-          this.handlers.log('warn', `the posture report could not be made: ${(e as Error).message}`);
-        },
-      );
+      // DECISIONS 11: answer every request at once with a full report; then only changes.
+      void this.posture.onRequest(msg);
       return;
     }
     if (msg.type === 'posture_state') {

@@ -193,6 +193,14 @@ export class ClientSession {
     return this.stopping;
   }
 
+  /**
+   * `kordon posture check` while connected (DECISIONS 11): collects now for the gateway's last request
+   * and sends if anything changed; undefined when not connected or nothing was asked yet.
+   */
+  async checkPosture(): Promise<{ report: Record<string, unknown>; sent: boolean } | undefined> {
+    return this.current?.isOpen === true ? this.current.posture.checkNow() : undefined;
+  }
+
   /** Logs out (the session ends at once: DECISIONS 31) and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
