@@ -48,6 +48,10 @@ export class PostureLoop {
     this.timer?.stop();
   }
 
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
   private collectAndSend(
     force: boolean,
   ): Promise<{ report: Record<string, unknown>; sent: boolean } | undefined> {
@@ -64,7 +68,8 @@ export class PostureLoop {
       }
       const wire = { type: 'ztna', ...report } as ZtnaReport;
       const changed = !reportsEqual(this.last, wire);
-      const sent = !this.stopped && (force || changed);
+      // stop() may have come while collecting.
+      const sent = !this.isStopped() && (force || changed);
       if (sent) {
         this.p.send(report);
         this.last = wire;
