@@ -15,7 +15,7 @@ import {
 } from './discovery/index.js';
 import { identity } from './identity.js';
 import { deviceKeys, profileKeys } from './keys.js';
-import { postureReport } from './posture.js';
+import { collectPosture } from './posture/index.js';
 import { ClientSession, type SessionState } from './session/engine.js';
 import type { SsoTokens } from './sso/tokens.js';
 import { ClientTunnel } from './tunnel/client-tunnel.js';
@@ -74,10 +74,10 @@ export function createSession(o: RunnerOptions): ClientSession {
       o.log('info', `downloaded the update to ${file.path} (sha256 ${file.sha256})`);
       return file.path;
     },
-    posture: (request) => {
-      const report = postureReport(request, o.domain);
+    posture: async (request) => {
+      const report = await collectPosture(request, { log: o.log });
       o.onPosture?.(new Date());
-      return Promise.resolve(report);
+      return report;
     },
     ...(o.onPostureState ? { onPostureState: o.onPostureState } : {}),
     onState: o.onState,
@@ -144,7 +144,7 @@ export function createDeviceSession(o: DeviceRunnerOptions): ClientSession {
           ? 'the gateway did not say where'
           : resolveDownloadUrl(message.download_url, gateway.host).href,
       ),
-    posture: (request) => Promise.resolve(postureReport(request, o.domain)),
+    posture: (request) => collectPosture(request, { log: o.log }),
     ...(o.onPostureState ? { onPostureState: o.onPostureState } : {}),
     onState: o.onState,
     log: o.log,

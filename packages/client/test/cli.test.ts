@@ -1,7 +1,16 @@
 // `kordon` (the built CLI) against scripted gateways on loopback, and its daemon with hostile profiles:
 // what a user sees and which exit code a script gets (DECISIONS 62, 63, 64, 73).
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { parseClientMessage } from '@kordon/protocol';
 import { certificateFolder, type CertificateFolder, type TestCertificate } from './discovery/servers.js';
 import { kordon, kordonBin } from './support/kordon.js';
 
@@ -354,5 +364,22 @@ describe('the client units', () => {
     expect(result.stdout.trim()).toBe('');
     expect(readFileSync(entry, 'utf8')).toMatch(/^Exec=\/usr\/local\/bin\/kordon agent$/m);
     expect(readFileSync(entry, 'utf8')).toMatch(/^X-systemd-skip=true$/m);
+  });
+});
+
+describe('kordon posture check', () => {
+  it('works without a daemon: the ztna message a full request would get, and says nothing was sent', async () => {
+    const socket = join(tmpdir(), `kordon-no-daemon-${process.pid}.sock`);
+    const json = await kordon(['posture', 'check', '--json', '--socket', socket]);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = parseClientMessage(json.stdout.trim());
+    expect(parsed.ok, json.stdout).toBe(true);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      type: 'ztna',
+      node_name: expect.any(String) as unknown,
+      operation_system: { type: 'Linux' },
+    });
+    const words = await kordon(['posture', 'check', '--socket', socket]);
+    expect(words.stdout).toContain('not connected: nothing was sent');
   });
 });

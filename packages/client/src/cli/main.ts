@@ -18,10 +18,12 @@ import {
   type ProfileData,
 } from '../config/index.js';
 import { createLogger, type LogFormat } from '@kordon/drivers';
+import { ZTNA_KEYWORDS, type ZtnaRequest } from '@kordon/protocol';
 import { Agent } from '../agent/agent.js';
 import { agentLockFile, takeAgentLock } from '../agent/lock.js';
 import { ClientDaemon } from '../daemon/daemon.js';
 import { call, openChannel, type LineChannel } from '../ipc/channel.js';
+import { collectPosture } from '../posture/index.js';
 import { answerTokenAsks } from '../sso/provider.js';
 import { credentialCacheFile, userRealm, userSsoTokens } from '../sso/user.js';
 import { createSession } from '../runner.js';
@@ -506,6 +508,52 @@ program
     const lines = (await call(opts.socket, { op: 'logs', args: {} })) as string[];
     process.stdout.write(lines.map((l) => `${l}\n`).join(''));
   });
+
+program
+  .command('posture')
+  .description('device posture (DECISIONS 11)')
+  .command('check')
+  .description('collect now and print the report; while connected, the gateway gets it if anything changed')
+  .option('--json', 'print exactly the ztna message')
+  .addOption(socketOption)
+  .action(async (opts: { json?: boolean; socket: string }) => {
+    // Connected: the daemon collects for the gateway's own request and sends it if it changed.
+    let checked: { connected: boolean; report?: Record<string, unknown>; sent?: boolean } | undefined;
+    try {
+      checked = (await call(opts.socket, { op: 'posture-check', args: {} })) as typeof checked;
+    } catch {
+      checked = undefined;
+    }
+    let report = checked?.connected === true ? checked.report : undefined;
+    // Not connected (or no daemon): what a request for every check would get, collected here.
+    report ??= await collectPosture(fullPostureRequest(), {
+      log: (level, message) => {
+        if (level !== 'info') process.stderr.write(`${message}\n`);
+      },
+    });
+    const message = { type: 'ztna', ...report };
+    const words =
+      checked?.connected === true
+        ? checked.sent === true
+          ? 'something changed: the report was sent to the gateway'
+          : 'nothing changed since the last report: nothing was sent'
+        : 'not connected: nothing was sent';
+    if (opts.json === true) process.stdout.write(`${JSON.stringify(message)}\n`);
+    else process.stdout.write(`${JSON.stringify(message, null, 2)}\n${words}\n`);
+  });
+
+/** A request for every check the protocol knows, with no lists: what `posture check` shows offline. */
+function fullPostureRequest(): ZtnaRequest {
+  return {
+    type: 'ztna',
+    period: 0,
+    test_list: [...ZTNA_KEYWORDS],
+    kb_list: [],
+    proc_list: [],
+    service_list: [],
+    reg_key_list: [],
+  };
+}
 
 const profile = program
   .command('profile')
