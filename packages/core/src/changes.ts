@@ -21,7 +21,12 @@ export type Change =
   | { kind: 'session_displaced'; sessionId: string; code: number; reason: string | null }
   | { kind: 'exemptions' }
   /** The directory configuration changed or went: every directory account's sessions are judged again. */
-  | { kind: 'directory' };
+  | { kind: 'directory' }
+  /**
+   * A posture object or profile was added, replaced or removed, or the posture settings changed:
+   * every live session's last report is evaluated again (DECISIONS 67).
+   */
+  | { kind: 'posture' };
 
 export type ChangeKind = Change['kind'];
 
@@ -81,6 +86,7 @@ export function decodeChange(kind: string, payload: string): Change | undefined 
     case 'vpn_rules':
     case 'exemptions':
     case 'directory':
+    case 'posture':
       return { kind };
     case 'settings': {
       const { before, after } = body;

@@ -123,7 +123,8 @@ export type EventKind =
   | 'admin_changed'
   | 'admin_login_failed'
   | 'installer_changed'
-  | 'directory_changed';
+  | 'directory_changed'
+  | 'posture_changed';
 
 /** An entry of the event log (DECISIONS 23). */
 export interface GatewayEvent {

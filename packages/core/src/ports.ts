@@ -3,6 +3,7 @@ import type { Change } from './changes.js';
 import type { ThrottleState } from './throttle.js';
 import type { DirectoryConfig } from './directory.js';
 import type { VpnRule } from './vpn-rules.js';
+import type { PostureObject, PostureProfile } from './posture/model.js';
 import type {
   Admin,
   AdminSession,
@@ -200,6 +201,53 @@ export interface VpnRuleRepository {
   remove(id: string): Promise<boolean>;
 }
 
+/** How the gateway runs the posture exchange (PUT /api/v1/posture/settings); keys as the REST body's. */
+export interface PostureSettings {
+  /** Minutes between the client's collections, sent as the `ztna` request's `period`; 0: collect once. */
+  period: number;
+  /** Minutes between re-evaluations of every session's last report against the current profiles. */
+  recheck_minutes: number;
+  /** After this many periods without a report the gateway sends its `ztna` request again. */
+  silent_periods: number;
+}
+
+/** The settings in force until an administrator stores others (docs/posture.md says why). */
+export const defaultPostureSettings: Readonly<PostureSettings> = Object.freeze({
+  // PROTOCOL.md's own example request: a vendor client expects an hour.
+  period: 60,
+  // PROTOCOL.md: "The gateway re-checks sessions' profiles every 15 minutes."
+  recheck_minutes: 15,
+  // Silence means "unchanged" (DECISIONS 11): a full report is asked for again after three silent
+  // periods, which tolerates collections that overran their period and still bounds how long a
+  // stalled client goes unverified (three hours at the default period).
+  silent_periods: 3,
+});
+
+/**
+ * Posture objects and profiles (docs/posture.md), in the core's own shapes. Names are unique without
+ * regard to case (a StoreConflictError otherwise); the rules between rows (a profile names existing
+ * objects, an object in use stays) are the caller's, inside one transaction.
+ */
+export interface PostureRepository {
+  /** By name, without regard to case. */
+  listObjects(): Promise<PostureObject[]>;
+  getObject(id: string): Promise<PostureObject | undefined>;
+  createObject(object: PostureObject): Promise<void>;
+  /** Replaces the object of the same id; false when there is none. */
+  updateObject(object: PostureObject): Promise<boolean>;
+  removeObject(id: string): Promise<boolean>;
+  /** By name, without regard to case. */
+  listProfiles(): Promise<PostureProfile[]>;
+  getProfile(id: string): Promise<PostureProfile | undefined>;
+  createProfile(profile: PostureProfile): Promise<void>;
+  /** Replaces the profile of the same id; false when there is none. */
+  updateProfile(profile: PostureProfile): Promise<boolean>;
+  removeProfile(id: string): Promise<boolean>;
+  /** The defaults when none were stored. */
+  getSettings(): Promise<PostureSettings>;
+  putSettings(settings: PostureSettings): Promise<void>;
+}
+
 /** Everything the gateway keeps. Rules that span sessions run inside `transaction`. */
 export interface Store {
   readonly settings: SettingsRepository;
@@ -217,6 +265,7 @@ export interface Store {
   readonly exemptions: ExemptionRepository;
   readonly throttle: ThrottleRepository;
   readonly directory: DirectoryRepository;
+  readonly posture: PostureRepository;
   /**
    * Runs `fn` in one transaction; the `Store` it receives is bound to it. On PostgreSQL (SERIALIZABLE) a
    * conflicting transaction is run again, so `fn` does nothing but store work (docs/storage.md).

@@ -5,6 +5,7 @@ import type { AdminDeps } from './context.js';
 import { DirectoryAdmin } from './directory.js';
 import { ExemptionAdmin } from './exemptions.js';
 import { GroupAdmin } from './groups.js';
+import { PostureAdmin } from './posture.js';
 import { SessionAdmin } from './sessions.js';
 import { SettingsAdmin } from './settings.js';
 import { TokenAdmin } from './tokens.js';
@@ -21,6 +22,7 @@ export interface AdminServices {
   exemptions: ExemptionAdmin;
   tokens: TokenAdmin;
   administrators: AdministratorAdmin;
+  posture: PostureAdmin;
 }
 
 export function createAdminServices(deps: AdminDeps): AdminServices {
@@ -34,5 +36,6 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
     exemptions: new ExemptionAdmin(deps),
     tokens: new TokenAdmin(deps),
     administrators: new AdministratorAdmin(deps),
+    posture: new PostureAdmin(deps),
   };
 }

@@ -25,6 +25,7 @@ import { registerDirectoryRoutes } from './directory.js';
 import { registerExemptionRoutes } from './exemptions.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerInstallerRoutes } from './installers.js';
+import { registerPostureRoutes } from './posture.js';
 import { registerSessionListRoutes } from './sessions.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
@@ -136,6 +137,7 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     registerGroupRoutes(scope, ctx);
     registerVpnRuleRoutes(scope, ctx);
     registerExemptionRoutes(scope, ctx);
+    registerPostureRoutes(scope, ctx);
     registerDirectoryRoutes(scope, ctx);
     registerSessionListRoutes(scope, ctx);
     registerTokenRoutes(scope, ctx);

@@ -10,16 +10,21 @@ import {
   defaultClientSettings,
   validateLocalUserName,
   type ClientSettings,
+  type Criterion,
   type Exemption,
+  type PostureObject,
+  type PostureProfile,
+  type PostureSettings,
   type Role,
   type Store,
 } from '@kordon/core';
 import { FirewallInputError, NftablesFirewall } from '@kordon/drivers';
-import { formatVersion } from '@kordon/protocol';
+import { formatVersion, parseStrictJson } from '@kordon/protocol';
 import { AdminError } from '../admin/errors.js';
 import type { DirectoryView } from '../admin/directory.js';
 import { exemptionLists } from '../admin/exemptions.js';
 import { createAdminServices, type AdminServices } from '../admin/index.js';
+import { PostureInputError, expressionFromText, expressionText } from '../admin/posture.js';
 import { Argon2idHasher } from '../auth/password.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -676,6 +681,298 @@ storeCommand(vpnRule.command('remove <id>')).action(async (id: string, opts: Sto
   await withAdmin(opts, (admin) => admin.vpnRules.remove(id, cliActor));
   process.stdout.write(`removed rule ${id}\n`);
 });
+
+// device posture (docs/posture.md) -------------------------------------------------------------
+const posture = program
+  .command('posture')
+  .description('device posture: objects (sets of criteria), profiles (and/or over objects), settings');
+const postureObject = posture
+  .command('object')
+  .description('posture objects: named sets of criteria, true when all of them hold');
+
+/** The words after a check on the command line: nothing, a number of days, a list, a text, keys. */
+const criterionShapes: Record<Criterion['check'], 'flag' | 'days' | 'list' | 'text' | 'keys'> = {
+  os_type: 'list',
+  os_version: 'text',
+  domain: 'text',
+  kb_list: 'list',
+  av_active: 'flag',
+  av_name: 'text',
+  av_version: 'text',
+  av_update: 'days',
+  av_scan: 'days',
+  fw_active: 'flag',
+  fw_name: 'text',
+  fw_version: 'text',
+  processes: 'list',
+  services: 'list',
+  registry: 'keys',
+};
+
+/**
+ * `--criterion 'CHECK [OPERATOR] VALUE'` as the API's criterion: `fw_active`, `av_update 7`,
+ * `os_version >= 10.0.19045`, `av_name contains ESET Endpoint`, `processes contains osqueryd,clamd`,
+ * `registry contains HKLM\...\A,HKLM\...\B` (keys only: value conditions need --criteria-file).
+ * The core's parser checks the result, so mistakes are told in the API's words.
+ */
+function criterionFromText(text: string): Record<string, unknown> {
+  const match = /^\s*(\S+)(?:\s+(\S+))?(?:\s+(.*?))?\s*$/.exec(text);
+  const check = match?.[1] ?? '';
+  const shape = Object.hasOwn(criterionShapes, check)
+    ? criterionShapes[check as Criterion['check']]
+    : undefined;
+  const second = match?.[2];
+  const rest = match?.[3];
+  if (shape === undefined) return { check };
+  if (second === 'dont_check') return { check, operator: second };
+  if (shape === 'flag') {
+    if (second !== undefined) throw new UsageError(`--criterion "${text}": ${check} takes nothing after it`);
+    return { check };
+  }
+  if (shape === 'days') {
+    if (second === undefined || rest !== undefined || !/^\d{1,9}$/.test(second)) {
+      throw new UsageError(`--criterion "${text}": write ${check} DAYS, the most days allowed: "${check} 7"`);
+    }
+    return { check, max_days: Number(second) };
+  }
+  const items = (rest ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  const operand =
+    shape === 'text'
+      ? { value: rest ?? '' }
+      : shape === 'list'
+        ? { values: items }
+        : { keys: items.map((key) => ({ key })) };
+  return { check, ...(second === undefined ? {} : { operator: second }), ...operand };
+}
+
+function criterionText(c: Criterion): string {
+  switch (c.check) {
+    case 'av_active':
+    case 'fw_active':
+      return c.check;
+    case 'av_update':
+    case 'av_scan':
+      return `${c.check} ${c.max_days}`;
+    case 'os_type':
+    case 'kb_list':
+    case 'processes':
+    case 'services':
+      return `${c.check} ${c.operator} ${c.values.join(',')}`;
+    case 'registry':
+      return `${c.check} ${c.operator} ${c.keys
+        .map((k) =>
+          k.value === undefined ? k.key : `${k.key} (${k.value.operator} ${JSON.stringify(k.value.text)})`,
+        )
+        .join(',')}`;
+    default:
+      return `${c.check} ${c.operator} ${c.value}`;
+  }
+}
+
+/** The criteria of `posture object add`: repeated --criterion, or --criteria-file with the API's JSON list. */
+async function criteriaOf(opts: { criterion: string[]; criteriaFile?: string }): Promise<unknown> {
+  if (opts.criterion.length > 0 && opts.criteriaFile !== undefined) {
+    throw new UsageError('give --criterion or --criteria-file, not both');
+  }
+  if (opts.criteriaFile === undefined) {
+    if (opts.criterion.length === 0) {
+      throw new UsageError(
+        'an object has criteria: give --criterion "CHECK [OPERATOR] VALUE" (repeated) or --criteria-file FILE',
+      );
+    }
+    return opts.criterion.map(criterionFromText);
+  }
+  let text: string;
+  try {
+    text = await readFile(opts.criteriaFile, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read --criteria-file ${opts.criteriaFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) throw new UsageError(`--criteria-file ${opts.criteriaFile}: ${parsed.error.message}`);
+  return parsed.value;
+}
+
+/** A refused body in the command line's terms: the --criterion it came from, else the field. */
+async function postureInput<T>(work: () => Promise<T>, criteria: readonly string[] = []): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof PostureInputError) || error.field === null) throw error;
+    const index = /^\/criteria\/(\d+)/.exec(error.field)?.[1];
+    const from = index === undefined ? undefined : criteria[Number(index)];
+    if (from !== undefined) throw new UsageError(`--criterion "${from}": ${error.message}`);
+    if (error.field.startsWith('/criteria')) {
+      throw new UsageError(`--criteria-file${error.field.slice('/criteria'.length) || ''}: ${error.message}`);
+    }
+    throw new UsageError(`${error.field === '/name' ? 'the name' : error.field}: ${error.message}`);
+  }
+}
+
+function objectLines(o: PostureObject): string {
+  return [`name: ${o.name}`, `id: ${o.id}`, ...o.criteria.map((c) => `criterion: ${criterionText(c)}`)].join(
+    '\n',
+  );
+}
+
+storeCommand(postureObject.command('add <name>'))
+  .description('add a posture object')
+  .option(
+    '--criterion <text>',
+    'CHECK [OPERATOR] VALUE, repeated: "fw_active", "av_update 7", "os_version >= 10.0", "processes contains osqueryd,clamd"',
+    (value: string, list: string[]) => [...list, value],
+    [] as string[],
+  )
+  .option('--criteria-file <file>', 'the criteria as a JSON list, as the API\'s "criteria"')
+  .addOption(jsonOption)
+  .action(
+    async (
+      name: string,
+      opts: StoreOptions & { criterion: string[]; criteriaFile?: string; json?: boolean },
+    ) => {
+      const criteria = await criteriaOf(opts);
+      const created = await withAdmin(opts, (admin) =>
+        postureInput(() => admin.posture.createObject({ name, criteria }, cliActor), opts.criterion),
+      );
+      print(
+        opts.json === true,
+        created,
+        `added posture object ${created.name} (${created.id}): ${created.criteria.map(criterionText).join('; ')}`,
+      );
+    },
+  );
+storeCommand(postureObject.command('list'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const items = await withAdmin(opts, (admin) => admin.posture.listObjects());
+    print(
+      opts.json === true,
+      { items },
+      items.length === 0
+        ? 'no posture objects'
+        : table([
+            ['NAME', 'CRITERIA', 'ID'],
+            ...items.map((o) => [o.name, o.criteria.map(criterionText).join('; '), o.id]),
+          ]),
+    );
+  });
+storeCommand(postureObject.command('show <name-or-id>'))
+  .addOption(jsonOption)
+  .action(async (ref: string, opts: StoreOptions & { json?: boolean }) => {
+    const found = await withAdmin(opts, (admin) => admin.posture.findObject(ref));
+    print(opts.json === true, found, objectLines(found));
+  });
+storeCommand(postureObject.command('remove <name-or-id>'))
+  .description('remove a posture object (refused while a profile uses it)')
+  .action(async (ref: string, opts: StoreOptions) => {
+    const removed = await withAdmin(opts, async (admin) => {
+      const found = await admin.posture.findObject(ref);
+      await admin.posture.removeObject(found.id, cliActor);
+      return found;
+    });
+    process.stdout.write(`removed posture object ${removed.name}\n`);
+  });
+
+const postureProfile = posture
+  .command('profile')
+  .description('posture profiles: posture objects combined with and/or');
+
+function profileLine(p: PostureProfile, objects: readonly PostureObject[]): string[] {
+  return [p.name, expressionText(p.expression, objects), p.id];
+}
+
+storeCommand(postureProfile.command('add <name>'))
+  .description('add a posture profile')
+  .requiredOption(
+    '--expression <text>',
+    'objects by name with and/or and parentheses: \'Antivirus and (Firewall or "OS updates")\'',
+  )
+  .addOption(jsonOption)
+  .action(async (name: string, opts: StoreOptions & { expression: string; json?: boolean }) => {
+    const { created, objects } = await withAdmin(opts, async (admin) => {
+      const all = await admin.posture.listObjects();
+      const expression = expressionFromText(opts.expression, all);
+      return {
+        created: await postureInput(() => admin.posture.createProfile({ name, expression }, cliActor)),
+        objects: all,
+      };
+    });
+    print(
+      opts.json === true,
+      created,
+      `added posture profile ${created.name} (${created.id}): ${expressionText(created.expression, objects)}`,
+    );
+  });
+storeCommand(postureProfile.command('list'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const { items, objects } = await withAdmin(opts, async (admin) => ({
+      items: await admin.posture.listProfiles(),
+      objects: await admin.posture.listObjects(),
+    }));
+    print(
+      opts.json === true,
+      { items },
+      items.length === 0
+        ? 'no posture profiles: every device is "device without profile"'
+        : table([['NAME', 'EXPRESSION', 'ID'], ...items.map((p) => profileLine(p, objects))]),
+    );
+  });
+storeCommand(postureProfile.command('remove <name-or-id>')).action(
+  async (ref: string, opts: StoreOptions) => {
+    const removed = await withAdmin(opts, async (admin) => {
+      const found = await admin.posture.findProfile(ref);
+      await admin.posture.removeProfile(found.id, cliActor);
+      return found;
+    });
+    process.stdout.write(`removed posture profile ${removed.name}\n`);
+  },
+);
+
+const postureSettings = posture.command('settings').description('how the gateway runs the posture exchange');
+storeCommand(postureSettings.command('show'))
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const current = await withAdmin(opts, (admin) => admin.posture.getSettings());
+    print(
+      opts.json === true,
+      current,
+      Object.entries(current)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('\n'),
+    );
+  });
+storeCommand(postureSettings.command('set <assignments...>'))
+  .description('set KEY=VALUE: period (minutes, 0: once), recheck_minutes, silent_periods')
+  .addOption(jsonOption)
+  .action(async (assignments: string[], opts: StoreOptions & { json?: boolean }) => {
+    const changes: Partial<PostureSettings> = {};
+    const keys: (keyof PostureSettings)[] = ['period', 'recheck_minutes', 'silent_periods'];
+    for (const assignment of assignments) {
+      const [key = '', value, ...more] = assignment.split('=');
+      const known = keys.find((k) => k === key);
+      if (known === undefined) {
+        throw new UsageError(`unknown posture setting "${key}"; the settings are ${keys.join(', ')}`);
+      }
+      if (value === undefined || more.length > 0 || !/^\d{1,9}$/.test(value)) {
+        throw new UsageError(`${key} is a whole number: ${key}=N`);
+      }
+      changes[known] = Number(value);
+    }
+    const after = await withAdmin(opts, (admin) => admin.posture.changeSettings(changes, cliActor));
+    print(
+      opts.json === true,
+      after,
+      `posture settings: ${Object.entries(after)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(', ')}`,
+    );
+  });
 
 // settings -------------------------------------------------------------------------------------
 const settings = program

@@ -688,6 +688,10 @@ export class SessionService {
       case 'directory':
         await this.recheck(mine(await store.sessions.list()).filter((s) => isDirectoryAccount(s.account)));
         return;
+      case 'posture':
+        // Nothing is enforced by posture yet: the posture exchange (the next slice) re-evaluates every
+        // live session's last report here.
+        return;
     }
   }
 

@@ -8,6 +8,7 @@ import {
   vpnRuleRepository,
 } from './access-repositories.js';
 import type { StoreDialect } from './dialect.js';
+import { postureRepository } from './posture-repository.js';
 import {
   adminRepository,
   adminSessionRepository,
@@ -39,6 +40,7 @@ export class KyselyStore implements Store {
   readonly exemptions;
   readonly throttle;
   readonly directory;
+  readonly posture;
 
   /** `db` is the root database or one transaction; a transaction-bound store never touches the root. */
   constructor(
@@ -60,6 +62,7 @@ export class KyselyStore implements Store {
     this.exemptions = exemptionRepository(db, dialect);
     this.throttle = throttleRepository(db);
     this.directory = directoryRepository(db);
+    this.posture = postureRepository(db, dialect);
   }
 
   /**

@@ -258,5 +258,40 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .execute();
       },
     },
+    '0007_posture': {
+      async up(db: Kysely<unknown>) {
+        // Device posture (docs/posture.md): criteria and expressions are JSON text, as the core's
+        // shapes are, checked as they are read. Names are unique without regard to case: `name_key`
+        // is the name lowercased. A profile names objects by id inside its expression; that an object
+        // in use stays is the administrative transaction's rule (admin/posture.ts).
+        await db.schema
+          .createTable('posture_objects')
+          .addColumn('id', 'text', primaryKey)
+          .addColumn('name', 'text', required)
+          .addColumn('name_key', 'text', unique)
+          .addColumn('criteria', 'text', required)
+          .execute();
+        await db.schema
+          .createTable('posture_profiles')
+          .addColumn('id', 'text', primaryKey)
+          .addColumn('name', 'text', required)
+          .addColumn('name_key', 'text', unique)
+          .addColumn('expression', 'text', required)
+          .execute();
+        // One row (id 1), or none: the defaults.
+        await db.schema
+          .createTable('posture_settings')
+          .addColumn('id', 'integer', (column) =>
+            column
+              .primaryKey()
+              .notNull()
+              .check(sql`id = 1`),
+          )
+          .addColumn('period', 'integer', required)
+          .addColumn('recheck_minutes', 'integer', required)
+          .addColumn('silent_periods', 'integer', required)
+          .execute();
+      },
+    },
   };
 }

@@ -19,7 +19,12 @@ import type {
   UpdatePolicy,
   User,
   ThrottleState,
+  PostureObject,
+  PostureProfile,
+  PostureProblem,
+  PostureSettings,
 } from '@kordon/core';
+import { parsePostureObject, parsePostureProfile } from '@kordon/core';
 import type {
   ExemptionRow,
   AdminRow,
@@ -33,6 +38,9 @@ import type {
   SessionRow,
   SettingsRow,
   UserRow,
+  PostureObjectRow,
+  PostureProfileRow,
+  PostureSettingsRow,
 } from './schema.js';
 
 /** A stored value that this version cannot read. */
@@ -64,6 +72,7 @@ const eventKinds: Words<EventKind> = {
   admin_login_failed: true,
   installer_changed: true,
   directory_changed: true,
+  posture_changed: true,
 };
 
 const shown = (value: string): string =>
@@ -317,3 +326,80 @@ export function throttleStateFromText(value: string): ThrottleState {
   }
   throw new StoreDataError(`login_throttle.state holds ${shown(value)}, not a throttle state`);
 }
+
+/** JSON text; undefined when it is not JSON (the parser then says what it expected). */
+function jsonOf(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function unreadable(table: string, row: { id: string; name: string }, problem: PostureProblem): never {
+  const column = problem.field.split('/')[1] ?? '';
+  throw new StoreDataError(
+    `${table}.${column === '' ? 'name' : column} of "${row.name}" (${row.id}) holds what this version ` +
+      `cannot read: ${problem.field} ${problem.message}`,
+  );
+}
+
+/** The name's key for uniqueness: the core's parsers compare names without regard to case. */
+const postureNameKey = (name: string): string => name.toLowerCase();
+
+export const postureObjectToRow = (o: PostureObject): PostureObjectRow => ({
+  id: o.id,
+  name: o.name,
+  name_key: postureNameKey(o.name),
+  criteria: JSON.stringify(o.criteria),
+});
+
+/** Checked by the parser an administrator's body goes through: what was stored is read the same way. */
+export function postureObjectFromRow(r: PostureObjectRow): PostureObject {
+  const parsed = parsePostureObject({ name: r.name, criteria: jsonOf(r.criteria) });
+  if (!parsed.ok) unreadable('posture_objects', r, parsed.problem);
+  return { id: r.id, ...parsed.value };
+}
+
+export const postureProfileToRow = (p: PostureProfile): PostureProfileRow => ({
+  id: p.id,
+  name: p.name,
+  name_key: postureNameKey(p.name),
+  expression: JSON.stringify(p.expression),
+});
+
+/** Every `"object"` string anywhere in a value: the ids an expression would name, were it well formed. */
+function objectIdsIn(value: unknown, ids: Set<string> = new Set()): Set<string> {
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'object' && typeof inner === 'string') ids.add(inner);
+      else objectIdsIn(inner, ids);
+    }
+  }
+  return ids;
+}
+
+/**
+ * The expression's shape is checked by the profile parser; whether its objects exist is not the
+ * row's to say (the administrative transaction keeps them), so every id it names is taken as one.
+ */
+export function postureProfileFromRow(r: PostureProfileRow): PostureProfile {
+  const expression = jsonOf(r.expression);
+  const named = [...objectIdsIn(expression)].map((id) => ({ id, name: id, criteria: [] }));
+  const parsed = parsePostureProfile({ name: r.name, expression }, named);
+  if (!parsed.ok) unreadable('posture_profiles', r, parsed.problem);
+  return { id: r.id, ...parsed.value };
+}
+
+export const postureSettingsToRow = (s: PostureSettings): PostureSettingsRow => ({
+  id: 1,
+  period: s.period,
+  recheck_minutes: s.recheck_minutes,
+  silent_periods: s.silent_periods,
+});
+
+export const postureSettingsFromRow = (r: PostureSettingsRow): PostureSettings => ({
+  period: r.period,
+  recheck_minutes: r.recheck_minutes,
+  silent_periods: r.silent_periods,
+});

@@ -149,6 +149,31 @@ export interface VpnRuleRow {
   created_at: number;
 }
 
+export interface PostureObjectRow {
+  id: string;
+  name: string;
+  /** The name lowercased: names are unique without regard to case. */
+  name_key: string;
+  /** JSON of the object's criteria. */
+  criteria: string;
+}
+
+export interface PostureProfileRow {
+  id: string;
+  name: string;
+  name_key: string;
+  /** JSON of the profile's expression. */
+  expression: string;
+}
+
+export interface PostureSettingsRow {
+  /** Always 1: the table holds one row. */
+  id: number;
+  period: number;
+  recheck_minutes: number;
+  silent_periods: number;
+}
+
 /** The bookkeeping of the releases before Kysely's Migrator (SQLite only); kept in step for them. */
 interface LegacyMigrationRow {
   name: string;
@@ -172,5 +197,8 @@ export interface Tables {
   exemptions: ExemptionRow;
   login_throttle: ThrottleRow;
   directory: DirectoryRow;
+  posture_objects: PostureObjectRow;
+  posture_profiles: PostureProfileRow;
+  posture_settings: PostureSettingsRow;
   kordon_migrations: LegacyMigrationRow;
 }

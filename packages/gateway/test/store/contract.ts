@@ -3,8 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultClientSettings,
+  defaultPostureSettings,
   StoreConflictError,
   type ClientSettings,
+  type PostureObject,
+  type PostureProfile,
   type Session,
   type Store,
 } from '@kordon/core';
@@ -561,6 +564,140 @@ export function storeContract(harness: StoreHarness): void {
       const rotated = held('s1', { previousNonceHash: 'e'.repeat(64), rotatedAt: at(7), graceUntil: at(9) });
       await store.sessions.insert(rotated);
       expect(await store.sessions.get('s1')).toStrictEqual(rotated);
+    });
+  });
+
+  describe('posture (docs/posture.md)', () => {
+    const antivirus: PostureObject = {
+      id: 'o-av',
+      name: 'Antivirus',
+      criteria: [
+        { check: 'av_active' },
+        { check: 'av_update', max_days: 7 },
+        {
+          check: 'registry',
+          operator: 'contains',
+          keys: [{ key: 'HKLM\\SOFTWARE\\Policies\\Kordon\\On', value: { operator: 'equals', text: '1' } }],
+        },
+      ],
+    };
+    const firewall: PostureObject = {
+      id: 'o-fw',
+      name: 'firewall',
+      criteria: [{ check: 'fw_active' }, { check: 'os_version', operator: '>=', value: '10.0.19045' }],
+    };
+    const compliant: PostureProfile = {
+      id: 'p-ok',
+      name: 'Compliant',
+      expression: { op: 'and', of: [{ object: 'o-av' }, { op: 'or', of: [{ object: 'o-fw' }] }] },
+    };
+
+    it('creates, lists by name without regard to case, replaces and removes objects and profiles', async () => {
+      expect(await store.posture.listObjects()).toStrictEqual([]);
+      expect(await store.posture.listProfiles()).toStrictEqual([]);
+      await store.posture.createObject(firewall);
+      await store.posture.createObject(antivirus);
+      expect(await store.posture.listObjects()).toStrictEqual([antivirus, firewall]);
+      expect(await store.posture.getObject('o-av')).toStrictEqual(antivirus);
+      expect(await store.posture.getObject('o-none')).toBeUndefined();
+      await store.posture.createProfile(compliant);
+      await store.posture.createProfile({ id: 'p-any', name: 'any', expression: { object: 'o-fw' } });
+      expect((await store.posture.listProfiles()).map((p) => p.name)).toStrictEqual(['any', 'Compliant']);
+      expect(await store.posture.getProfile('p-ok')).toStrictEqual(compliant);
+
+      const renamed: PostureObject = { ...firewall, name: 'Firewall on', criteria: [{ check: 'fw_active' }] };
+      expect(await store.posture.updateObject(renamed)).toBe(true);
+      expect(await store.posture.updateObject({ ...renamed, id: 'o-none' })).toBe(false);
+      expect(await store.posture.getObject('o-fw')).toStrictEqual(renamed);
+      const changed: PostureProfile = { ...compliant, expression: { object: 'o-av' } };
+      expect(await store.posture.updateProfile(changed)).toBe(true);
+      expect(await store.posture.updateProfile({ ...changed, id: 'p-none' })).toBe(false);
+
+      await reopen();
+      expect(await store.posture.listObjects()).toStrictEqual([antivirus, renamed]);
+      expect(await store.posture.getProfile('p-ok')).toStrictEqual(changed);
+      expect(await store.posture.removeProfile('p-ok')).toBe(true);
+      expect(await store.posture.removeProfile('p-ok')).toBe(false);
+      expect(await store.posture.removeObject('o-av')).toBe(true);
+      expect(await store.posture.removeObject('o-av')).toBe(false);
+      expect((await store.posture.listObjects()).map((o) => o.id)).toStrictEqual(['o-fw']);
+    });
+
+    it('refuses a second object or profile of the same name, whatever its case, or id', async () => {
+      await store.posture.createObject(antivirus);
+      await store.posture.createObject(firewall);
+      await expect(store.posture.createObject({ ...firewall, id: 'o-2', name: 'ANTIVIRUS' })).rejects.toThrow(
+        new StoreConflictError('a posture object is named "ANTIVIRUS"'),
+      );
+      await expect(store.posture.createObject({ ...firewall, name: 'other' })).rejects.toThrow(
+        new StoreConflictError('posture object id "o-fw" already exists'),
+      );
+      await expect(store.posture.updateObject({ ...firewall, name: 'antiVirus' })).rejects.toBeInstanceOf(
+        StoreConflictError,
+      );
+      await store.posture.createProfile(compliant);
+      await expect(
+        store.posture.createProfile({ ...compliant, id: 'p-2', name: 'compliant' }),
+      ).rejects.toThrow(new StoreConflictError('a posture profile is named "compliant"'));
+      expect(await store.posture.listObjects()).toStrictEqual([antivirus, firewall]);
+      expect(await store.posture.listProfiles()).toStrictEqual([compliant]);
+    });
+
+    it('gives the default settings until some are stored, then those, across a restart', async () => {
+      expect(await store.posture.getSettings()).toStrictEqual(defaultPostureSettings);
+      const got = await store.posture.getSettings();
+      got.period = 1;
+      expect(defaultPostureSettings.period).toBe(60);
+      await store.posture.putSettings({ period: 0, recheck_minutes: 5, silent_periods: 2 });
+      await store.posture.putSettings({ period: 5, recheck_minutes: 5, silent_periods: 2 });
+      await reopen();
+      expect(await store.posture.getSettings()).toStrictEqual({
+        period: 5,
+        recheck_minutes: 5,
+        silent_periods: 2,
+      });
+    });
+
+    it('reads a posture change record back', async () => {
+      await store.changes.append({ kind: 'posture' }, at(1));
+      expect((await store.changes.after(0, 10)).map((record) => record.change)).toStrictEqual([
+        { kind: 'posture' },
+      ]);
+    });
+
+    it('rolls posture writes back with their transaction', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.posture.createObject(antivirus);
+          await tx.posture.putSettings({ ...defaultPostureSettings, period: 1 });
+          throw new Error('rule broken');
+        }),
+      ).rejects.toThrow('rule broken');
+      expect(await store.posture.listObjects()).toStrictEqual([]);
+      expect(await store.posture.getSettings()).toStrictEqual(defaultPostureSettings);
+    });
+
+    it('refuses to read criteria or an expression it cannot, naming the table, column and field', async () => {
+      await store.posture.createObject(antivirus);
+      await store.posture.createProfile(compliant);
+      await harness.execute(
+        `UPDATE posture_objects SET criteria = '[{"check":"av_update","max_days":-1}]' WHERE id = 'o-av'`,
+      );
+      await expect(store.posture.listObjects()).rejects.toBeInstanceOf(StoreDataError);
+      await expect(store.posture.getObject('o-av')).rejects.toThrow(
+        'posture_objects.criteria of "Antivirus" (o-av) holds what this version cannot read: ' +
+          '/criteria/0/max_days an age is 0 days or more, not -1',
+      );
+      await harness.execute(`UPDATE posture_objects SET criteria = 'not json' WHERE id = 'o-av'`);
+      await expect(store.posture.getObject('o-av')).rejects.toThrow(
+        'posture_objects.criteria of "Antivirus"',
+      );
+      await harness.execute(
+        `UPDATE posture_profiles SET expression = '{"op":"xor","of":[{"object":"o-av"}]}' WHERE id = 'p-ok'`,
+      );
+      await expect(store.posture.listProfiles()).rejects.toThrow(
+        'posture_profiles.expression of "Compliant" (p-ok) holds what this version cannot read: /expression/op',
+      );
     });
   });
 

@@ -53,6 +53,7 @@ describe('openSqliteStore', () => {
         `applied migration 0004_shared_throttle to ${temp.file}`,
         `applied migration 0005_directory to ${temp.file}`,
         `applied migration 0006_single_sign_on to ${temp.file}`,
+        `applied migration 0007_posture to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -68,6 +69,7 @@ describe('openSqliteStore', () => {
       '0004_shared_throttle',
       '0005_directory',
       '0006_single_sign_on',
+      '0007_posture',
     ]);
     expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
       '0001_initial',
@@ -76,6 +78,7 @@ describe('openSqliteStore', () => {
       '0004_shared_throttle',
       '0005_directory',
       '0006_single_sign_on',
+      '0007_posture',
     ]);
     raw.close();
   });
@@ -145,7 +148,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 6); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 7); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -157,12 +160,12 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
-      .run('0007_future', new Date().toISOString());
+      .run('0008_future', new Date().toISOString());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 7, this version knows up to 6); ` +
+      `${temp.file} was written by a newer Kordon (schema 8, this version knows up to 7); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -260,9 +263,10 @@ describe('several processes on one SQLite file', () => {
       `applied migration 0004_shared_throttle to ${temp.file}`,
       `applied migration 0005_directory to ${temp.file}`,
       `applied migration 0006_single_sign_on to ${temp.file}`,
+      `applied migration 0007_posture to ${temp.file}`,
     ]);
     const raw = new Database(temp.file, { readonly: true });
-    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(6);
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(7);
     raw.close();
   });
 

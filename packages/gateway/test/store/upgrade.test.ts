@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '@kordon/core';
+import { defaultPostureSettings, type Store } from '@kordon/core';
 import { openSqliteStore } from '../../src/store/index.js';
 import { makeTempDir, type TempDir } from './fixtures.js';
 
@@ -107,6 +107,7 @@ const allMigrations = [
   '0004_shared_throttle',
   '0005_directory',
   '0006_single_sign_on',
+  '0007_posture',
 ];
 
 /** What both fixtures hold in the tables of migrations 0001 and 0002. */
@@ -219,6 +220,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0004_shared_throttle to ${temp.file}`,
         `applied migration 0005_directory to ${temp.file}`,
         `applied migration 0006_single_sign_on to ${temp.file}`,
+        `applied migration 0007_posture to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       // Stored before holders were kept: in grace from the next start (migration 0003).
@@ -242,6 +244,10 @@ describe('a data folder of an earlier release', () => {
         { kind: 'vpn_rules' },
       ]);
       await store.exemptions.create({ id: 'x', direction: 'from', network: '198.18.5.0/24', createdAt: t0 });
+      // The tables of 0007 work: empty, with the default settings.
+      expect(await store.posture.listObjects()).toStrictEqual([]);
+      expect(await store.posture.getSettings()).toStrictEqual(defaultPostureSettings);
+      await store.posture.createObject({ id: 'o', name: 'Firewall', criteria: [{ check: 'fw_active' }] });
     } finally {
       await store.close();
     }
@@ -264,6 +270,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0004_shared_throttle to ${temp.file}`,
         `applied migration 0005_directory to ${temp.file}`,
         `applied migration 0006_single_sign_on to ${temp.file}`,
+        `applied migration 0007_posture to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       expect(await store.sessions.list()).toStrictEqual([
