@@ -58,10 +58,8 @@ export class KerberosAuthenticator implements MultiStepAuthenticator {
     process.env['KRB5_KTNAME'] = `FILE:${p.keytabFile}`;
   }
 
-  /** Why Kerberos cannot be offered now, for the log; null when it can. */
-  async problem(): Promise<string | null> {
-    const config = await this.p.directoryConfig();
-    if (config === undefined) return 'no directory is configured';
+  /** Why Kerberos cannot be offered with `config` now, for the log; null when it can. */
+  async problem(config: DirectoryConfig): Promise<string | null> {
     const keytab = config.keytab === null ? null : Buffer.from(config.keytab, 'base64');
     return kerberosProblem(keytab, await this.p.authDomain(), config.realm);
   }

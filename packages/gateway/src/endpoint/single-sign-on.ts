@@ -156,7 +156,7 @@ export class SingleSignOn {
   private async offer(): Promise<Parameters<typeof ssoAvailability>[0]> {
     const config = await this.p.directoryConfig();
     if (config === undefined) return { directory: null, kerberos: false, ntlm: false };
-    const problem = config.keytab === null ? 'no keytab' : await this.p.kerberos.problem();
+    const problem = config.keytab === null ? 'no keytab' : await this.p.kerberos.problem(config);
     // Said once per change of cause, not once per client.
     if (config.keytab !== null && problem !== this.lastProblem) {
       this.lastProblem = problem;
