@@ -34,6 +34,9 @@ const testPackages = [
   'samba',
   'samba-ad-provision',
   'samba-dsdb-modules',
+  // Provisioning sets the sysvol ACLs through the acl_xattr VFS module (a recommendation of samba's,
+  // and the set-up installs without recommends).
+  'samba-vfs-modules',
   'winbind',
   'smbclient',
   'krb5-user',
