@@ -8,6 +8,7 @@ export * from './connection.js';
 export * from './auth-messages.js';
 export * from './ipam.js';
 export * from './vpn-rules.js';
+export * from './access-rules.js';
 export * from './authenticator.js';
 export * from './admission.js';
 export * from './changes.js';
