@@ -12,6 +12,9 @@ describe('change records', () => {
     { kind: 'session_displaced', sessionId: 's2', code: 4003, reason: 'device_limit' },
     { kind: 'session_displaced', sessionId: 's3', code: 4007, reason: null },
     { kind: 'exemptions' },
+    { kind: 'directory' },
+    { kind: 'posture' },
+    { kind: 'access_rules' },
   ];
 
   it('read back what was written', () => {
@@ -27,5 +30,7 @@ describe('change records', () => {
     expect(decodeChange('user', 'not json')).toBeUndefined();
     expect(decodeChange('settings', '{"before":{},"after":{}}')).toBeUndefined();
     expect(decodeChange('group', '[]')).toBeUndefined();
+    expect(decodeChange('access_rules', '[]')).toBeUndefined();
+    expect(decodeChange('access_rule', '{}')).toBeUndefined();
   });
 });

@@ -26,7 +26,12 @@ export type Change =
    * A posture object or profile was added, replaced or removed, or the posture settings changed:
    * every live session's last report is evaluated again (DECISIONS 67).
    */
-  | { kind: 'posture' };
+  | { kind: 'posture' }
+  /**
+   * An access rule by posture profile was added, changed or removed (access-rules.ts): the kernel's
+   * owner installs the rules again, and every live session is told what it reaches now.
+   */
+  | { kind: 'access_rules' };
 
 export type ChangeKind = Change['kind'];
 
@@ -87,6 +92,7 @@ export function decodeChange(kind: string, payload: string): Change | undefined 
     case 'exemptions':
     case 'directory':
     case 'posture':
+    case 'access_rules':
       return { kind };
     case 'settings': {
       const { before, after } = body;

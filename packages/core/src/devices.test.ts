@@ -19,6 +19,7 @@ function session(id: string, sinceMs: number, device: string, extra: Partial<Ses
     resumeNonceHash: null,
     previousNonceHash: null,
     rotatedAt: null,
+    posture: null,
     ...extra,
   };
 }

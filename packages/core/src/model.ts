@@ -1,4 +1,6 @@
 // Plain data shared by the core, the store and the edges. No behaviour here.
+import type { ZtnaReport } from '@kordon/protocol';
+import type { PostureCheck } from './posture/model.js';
 
 export type OsName = 'windows' | 'macos' | 'linux';
 
@@ -108,12 +110,38 @@ export interface Session {
   /** The ticket the current one replaced, still good from the same device for a while (DECISIONS 79). */
   previousNonceHash: string | null;
   rotatedAt: Date | null;
+  /**
+   * The session's device posture (docs/posture.md), or null before its first evaluation. Written only
+   * by the process holding its connection (`setPosture`), never by `update`, so a lifecycle step that
+   * read the session earlier cannot undo a newer evaluation.
+   */
+  posture: SessionPosture | null;
+}
+
+/** A session's last posture report and the evaluation in force (PROTOCOL.md "ZTNA", DECISIONS 11). */
+export interface SessionPosture {
+  /** The last report, canonical; null when the device has not answered (or did not answer in time). */
+  report: ZtnaReport | null;
+  reportedAt: Date | null;
+  /** The ids of the profiles the evaluation matched; empty: "device without profile". */
+  profileIds: string[];
+  /** Their names as evaluated, sorted; `["device without profile"]` when none matched. */
+  profiles: string[];
+  checks: PostureCheck[];
+  /** When the evaluation in force was made. */
+  checkedAt: Date;
+  /** How many times the session's profiles changed since its login. */
+  changes: number;
+  /** Why the evaluation stands as it does when it is not the report's: "no answer within 60 s". */
+  note: string | null;
 }
 
 export type EventKind =
   | 'login'
   | 'login_failed'
   | 'session_ended'
+  /** A session's posture profiles changed (docs/posture.md). */
+  | 'session_posture'
   | 'settings_changed'
   | 'user_changed'
   | 'group_changed'
@@ -124,7 +152,9 @@ export type EventKind =
   | 'admin_login_failed'
   | 'installer_changed'
   | 'directory_changed'
-  | 'posture_changed';
+  | 'posture_changed'
+  /** An access rule by posture profile was added, changed or removed (docs/posture.md). */
+  | 'access_rule_changed';
 
 /** An entry of the event log (DECISIONS 23). */
 export interface GatewayEvent {

@@ -3,6 +3,7 @@ import type { Change } from './changes.js';
 import type { ThrottleState } from './throttle.js';
 import type { DirectoryConfig } from './directory.js';
 import type { VpnRule } from './vpn-rules.js';
+import type { AccessRule } from './access-rules.js';
 import type { PostureObject, PostureProfile } from './posture/model.js';
 import type {
   Admin,
@@ -14,6 +15,7 @@ import type {
   OsName,
   Role,
   Session,
+  SessionPosture,
   User,
 } from './model.js';
 
@@ -92,7 +94,10 @@ export interface SessionRepository {
   /** At a node's start: every session it held waits out the grace until `graceUntil`. */
   releaseNode(node: string, graceUntil: Date): Promise<number>;
   insert(session: Session): Promise<void>;
+  /** Writes everything but `posture`. */
   update(session: Session): Promise<void>;
+  /** Writes a session's posture; false when the session is gone. */
+  setPosture(id: string, posture: SessionPosture): Promise<boolean>;
   remove(id: string): Promise<boolean>;
 }
 
@@ -248,6 +253,21 @@ export interface PostureRepository {
   putSettings(settings: PostureSettings): Promise<void>;
 }
 
+/**
+ * Access rules by posture profile (access-rules.ts). Positions need not be unique: rules at one
+ * position are evaluated in the order they were made. That a rule names existing profiles, and that a
+ * profile a rule names stays, is the caller's rule, inside one transaction.
+ */
+export interface AccessRuleRepository {
+  /** In evaluation order: by position, then by when they were made (then by id). */
+  list(): Promise<AccessRule[]>;
+  get(id: string): Promise<AccessRule | undefined>;
+  create(rule: AccessRule): Promise<void>;
+  /** Replaces the rule of the same id (all but `createdAt`); false when there is none. */
+  update(rule: AccessRule): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+}
+
 /** Everything the gateway keeps. Rules that span sessions run inside `transaction`. */
 export interface Store {
   readonly settings: SettingsRepository;
@@ -266,6 +286,7 @@ export interface Store {
   readonly throttle: ThrottleRepository;
   readonly directory: DirectoryRepository;
   readonly posture: PostureRepository;
+  readonly accessRules: AccessRuleRepository;
   /**
    * Runs `fn` in one transaction; the `Store` it receives is bound to it. On PostgreSQL (SERIALIZABLE) a
    * conflicting transaction is run again, so `fn` does nothing but store work (docs/storage.md).
@@ -336,16 +357,37 @@ export interface FirewallConfig {
   exemptFrom: string[];
   /** Destinations (addresses or CIDRs) anyone on an enforced interface may reach (DECISIONS 72). */
   exemptTo: string[];
+  /**
+   * Access rules by posture profile, in order (access-rules.ts): the first that matches a packet of an
+   * authorized address decides; with rules, what none allows is dropped; with none, authorized
+   * addresses reach everything.
+   */
+  accessRules: FirewallAccessRule[];
+  /** The posture profile keys of authorized addresses (addresses in no profile are left out). */
+  profiles: Record<string, readonly string[]>;
 }
+
+/** An access rule as the firewall enforces it: profile keys (opaque to the driver) and networks. */
+export interface FirewallAccessRule {
+  action: 'allow' | 'deny';
+  profiles: readonly string[];
+  to: readonly string[];
+}
+
+/** What the closed table needs (DECISIONS 70): nothing authorized, so no access rules either. */
+export type ClosedFirewallConfig = Omit<FirewallConfig, 'authorized' | 'accessRules' | 'profiles'>;
 
 /** Kordon's own nftables table: authorized addresses may forward, nobody else (DECISIONS 51, 53). */
 export interface FirewallDriver {
   readonly kind: 'nftables' | 'none';
   /** Replaces Kordon's table atomically with one that authorizes exactly `config.authorized`. */
   install(config: FirewallConfig): Promise<void>;
-  /** Adds addresses to the authorized sets in one atomic batch. */
-  allow(addresses: string[]): Promise<void>;
-  /** Removes addresses from the authorized sets in one atomic batch; absent ones are ignored. */
+  /**
+   * Adds addresses to the authorized sets in one atomic batch; an address in `profiles` is also made a
+   * member of exactly those profiles' sets (of the profiles the installed rules name).
+   */
+  allow(addresses: string[], profiles?: Record<string, readonly string[]>): Promise<void>;
+  /** Removes addresses from the authorized and profile sets in one atomic batch; absent ones are ignored. */
   revoke(addresses: string[]): Promise<void>;
   /** The addresses authorized now, as the kernel has them. */
   authorized(): Promise<string[]>;
@@ -359,5 +401,5 @@ export interface FirewallDriver {
    * Replaces the table atomically with the closed one (DECISIONS 70): nothing authorized, the
    * exemptions kept, every interface of `config` enforced; for a stop whose clean-up overran.
    */
-  installClosed(config: Omit<FirewallConfig, 'authorized'>): Promise<void>;
+  installClosed(config: ClosedFirewallConfig): Promise<void>;
 }

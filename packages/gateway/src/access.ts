@@ -2,32 +2,64 @@
 // sessions ask it to grant and revoke access; it coalesces those requests into batches (one UAPI set,
 // one nft transaction) so many logins at once cost a few operations, not thousands.
 import type { Logger } from 'pino';
-import type { FirewallDriver, Session, TunnelDriver, TunnelPeer } from '@kordon/core';
+import {
+  profileKeysOf,
+  type FirewallDriver,
+  type Session,
+  type TunnelDriver,
+  type TunnelPeer,
+} from '@kordon/core';
 
 interface Pending {
-  /** Per address, the last wish: true = authorized. */
-  addresses: Map<string, boolean>;
+  /** Per address, the last wish: its posture profile keys while authorized, false once revoked. */
+  addresses: Map<string, readonly string[] | false>;
   /** Per public key, the peer to have, or null to remove. */
   peers: Map<string, TunnelPeer | null>;
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
 }
 
 /** What a session is authorized by: its tunnel address (and peer) or its source address (DECISIONS 1). */
-function accessOf(session: Session): { address: string; peer: TunnelPeer | null } | undefined {
+interface SessionAccess {
+  address: string;
+  peer: TunnelPeer | null;
+  /** Its posture profile keys, for the access rules (access-rules.ts). */
+  profiles: readonly string[];
+}
+
+function accessOf(session: Session): SessionAccess | undefined {
   if (session.state !== 'active') return undefined;
+  const profiles = profileKeysOf(session.posture?.profileIds ?? null);
   if (session.vpn) {
     if (session.tunnelIpv4 === null) return undefined;
     return {
       address: session.tunnelIpv4,
       peer: { publicKey: session.device, allowedIps: [`${session.tunnelIpv4}/32`] },
+      profiles,
     };
   }
-  return { address: session.sourceAddress, peer: null };
+  return { address: session.sourceAddress, peer: null, profiles };
+}
+
+/** What the table is installed with: the sessions' addresses and the profiles of each. */
+export interface AuthorizedAccess {
+  authorized: string[];
+  profiles: Record<string, readonly string[]>;
+}
+
+function authorizedAccess(sessions: readonly Session[]): AuthorizedAccess {
+  const access = sessions.map(accessOf).filter((a) => a !== undefined);
+  return {
+    authorized: access.map((a) => a.address),
+    profiles: Object.fromEntries(access.map((a) => [a.address, a.profiles])),
+  };
 }
 
 /** What sessions need of the kernel owner: in its own process, or across IPC from a worker (DECISIONS 71). */
 export interface AccessGate {
-  /** Resolves once the session's access is in the kernel; rejects if it could not be (fail closed). */
+  /**
+   * Resolves once the session's access is in the kernel, with its posture profiles as `session` has
+   * them (granting again moves it between profiles); rejects if it could not be (fail closed).
+   */
   grant(session: Session): Promise<void>;
   /** Resolves once the session's access is gone. */
   revoke(session: Session): Promise<void>;
@@ -52,7 +84,7 @@ export class AccessControl implements AccessGate {
     if (this.closed) return Promise.reject(new Error('the gateway is stopping: no access is granted'));
     return this.enqueue((p) => {
       if (access.peer) p.peers.set(access.peer.publicKey, access.peer);
-      p.addresses.set(access.address, true);
+      p.addresses.set(access.address, access.profiles);
     });
   }
 
@@ -82,8 +114,16 @@ export class AccessControl implements AccessGate {
     await new Promise((r) => setImmediate(r));
     if (this.pending === batch) this.pending = undefined;
     const allow: string[] = [];
+    const profiles: Record<string, readonly string[]> = {};
     const revoke: string[] = [];
-    for (const [address, on] of batch.addresses) (on ? allow : revoke).push(address);
+    for (const [address, wish] of batch.addresses) {
+      if (wish === false) {
+        revoke.push(address);
+      } else {
+        allow.push(address);
+        profiles[address] = wish;
+      }
+    }
     const add: TunnelPeer[] = [];
     const remove: string[] = [];
     for (const [key, peer] of batch.peers) {
@@ -94,7 +134,7 @@ export class AccessControl implements AccessGate {
       // Revocations first and on their own: a failure to grant must never keep a revoked address.
       if (revoke.length > 0) await this.firewall.revoke(revoke);
       if (remove.length > 0 || add.length > 0) await this.tunnel.applyPeers({ add, remove });
-      if (allow.length > 0) await this.firewall.allow(allow);
+      if (allow.length > 0) await this.firewall.allow(allow, profiles);
       for (const w of batch.waiters) w.resolve();
     } catch (e) {
       this.logger.error(
@@ -117,11 +157,26 @@ export class AccessControl implements AccessGate {
   /** At start (DECISIONS 3): the interface and the table become exactly the stored live sessions. */
   async reconcile(
     sessions: readonly Session[],
-    install: (authorized: string[]) => Promise<void>,
+    install: (access: AuthorizedAccess) => Promise<void>,
   ): Promise<void> {
-    const access = sessions.map(accessOf).filter((a) => a !== undefined);
-    await install(access.map((a) => a.address));
-    await this.tunnel.replacePeers(access.flatMap((a) => (a.peer ? [a.peer] : [])));
+    await install(authorizedAccess(sessions));
+    const peers = sessions.map(accessOf).flatMap((a) => (a?.peer ? [a.peer] : []));
+    await this.tunnel.replacePeers(peers);
+  }
+
+  /**
+   * The access rules changed: the table is installed again, with the sessions the store holds then,
+   * in turn with the batches (one that is applied later adds or revokes on top of it, as it would
+   * have on the old table). Peers do not change.
+   */
+  reinstall(
+    sessions: () => Promise<readonly Session[]>,
+    install: (access: AuthorizedAccess) => Promise<void>,
+  ): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const done = this.flushing.then(async () => install(authorizedAccess(await sessions())));
+    this.flushing = done.catch(() => undefined);
+    return done;
   }
 
   /**

@@ -18,6 +18,7 @@ import { ChangeFeed } from './changes/feed.js';
 import { systemClock } from './clock.js';
 import type { GatewayConfig } from './config/options.js';
 import { loadOrCreateKey, type DataPaths } from './data-dir.js';
+import { PostureService } from './endpoint/posture.js';
 import { ClientEndpoint } from './endpoint/server.js';
 import { SessionService } from './endpoint/sessions.js';
 import { SingleSignOn } from './endpoint/single-sign-on.js';
@@ -121,6 +122,12 @@ export async function startClientService(options: ClientServiceOptions): Promise
           },
   });
   const sso = new SingleSignOn({ sessions, directoryConfig, kerberos, ntlm, logger });
+  const posture = new PostureService({
+    store,
+    clock: systemClock,
+    logger,
+    grant: (session) => sessions.grantOrEnd(session),
+  });
   // DECISIONS 67: changes made by the CLI, the API or another process reach this process's sessions.
   const feed = new ChangeFeed({
     store,
@@ -129,6 +136,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
     apply: async (change) => {
       if (options.beforeSessions && (await options.beforeSessions(change))) return;
       await sessions.applyChange(change);
+      await posture.applyChange(change);
     },
   });
   if (ownsNode) {
@@ -165,6 +173,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
         tls,
         sessions,
         sso,
+        posture,
         settings: store.settings,
         installers: store.installers,
         installersDir: paths.installers,
@@ -183,6 +192,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
       feed.stop();
       await listener?.close();
       sessions.shutdown();
+      posture.stop();
       ntlm.close();
       await endpoint?.close();
     },

@@ -2,7 +2,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { FirewallConfig, FirewallDriver, TunnelDriver } from '@kordon/core';
+import type { ClosedFirewallConfig, FirewallConfig, FirewallDriver, TunnelDriver } from '@kordon/core';
 import { NftablesFirewall, selectTunnelDriver } from '@kordon/drivers';
 import type { GatewayConfig } from './config/options.js';
 
@@ -39,7 +39,7 @@ export class NoFirewall implements FirewallDriver {
   setExemptions(_exemptFrom: string[], _exemptTo: string[]): Promise<void> {
     return Promise.resolve();
   }
-  installClosed(_config: Omit<FirewallConfig, 'authorized'>): Promise<void> {
+  installClosed(_config: ClosedFirewallConfig): Promise<void> {
     this.set.clear();
     return Promise.resolve();
   }

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { inPool, intToIpv4, ipv4ToInt, type Store } from '@kordon/core';
+import { inPool, intToIpv4, ipv4ToInt, type Session, type Store } from '@kordon/core';
 import { generateKeyPair } from '@kordon/drivers';
-import { AccessControl } from './access.js';
+import { AccessControl, type AuthorizedAccess } from './access.js';
 import { selectDrivers } from './drivers.js';
 import { exemptionLists } from './admin/exemptions.js';
 import { createAdminServices } from './admin/index.js';
@@ -120,19 +120,27 @@ async function run(
   if (config.clientInterfaces.length === 0) {
     logger.warn('LAN enforcement is off: name the client-facing interfaces with --client-interfaces');
   }
-  const stored = await store.sessions.list();
   const firewallShape = {
     enforcedInterfaces: config.clientInterfaces,
     tunnelInterface: config.wgInterface,
     tunnelNetwork: pool.network.text,
   };
-  await access.reconcile(stored, async (authorized) =>
+  // The table as the store says: this node's sessions with their profiles, the exemptions, the rules.
+  const nodeSessions = async (): Promise<Session[]> =>
+    (await store.sessions.list()).filter((s) => s.node === config.nodeName);
+  const installTable = async ({ authorized, profiles }: AuthorizedAccess): Promise<void> =>
     drivers.firewall.install({
       ...firewallShape,
       ...exemptionLists(await store.exemptions.list()),
       authorized,
-    }),
-  );
+      profiles,
+      accessRules: (await store.accessRules.list()).map(({ action, profiles: keys, to }) => ({
+        action,
+        profiles: keys,
+        to,
+      })),
+    });
+  await access.reconcile(await nodeSessions(), installTable);
   const workerCount = config.workers === 'auto' ? autoWorkerCount() : config.workers;
   // One process: it serves clients itself. Workers: this process owns the node's waiting sessions and
   // the kernel, and the workers serve clients (DECISIONS 71).
@@ -147,6 +155,13 @@ async function run(
     ownsNode: true,
     wireguardPrivateKey: drivers.tunnel.kind === 'none' ? null : privateKey,
     beforeSessions: async (change) => {
+      if (change.kind === 'access_rules') {
+        // This process owns the table: it is installed again with the new rules; the sessions'
+        // processes then tell their clients what their access is (endpoint/posture.ts).
+        await access.reinstall(nodeSessions, installTable);
+        logger.info('access rules applied');
+        return false;
+      }
       if (change.kind !== 'exemptions') return false;
       // DECISIONS 72: this process owns the table; the exemption sets follow the store.
       const { exemptFrom, exemptTo } = exemptionLists(await store.exemptions.list());

@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './request.js';
 export * from './evaluate.js';
 export * from './canonical.js';
+export * from './state.js';

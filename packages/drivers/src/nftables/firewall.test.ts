@@ -155,6 +155,8 @@ describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
     authorized: [],
     exemptFrom: [],
     exemptTo: [],
+    accessRules: [],
+    profiles: {},
   };
 
   async function host(name: string): Promise<Netns> {
@@ -334,6 +336,46 @@ describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
     );
     expect(() => new NftablesFirewall({ table: 'x y' })).toThrow('not an nftables table name');
   });
+
+  it('access rules by profile: the first match decides, moving between profiles is one batch, exemptions stay first', async () => {
+    const OTHER = '198.18.30.2';
+    const noProfile = 'device without profile';
+    const ruled: FirewallConfig = {
+      ...config,
+      authorized: [CLIENT],
+      profiles: { [CLIENT]: [noProfile] },
+      accessRules: [
+        { action: 'deny', profiles: ['compliant'], to: ['198.18.30.0/24'] },
+        { action: 'allow', profiles: ['compliant'], to: ['0.0.0.0/0'] },
+        { action: 'allow', profiles: [noProfile], to: [`${OTHER}/32`] },
+      ],
+    };
+    await firewall.install(ruled);
+    // No profile: only the remediation host.
+    expect(await pings(client, OTHER)).toBe(true);
+    expect(await pings(client, INTERNET)).toBe(false);
+    expect(await whoami(client)).toBe('timeout');
+    // Compliant: everything but what the deny before it names.
+    await firewall.allow([CLIENT], { [CLIENT]: ['compliant'] });
+    expect(await whoami(client)).toBe(`reply ${CLIENT}`);
+    expect(await pings(client, OTHER)).toBe(false);
+    const listed = (await router.run('nft', ['list', 'table', 'inet', 'kordon'])).stdout;
+    expect(listed).toMatch(/set prof0_4 \{[^}]*elements = \{ 198\.18\.10\.2 \}/);
+    expect(listed).toMatch(/set prof1_4 \{\s*type ipv4_addr\s*\}/);
+    // Back to no profile, then revoked: out of every profile set too.
+    await firewall.allow([CLIENT], { [CLIENT]: [noProfile] });
+    expect(await whoami(client)).toBe('timeout');
+    expect(await pings(client, OTHER)).toBe(true);
+    await firewall.revoke([CLIENT]);
+    expect(await pings(client, OTHER)).toBe(false);
+    const after = (await router.run('nft', ['list', 'table', 'inet', 'kordon'])).stdout;
+    expect(after).not.toContain(CLIENT);
+    // An exempt destination is reached by an authorized session that a rule would deny.
+    await firewall.install({ ...ruled, exemptTo: [`${OTHER}/32`], profiles: { [CLIENT]: ['compliant'] } });
+    expect(await pings(client, OTHER)).toBe(true);
+    await firewall.install(config);
+    await expectAuthorized([]);
+  });
 });
 
 describe('NftablesFirewall without nft', () => {
@@ -391,6 +433,8 @@ describe('exemptions and the boot table on real nftables', { timeout: 30_000 }, 
     authorized: [],
     exemptFrom: EXEMPT_FROM,
     exemptTo: EXEMPT_TO,
+    accessRules: [],
+    profiles: {},
   };
 
   function start(ns: Netns, script: string): Background {

@@ -1,12 +1,13 @@
 // Kordon's nftables table, applied with `nft -f -` (scripts on stdin, one transaction each).
-import type { FirewallConfig, FirewallDriver } from '@kordon/core';
+import type { ClosedFirewallConfig, FirewallConfig, FirewallDriver } from '@kordon/core';
 import type { Netns } from '../netns.js';
 import { CommandError, runCommand, type RunResult } from '../process.js';
-import { validateTableName } from './addresses.js';
+import { splitAddresses, validateTableName } from './addresses.js';
 import {
   EXEMPT_SETS,
   IPV4_SET,
   IPV6_SET,
+  profileKeysOfRules,
   renderAllow,
   renderBootRuleset,
   renderClosedRuleset,
@@ -106,6 +107,8 @@ export class NftablesFirewall implements FirewallDriver {
   private readonly nftCommand: string;
   private readonly log: (msg: string) => void;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The profile keys of the installed table's profile sets, by set number (ruleset.ts). */
+  private profileKeys: readonly string[] = [];
 
   constructor(options: NftablesFirewallOptions = {}) {
     this.table = validateTableName(options.table ?? 'kordon');
@@ -116,9 +119,14 @@ export class NftablesFirewall implements FirewallDriver {
 
   async install(config: FirewallConfig): Promise<void> {
     const script = renderRuleset(config, this.table);
-    await this.serially(() => this.apply(script, `install table inet ${this.table}`));
+    const keys = profileKeysOfRules(config.accessRules);
+    await this.serially(async () => {
+      await this.apply(script, `install table inet ${this.table}`);
+      this.profileKeys = keys;
+    });
+    const rules = config.accessRules.length;
     this.log(
-      `nftables: installed table inet ${this.table} enforcing ${[config.tunnelInterface, ...config.enforcedInterfaces].join(', ')} with ${config.authorized.length} authorized addresses${describeExemptions(config.exemptFrom, config.exemptTo)}`,
+      `nftables: installed table inet ${this.table} enforcing ${[config.tunnelInterface, ...config.enforcedInterfaces].join(', ')} with ${config.authorized.length} authorized addresses${rules > 0 ? `, ${rules} access rules over ${keys.length} profiles` : ''}${describeExemptions(config.exemptFrom, config.exemptTo)}`,
     );
   }
 
@@ -128,16 +136,22 @@ export class NftablesFirewall implements FirewallDriver {
    */
   async installBoot(config: BootFirewallConfig): Promise<void> {
     const script = renderBootRuleset(config, this.table);
-    await this.serially(() => this.apply(script, `install the boot table inet ${this.table}`));
+    await this.serially(async () => {
+      await this.apply(script, `install the boot table inet ${this.table}`);
+      this.profileKeys = [];
+    });
     this.log(
       `nftables: installed the boot table inet ${this.table} closing ${config.enforcedInterfaces.join(', ')}${describeExemptions(config.exemptFrom, config.exemptTo)}`,
     );
   }
 
-  async installClosed(config: Omit<FirewallConfig, 'authorized'>): Promise<void> {
+  async installClosed(config: ClosedFirewallConfig): Promise<void> {
     const script = renderClosedRuleset(config, this.table);
     // Queued like every change, so an allow issued before it can never land after it.
-    await this.serially(() => this.apply(script, `install the closed table inet ${this.table}`));
+    await this.serially(async () => {
+      await this.apply(script, `install the closed table inet ${this.table}`);
+      this.profileKeys = [];
+    });
     this.log(
       `nftables: installed the closed table inet ${this.table}: nothing authorized${describeExemptions(config.exemptFrom, config.exemptTo)}`,
     );
@@ -162,20 +176,23 @@ export class NftablesFirewall implements FirewallDriver {
     };
   }
 
-  async allow(addresses: string[]): Promise<void> {
-    const script = renderAllow(addresses, this.table);
-    if (script === '') return;
-    await this.serially(() =>
-      this.apply(script, `add ${addresses.length} addresses to table inet ${this.table}`),
-    );
+  async allow(addresses: string[], profiles: Record<string, readonly string[]> = {}): Promise<void> {
+    // Validated before it queues; rendered when its turn comes, against the table installed then.
+    splitAddresses([...addresses, ...Object.keys(profiles)]);
+    await this.serially(async () => {
+      const script = renderAllow(addresses, this.table, this.profileKeys, profiles);
+      if (script === '') return;
+      await this.apply(script, `add ${addresses.length} addresses to table inet ${this.table}`);
+    });
   }
 
   async revoke(addresses: string[]): Promise<void> {
-    const script = renderRevoke(addresses, this.table);
-    if (script === '') return;
-    await this.serially(() =>
-      this.apply(script, `remove ${addresses.length} addresses from table inet ${this.table}`),
-    );
+    splitAddresses(addresses);
+    await this.serially(async () => {
+      const script = renderRevoke(addresses, this.table, this.profileKeys.length);
+      if (script === '') return;
+      await this.apply(script, `remove ${addresses.length} addresses from table inet ${this.table}`);
+    });
   }
 
   async authorized(): Promise<string[]> {

@@ -2,6 +2,7 @@ import type { FirewallConfig } from '@kordon/core';
 import { describe, expect, it } from 'vitest';
 import { FirewallInputError } from './addresses.js';
 import {
+  profileKeysOfRules,
   renderAllow,
   renderBootRuleset,
   renderClosedRuleset,
@@ -19,6 +20,8 @@ const config: FirewallConfig = {
   authorized: ['100.64.0.2', '192.168.1.20', '2001:DB8::5', '::ffff:192.168.1.21', '100.64.0.2'],
   exemptFrom: ['192.168.1.0/28', '2001:db8:1::/48', '192.168.2.9'],
   exemptTo: ['10.0.0.53', 'FD00::53'],
+  accessRules: [],
+  profiles: {},
 };
 
 const ENFORCE_CHAIN = `	chain enforce {
@@ -104,6 +107,8 @@ ${ENFORCE_CHAIN}	chain postrouting {
         authorized: [],
         exemptFrom: [],
         exemptTo: [],
+        accessRules: [],
+        profiles: {},
       },
       'kordon_test',
     );
@@ -175,6 +180,76 @@ describe('element scripts', () => {
       'not an IP address: "198.18.10.300"',
     );
     expect(() => renderRevoke(['198.18.10.2 }'], 'kordon')).toThrow(FirewallInputError);
+  });
+});
+
+describe('access rules by profile', () => {
+  const ruled: FirewallConfig = {
+    ...config,
+    authorized: ['100.64.0.2', '100.64.0.3', '2001:db8::5'],
+    profiles: { '100.64.0.2': ['p-a'], '100.64.0.3': ['none'], '2001:db8::5': ['p-a', 'none'] },
+    accessRules: [
+      { action: 'deny', profiles: ['p-a'], to: ['10.1.0.0/16'] },
+      { action: 'allow', profiles: ['p-a', 'none'], to: ['10.0.0.0/8', 'fd00::/8'] },
+      { action: 'allow', profiles: ['p-a'], to: ['0.0.0.0/0'] },
+    ],
+  };
+
+  it('names each profile once, in order of first appearance', () => {
+    expect(profileKeysOfRules(ruled.accessRules)).toEqual(['p-a', 'none']);
+  });
+
+  it('puts the exemptions before the jump and the rules in order, one line per profile and family', () => {
+    const text = renderRuleset(ruled, 'kordon');
+    const enforce = text.slice(text.indexOf('chain enforce {'), text.indexOf('chain access {'));
+    expect(enforce.indexOf('@exempt_to6 accept')).toBeLessThan(enforce.indexOf('jump access'));
+    expect(enforce).not.toContain('ct direction original ip saddr @auth4 accept');
+    expect(text).toContain(`	chain access {
+		ip saddr @prof0_4 ip daddr @to0_4 drop
+		ip saddr @prof0_4 ip daddr @to1_4 accept
+		ip6 saddr @prof0_6 ip6 daddr @to1_6 accept
+		ip saddr @prof1_4 ip daddr @to1_4 accept
+		ip6 saddr @prof1_6 ip6 daddr @to1_6 accept
+		ip saddr @prof0_4 ip daddr @to2_4 accept
+		drop
+	}`);
+    expect(text).toContain('set prof0_4 {\n\t\ttype ipv4_addr\n\t\telements = { 100.64.0.2 }');
+    expect(text).toContain('set prof1_6 {\n\t\ttype ipv6_addr\n\t\telements = { 2001:db8::5 }');
+    expect(text).toContain(
+      'set to1_4 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\tauto-merge\n\t\telements = { 10.0.0.0/8 }',
+    );
+  });
+
+  it('without rules the table is the one before access rules existed', () => {
+    expect(renderRuleset({ ...ruled, accessRules: [] }, 'kordon')).not.toContain('access');
+  });
+
+  it('allow moves addresses between profile sets in the same script; revoke leaves every set', () => {
+    expect(renderAllow(['100.64.0.2'], 'kordon', ['p-a', 'none'], { '100.64.0.2': ['none'] })).toBe(
+      `add element inet kordon auth4 { 100.64.0.2 }
+add element inet kordon prof0_4 { 100.64.0.2 }
+delete element inet kordon prof0_4 { 100.64.0.2 }
+add element inet kordon prof1_4 { 100.64.0.2 }
+delete element inet kordon prof1_4 { 100.64.0.2 }
+add element inet kordon prof1_4 { 100.64.0.2 }
+`,
+    );
+    expect(renderRevoke(['100.64.0.2'], 'kordon', 1)).toBe(
+      `add element inet kordon auth4 { 100.64.0.2 }
+delete element inet kordon auth4 { 100.64.0.2 }
+add element inet kordon prof0_4 { 100.64.0.2 }
+delete element inet kordon prof0_4 { 100.64.0.2 }
+`,
+    );
+  });
+
+  it('refuses a destination that is not a network, naming the rule', () => {
+    expect(() =>
+      renderRuleset(
+        { ...ruled, accessRules: [{ action: 'allow', profiles: ['x'], to: ['10.0.0.0/33'] }] },
+        'kordon',
+      ),
+    ).toThrow(/accessRules\[0\]\.to/);
   });
 });
 

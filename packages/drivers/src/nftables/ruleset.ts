@@ -1,5 +1,5 @@
 // The nft scripts Kordon applies: pure text, built only from validated parts (addresses.ts).
-import type { FirewallConfig } from '@kordon/core';
+import type { ClosedFirewallConfig, FirewallAccessRule, FirewallConfig } from '@kordon/core';
 import {
   FirewallInputError,
   parseNetwork,
@@ -56,10 +56,89 @@ interface TableParts {
   exemptions: Exemptions;
   /** The tunnel network's masquerade; the boot table has none (no tunnel before the gateway runs). */
   masquerade?: { tunnelInterface: string; network: Network };
+  /** Access by posture profile; none in the boot and closed tables (nothing is authorized there). */
+  access?: AccessParts;
 }
 
-function renderTable({ table, enforced, authorized, exemptions, masquerade }: TableParts): string {
+/** The access rules, validated, with the members of each profile set. */
+interface AccessParts {
+  rules: { action: FirewallAccessRule['action']; profiles: number[]; to: SplitNetworks }[];
+  /** Per profile set (by index in `profileKeys`), its members split by family. */
+  members: SplitAddresses[];
+}
+
+/**
+ * The profile keys the rules name, each once, in order of first appearance: the index of a key is
+ * its set's number (`prof<i>_4`, `prof<i>_6`).
+ */
+export function profileKeysOfRules(rules: readonly FirewallAccessRule[]): string[] {
+  return [...new Set(rules.flatMap((rule) => rule.profiles))];
+}
+
+const profileSet = (index: number, family: 4 | 6): string => `prof${index}_${family}`;
+const destinationSet = (index: number, family: 4 | 6): string => `to${index}_${family}`;
+
+function accessParts(
+  rules: readonly FirewallAccessRule[],
+  profiles: Record<string, readonly string[]>,
+): AccessParts | undefined {
+  if (rules.length === 0) return undefined;
+  const keys = profileKeysOfRules(rules);
+  const index = new Map(keys.map((key, i) => [key, i]));
+  const byKey = keys.map((): string[] => []);
+  for (const [address, own] of Object.entries(profiles)) {
+    for (const key of own) {
+      const i = index.get(key);
+      if (i !== undefined) byKey[i]?.push(address);
+    }
+  }
+  return {
+    rules: rules.map((rule, n) => ({
+      action: rule.action,
+      profiles: rule.profiles.map((key) => index.get(key) ?? -1),
+      to: splitNetworks(rule.to, `accessRules[${n}].to`),
+    })),
+    members: byKey.map((addresses) => splitAddresses(addresses)),
+  };
+}
+
+function accessSets(access: AccessParts): string[] {
+  const lines: string[] = [];
+  access.members.forEach((members, i) => {
+    lines.push(...setBlock(profileSet(i, 4), 'ipv4_addr', members.ipv4));
+    lines.push(...setBlock(profileSet(i, 6), 'ipv6_addr', members.ipv6));
+  });
+  access.rules.forEach((rule, j) => {
+    lines.push(...setBlock(destinationSet(j, 4), 'ipv4_addr', rule.to.ipv4, true));
+    lines.push(...setBlock(destinationSet(j, 6), 'ipv6_addr', rule.to.ipv6, true));
+  });
+  return lines;
+}
+
+/** First match wins: rules in order, each profile of a rule one line per family, then drop. */
+function accessChain(access: AccessParts): string[] {
+  const lines = ['\tchain access {'];
+  access.rules.forEach((rule, j) => {
+    const verdict = rule.action === 'allow' ? 'accept' : 'drop';
+    for (const i of rule.profiles) {
+      if (rule.to.ipv4.length > 0) {
+        lines.push(`\t\tip saddr @${profileSet(i, 4)} ip daddr @${destinationSet(j, 4)} ${verdict}`);
+      }
+      if (rule.to.ipv6.length > 0) {
+        lines.push(`\t\tip6 saddr @${profileSet(i, 6)} ip6 daddr @${destinationSet(j, 6)} ${verdict}`);
+      }
+    }
+  });
+  lines.push('\t\tdrop', '\t}');
+  return lines;
+}
+
+function renderTable({ table, enforced, authorized, exemptions, masquerade, access }: TableParts): string {
   const { from, to } = exemptions;
+  const authorizedOriginal = [
+    `\t\tct direction original ip saddr @${IPV4_SET} accept`,
+    `\t\tct direction original ip6 saddr @${IPV6_SET} accept`,
+  ];
   const postrouting: string[] = [];
   if (masquerade) {
     const { tunnelInterface, network } = masquerade;
@@ -82,9 +161,9 @@ function renderTable({ table, enforced, authorized, exemptions, masquerade }: Ta
     '\t\ttype filter hook forward priority filter - 10; policy accept;',
     `\t\tiifname { ${quoted(enforced)} } jump enforce`,
     '\t}',
+    ...(access ? accessSets(access) : []),
     '\tchain enforce {',
-    `\t\tct direction original ip saddr @${IPV4_SET} accept`,
-    `\t\tct direction original ip6 saddr @${IPV6_SET} accept`,
+    ...(access ? [] : authorizedOriginal),
     `\t\tct direction reply ip daddr @${IPV4_SET} accept`,
     `\t\tct direction reply ip6 daddr @${IPV6_SET} accept`,
     `\t\tct direction original ip saddr @${EXEMPT_SETS.from4} accept`,
@@ -95,8 +174,16 @@ function renderTable({ table, enforced, authorized, exemptions, masquerade }: Ta
     `\t\tct direction original ip6 daddr @${EXEMPT_SETS.to6} accept`,
     `\t\tct direction reply ip saddr @${EXEMPT_SETS.to4} accept`,
     `\t\tct direction reply ip6 saddr @${EXEMPT_SETS.to6} accept`,
+    // With access rules, exemptions come first: what anyone may reach, a rule cannot deny.
+    ...(access
+      ? [
+          `\t\tct direction original ip saddr @${IPV4_SET} jump access`,
+          `\t\tct direction original ip6 saddr @${IPV6_SET} jump access`,
+        ]
+      : []),
     '\t\tdrop',
     '\t}',
+    ...(access ? accessChain(access) : []),
     '\tchain postrouting {',
     '\t\ttype nat hook postrouting priority srcnat; policy accept;',
     ...postrouting,
@@ -123,12 +210,14 @@ function renderTable({ table, enforced, authorized, exemptions, masquerade }: Ta
  */
 export function renderRuleset(config: FirewallConfig, tableName: string): string {
   const tunnelInterface = validateInterfaceName(config.tunnelInterface);
+  const access = accessParts(config.accessRules, config.profiles);
   return renderTable({
     table: `inet ${validateTableName(tableName)}`,
     enforced: [...new Set([tunnelInterface, ...config.enforcedInterfaces.map(validateInterfaceName)])],
     authorized: splitAddresses(config.authorized),
     exemptions: validateExemptions(config.exemptFrom, config.exemptTo),
     masquerade: { tunnelInterface, network: parseNetwork(config.tunnelNetwork) },
+    ...(access ? { access } : {}),
   });
 }
 
@@ -155,7 +244,7 @@ export function renderBootRuleset(config: BootFirewallConfig, tableName: string)
  * The table a stop leaves when its clean-up overran (DECISIONS 70): the boot table over the
  * gateway's interfaces, the tunnel's included, since it may still be up.
  */
-export function renderClosedRuleset(config: Omit<FirewallConfig, 'authorized'>, tableName: string): string {
+export function renderClosedRuleset(config: ClosedFirewallConfig, tableName: string): string {
   return renderBootRuleset(
     {
       enforcedInterfaces: [config.tunnelInterface, ...config.enforcedInterfaces],
@@ -173,21 +262,65 @@ function elementLines(verb: 'add' | 'delete', table: string, split: SplitAddress
   return lines;
 }
 
-/** Adds addresses to the sets (adding an element that is there is no error); '' when none. */
-export function renderAllow(addresses: readonly string[], tableName: string): string {
-  const lines = elementLines('add', `inet ${validateTableName(tableName)}`, splitAddresses(addresses));
+/**
+ * The lines that take addresses out of every profile set (`profileSets` of them): each element is
+ * added first, as `renderRevoke` explains.
+ */
+function profileRemovalLines(table: string, split: SplitAddresses, profileSets: number): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < profileSets; i++) {
+    for (const family of [4, 6] as const) {
+      const elements = family === 4 ? split.ipv4 : split.ipv6;
+      if (elements.length === 0) continue;
+      const set = profileSet(i, family);
+      lines.push(`add element ${table} ${set} { ${elements.join(', ')} }`);
+      lines.push(`delete element ${table} ${set} { ${elements.join(', ')} }`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Adds addresses to the sets (adding an element that is there is no error); '' when none. An
+ * address named in `profiles` also leaves every profile set and joins those of its own profiles, in
+ * the same transaction, so no packet sees it between two memberships. `profileKeys` are the keys of
+ * the installed table's profile sets, by set number (`profileKeysOfRules`).
+ */
+export function renderAllow(
+  addresses: readonly string[],
+  tableName: string,
+  profileKeys: readonly string[] = [],
+  profiles: Record<string, readonly string[]> = {},
+): string {
+  const table = `inet ${validateTableName(tableName)}`;
+  const lines = elementLines('add', table, splitAddresses(addresses));
+  if (profileKeys.length > 0) {
+    const moved = Object.keys(profiles);
+    lines.push(...profileRemovalLines(table, splitAddresses(moved), profileKeys.length));
+    profileKeys.forEach((key, i) => {
+      const members = splitAddresses(moved.filter((address) => profiles[address]?.includes(key)));
+      if (members.ipv4.length > 0)
+        lines.push(`add element ${table} ${profileSet(i, 4)} { ${members.ipv4.join(', ')} }`);
+      if (members.ipv6.length > 0)
+        lines.push(`add element ${table} ${profileSet(i, 6)} { ${members.ipv6.join(', ')} }`);
+    });
+  }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 /**
- * Removes addresses from the sets; '' when none. nft 1.0.6 has no `destroy element`, and
- * `delete element` fails the whole batch on an absent element, so each element is added first
- * in the same transaction: the net effect is its removal, present or not.
+ * Removes addresses from the sets, the profile sets included; '' when none. nft 1.0.6 has no
+ * `destroy element`, and `delete element` fails the whole batch on an absent element, so each
+ * element is added first in the same transaction: the net effect is its removal, present or not.
  */
-export function renderRevoke(addresses: readonly string[], tableName: string): string {
+export function renderRevoke(addresses: readonly string[], tableName: string, profileSets = 0): string {
   const table = `inet ${validateTableName(tableName)}`;
   const split = splitAddresses(addresses);
-  const lines = [...elementLines('add', table, split), ...elementLines('delete', table, split)];
+  const lines = [
+    ...elementLines('add', table, split),
+    ...elementLines('delete', table, split),
+    ...profileRemovalLines(table, split, profileSets),
+  ];
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

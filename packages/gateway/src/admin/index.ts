@@ -1,5 +1,6 @@
 // The administrative use cases, once: the management API's routes and the CLI's commands are thin
 // adapters over these.
+import { AccessRuleAdmin } from './access-rules.js';
 import { AdministratorAdmin } from './admins.js';
 import type { AdminDeps } from './context.js';
 import { DirectoryAdmin } from './directory.js';
@@ -23,6 +24,7 @@ export interface AdminServices {
   tokens: TokenAdmin;
   administrators: AdministratorAdmin;
   posture: PostureAdmin;
+  accessRules: AccessRuleAdmin;
 }
 
 export function createAdminServices(deps: AdminDeps): AdminServices {
@@ -37,5 +39,6 @@ export function createAdminServices(deps: AdminDeps): AdminServices {
     tokens: new TokenAdmin(deps),
     administrators: new AdministratorAdmin(deps),
     posture: new PostureAdmin(deps),
+    accessRules: new AccessRuleAdmin(deps),
   };
 }

@@ -197,6 +197,18 @@ export class PostureAdmin {
     await commit(this.deps, async (tx) => {
       const found = await tx.posture.getProfile(id);
       if (!found) throw notFound(`no posture profile with id "${id}"`);
+      // A rule naming a profile that is gone would match nobody, silently: the rule changes first.
+      const positions = (await tx.accessRules.list())
+        .filter((rule) => rule.profiles.includes(id))
+        .map((rule) => rule.position);
+      if (positions.length > 0) {
+        const one = positions.length === 1;
+        throw new AdminError(
+          'conflict',
+          `posture profile ${JSON.stringify(found.name)} is named by the access ${one ? 'rule at position' : 'rules at positions'} ` +
+            `${positions.join(', ')}: change or remove ${one ? 'it' : 'them'} first`,
+        );
+      }
       await tx.posture.removeProfile(id);
       await this.record(tx, `posture profile ${describe(found)} removed by ${actor}`);
     });

@@ -15,6 +15,7 @@ import { AggregatorRegistry } from 'prom-client';
 import Type from 'typebox';
 import { parseStrictJson } from '@kordon/protocol';
 import { randomSecret } from '../auth/secrets.js';
+import { registerAccessRuleRoutes } from './access-rules.js';
 import { registerAdminRoutes } from './admins.js';
 import { guard, registerLoginRoute, registerSessionRoutes, sessionCookie } from './auth.js';
 import { createContext, type ApiApp, type ApiContext, type ManagementApiDeps } from './context.js';
@@ -138,6 +139,7 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
     registerVpnRuleRoutes(scope, ctx);
     registerExemptionRoutes(scope, ctx);
     registerPostureRoutes(scope, ctx);
+    registerAccessRuleRoutes(scope, ctx);
     registerDirectoryRoutes(scope, ctx);
     registerSessionListRoutes(scope, ctx);
     registerTokenRoutes(scope, ctx);

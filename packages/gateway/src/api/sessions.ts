@@ -1,10 +1,34 @@
 // The sessions monitor: /api/v1/sessions (DECISIONS 44, 60).
 import Type from 'typebox';
-import type { Session } from '@kordon/core';
+import { postureStateOf, type AccessRule, type Session } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
 const tags = ['sessions'];
+
+const PostureCheckItem = Type.Object({
+  object: Type.String(),
+  criterion: Type.String(),
+  passed: Type.Boolean(),
+  why: Type.String({ description: 'the result in words' }),
+});
+
+const SessionPostureItem = Type.Object(
+  {
+    profiles: Type.Array(Type.String(), {
+      description: 'the matching posture profiles, or ["device without profile"]',
+    }),
+    limited: Type.Boolean({ description: 'whether the access rules limit what the session reaches' }),
+    message: Type.String({ description: 'what the client is told (posture_state, DECISIONS 76)' }),
+    checks: Type.Array(PostureCheckItem, { description: 'each criterion of the objects in use' }),
+    checked_at: Timestamp,
+    reported_at: Type.Union([Timestamp, Type.Null()], {
+      description: 'when the last report came; null when the device did not answer',
+    }),
+    changes: Type.Integer({ description: 'how many times the profiles changed since the login' }),
+  },
+  { description: 'the last posture evaluation; null before the first (docs/posture.md)' },
+);
 
 const SessionItem = Type.Object({
   id: Type.String(),
@@ -21,10 +45,26 @@ const SessionItem = Type.Object({
   worker: Type.Union([Type.String(), Type.Null()], {
     description: 'the worker process that holds its connection; null while it waits for its client to resume',
   }),
+  posture: Type.Union([SessionPostureItem, Type.Null()]),
 });
 type SessionItem = Type.Static<typeof SessionItem>;
 
-function sessionItem(session: Session): SessionItem {
+function postureItem(session: Session, rules: readonly AccessRule[]): SessionItem['posture'] {
+  const posture = session.posture;
+  if (posture === null) return null;
+  const state = postureStateOf(posture, rules, posture.note);
+  return {
+    profiles: state.profiles,
+    limited: state.limited,
+    message: state.message,
+    checks: state.checks,
+    checked_at: posture.checkedAt.toISOString(),
+    reported_at: posture.reportedAt?.toISOString() ?? null,
+    changes: posture.changes,
+  };
+}
+
+function sessionItem(session: Session, rules: readonly AccessRule[]): SessionItem {
   const slash = session.tunnelIpv4?.indexOf('/') ?? -1;
   return {
     id: session.id,
@@ -37,6 +77,7 @@ function sessionItem(session: Session): SessionItem {
     since: session.since.toISOString(),
     node: session.node,
     worker: workerOf(session.holder),
+    posture: postureItem(session, rules),
   };
 }
 
@@ -72,7 +113,8 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
       const sessions = (await store.sessions.list())
         .filter((session) => session.state !== 'pending' && (!vpnOnly || session.vpn))
         .sort((a, b) => a.since.getTime() - b.since.getTime());
-      return { items: sessions.map(sessionItem) };
+      const rules = await store.accessRules.list();
+      return { items: sessions.map((session) => sessionItem(session, rules)) };
     },
   );
 

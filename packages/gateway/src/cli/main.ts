@@ -9,6 +9,7 @@ import {
   StoreConflictError,
   defaultClientSettings,
   validateLocalUserName,
+  type AccessRule,
   type ClientSettings,
   type Criterion,
   type Exemption,
@@ -20,6 +21,7 @@ import {
 } from '@kordon/core';
 import { FirewallInputError, NftablesFirewall } from '@kordon/drivers';
 import { formatVersion, parseStrictJson } from '@kordon/protocol';
+import { accessRuleText, profileKeysFromNames, profileNamesOf } from '../admin/access-rules.js';
 import { AdminError } from '../admin/errors.js';
 import type { DirectoryView } from '../admin/directory.js';
 import { exemptionLists } from '../admin/exemptions.js';
@@ -681,6 +683,216 @@ storeCommand(vpnRule.command('remove <id>')).action(async (id: string, opts: Sto
   await withAdmin(opts, (admin) => admin.vpnRules.remove(id, cliActor));
   process.stdout.write(`removed rule ${id}\n`);
 });
+
+// access rules by posture profile (docs/posture.md "Access rules") -------------------------------
+const accessRule = program
+  .command('access-rule')
+  .description(
+    'which destinations the sessions of which posture profiles reach (first match wins; with rules, what none allows is dropped)',
+  );
+
+/** Repeated options add up. */
+const collect = (value: string, list: string[] | undefined): string[] => [...(list ?? []), value];
+
+/**
+ * The items of comma-separated lists (repeated options add up), each trimmed; an item in double quotes
+ * may hold commas and quotes (JSON's escapes): `Compliant, "Office, Berlin"`. Empty items are skipped.
+ */
+function listItems(texts: readonly string[], option: string): string[] {
+  const items: string[] = [];
+  for (const text of texts) {
+    let rest = text;
+    for (;;) {
+      const match = /^\s*(?:("(?:[^"\\]|\\.)*")|([^,"]*?))\s*(,|$)/.exec(rest);
+      if (match === null) {
+        throw new UsageError(
+          `${option} ${JSON.stringify(text)}: a quote is not closed, or something follows a quoted name; ` +
+            'separate names with commas and quote one that holds a comma: \'Compliant, "Office, Berlin"\'',
+        );
+      }
+      const [all, quoted, plain = '', comma] = match;
+      let item = plain;
+      if (quoted !== undefined) {
+        try {
+          item = JSON.parse(quoted) as string;
+        } catch {
+          throw new UsageError(`${option} ${JSON.stringify(text)}: ${quoted} is not a quoted name`);
+        }
+      }
+      if (item !== '') items.push(item);
+      if (comma !== ',') break;
+      rest = rest.slice(all.length);
+    }
+  }
+  return items;
+}
+
+/** A name as `access-rule list` shows it: quoted when `--profiles` would not read it back as it is. */
+const listedName = (name: string): string =>
+  /[,"]/.test(name) || name.trim() !== name || name === '' ? JSON.stringify(name) : name;
+
+/** A refused rule in the command line's terms: the option the field came from, in the API's words. */
+async function accessRuleInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof AdminError) || error.field === null || error.code === 'not_found') throw error;
+    const option = /^\/(profiles|to|action|position)/.exec(error.field)?.[1];
+    if (option === undefined) throw error;
+    throw new UsageError(`--${option}: ${error.message}`);
+  }
+}
+
+function accessRuleJson(rule: AccessRule, profiles: readonly PostureProfile[]): Record<string, unknown> {
+  return {
+    id: rule.id,
+    position: rule.position,
+    action: rule.action,
+    profiles: rule.profiles,
+    profile_names: profileNamesOf(rule.profiles, profiles),
+    to: rule.to,
+    created_at: rule.createdAt.toISOString(),
+  };
+}
+
+/** A change to one rule, then the rule as it stands with the profiles' names. */
+function changeAccessRule(
+  opts: StoreOptions,
+  change: (admin: AdminServices, profiles: readonly PostureProfile[]) => Promise<AccessRule>,
+): Promise<{ rule: AccessRule; profiles: PostureProfile[] }> {
+  return withAdmin(opts, async (admin) => {
+    const rule = await accessRuleInput(async () => change(admin, await admin.posture.listProfiles()));
+    return { rule, profiles: await admin.posture.listProfiles() };
+  });
+}
+
+function checkedPosition(text: string, what: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`${what} is a whole number from 0 to 999999999`);
+  return Number(text);
+}
+
+const profilesHelp =
+  'posture profiles by name (without regard to case) or "device without profile", comma-separated or repeated; quote a name that holds a comma';
+const toHelp =
+  'destination networks, comma-separated or repeated: 10.0.0.0/8,2001:db8::/32 (an address alone: /32, /128)';
+
+storeCommand(accessRule.command('add'))
+  .description('add an access rule; a running gateway applies it within a second')
+  .requiredOption('--profiles <names>', profilesHelp, collect)
+  .requiredOption('--to <cidrs>', toHelp, collect)
+  .option('--action <action>', 'allow or deny (default: allow)')
+  .option('--position <n>', 'evaluation order (default: 10 after the last rule)')
+  .addOption(jsonOption)
+  .action(
+    async (
+      opts: StoreOptions & {
+        profiles: string[];
+        to: string[];
+        action?: string;
+        position?: string;
+        json?: boolean;
+      },
+    ) => {
+      const names = listItems(opts.profiles, '--profiles');
+      const to = listItems(opts.to, '--to');
+      const position = opts.position === undefined ? undefined : checkedPosition(opts.position, '--position');
+      const { rule, profiles } = await changeAccessRule(opts, (admin, known) =>
+        admin.accessRules.create(
+          {
+            profiles: profileKeysFromNames(names, known),
+            to,
+            ...(opts.action === undefined ? {} : { action: opts.action }),
+            ...(position === undefined ? {} : { position }),
+          },
+          cliActor,
+        ),
+      );
+      print(
+        opts.json === true,
+        accessRuleJson(rule, profiles),
+        `added access rule ${rule.id} at position ${rule.position}: ${accessRuleText(rule, profiles)}`,
+      );
+    },
+  );
+storeCommand(accessRule.command('list'))
+  .description('the access rules in evaluation order')
+  .addOption(jsonOption)
+  .action(async (opts: StoreOptions & { json?: boolean }) => {
+    const { rules, profiles } = await withAdmin(opts, async (admin) => ({
+      rules: await admin.accessRules.list(),
+      profiles: await admin.posture.listProfiles(),
+    }));
+    print(
+      opts.json === true,
+      { items: rules.map((r) => accessRuleJson(r, profiles)) },
+      rules.length === 0
+        ? 'no access rules: every authorized session reaches every destination'
+        : table([
+            ['POSITION', 'ACTION', 'PROFILES', 'TO', 'ID'],
+            ...rules.map((r) => [
+              String(r.position),
+              r.action,
+              profileNamesOf(r.profiles, profiles).map(listedName).join(', '),
+              r.to.join(', '),
+              r.id,
+            ]),
+          ]),
+    );
+  });
+storeCommand(accessRule.command('move <id> <position>'))
+  .description('give an access rule another position (rules at one position: the older first)')
+  .addOption(jsonOption)
+  .action(async (id: string, positionText: string, opts: StoreOptions & { json?: boolean }) => {
+    const position = checkedPosition(positionText, 'the position');
+    const { rule, profiles } = await changeAccessRule(opts, (admin) =>
+      admin.accessRules.patch(id, { position }, cliActor),
+    );
+    print(
+      opts.json === true,
+      accessRuleJson(rule, profiles),
+      `access rule ${rule.id} is at position ${rule.position}: ${accessRuleText(rule, profiles)}`,
+    );
+  });
+storeCommand(accessRule.command('set <id>'))
+  .description('change an access rule: what is given replaces what it had, the rest stays')
+  .option('--profiles <names>', profilesHelp, collect)
+  .option('--to <cidrs>', toHelp, collect)
+  .option('--action <action>', 'allow or deny')
+  .addOption(jsonOption)
+  .action(
+    async (
+      id: string,
+      opts: StoreOptions & { profiles?: string[]; to?: string[]; action?: string; json?: boolean },
+    ) => {
+      if (opts.profiles === undefined && opts.to === undefined && opts.action === undefined) {
+        throw new UsageError('give what changes: --profiles, --to or --action');
+      }
+      const names = opts.profiles && listItems(opts.profiles, '--profiles');
+      const to = opts.to && listItems(opts.to, '--to');
+      const { rule, profiles } = await changeAccessRule(opts, (admin, known) =>
+        admin.accessRules.patch(
+          id,
+          {
+            ...(names === undefined ? {} : { profiles: profileKeysFromNames(names, known) }),
+            ...(to === undefined ? {} : { to }),
+            ...(opts.action === undefined ? {} : { action: opts.action }),
+          },
+          cliActor,
+        ),
+      );
+      print(
+        opts.json === true,
+        accessRuleJson(rule, profiles),
+        `access rule ${rule.id} at position ${rule.position}: ${accessRuleText(rule, profiles)}`,
+      );
+    },
+  );
+storeCommand(accessRule.command('remove <id>'))
+  .description('remove an access rule')
+  .action(async (id: string, opts: StoreOptions) => {
+    await withAdmin(opts, (admin) => admin.accessRules.remove(id, cliActor));
+    process.stdout.write(`removed access rule ${id}\n`);
+  });
 
 // device posture (docs/posture.md) -------------------------------------------------------------
 const posture = program

@@ -21,16 +21,20 @@ import {
   parseClientMessage,
   type AuthStateMessage,
   type ClientMessage,
+  type PostureStateMessage,
   type ServerMessage,
   type VersionMessage,
+  type ZtnaRequest,
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
-import { failure, type SessionConnection, type SessionService } from './sessions.js';
+import type { PostureConnection, PostureService } from './posture.js';
+import { failure, type AuthOutcome, type SessionConnection, type SessionService } from './sessions.js';
 import type { SingleSignOn } from './single-sign-on.js';
 
 export interface ConnectionDeps {
   sessions: SessionService;
   sso: SingleSignOn;
+  posture: PostureService;
   settings: SettingsRepository;
   installers: InstallerRepository;
   metrics: GatewayMetrics;
@@ -49,7 +53,7 @@ export interface ConnectionDeps {
 /** Requests queued on one connection before it is refused (a client waits for each answer). */
 const maxQueued = 16;
 
-export class ClientConnection implements SessionConnection {
+export class ClientConnection implements SessionConnection, PostureConnection {
   sessionId: string | null = null;
   private state: ConnectionState = initialConnectionState;
   private errorsInARow = 0;
@@ -176,7 +180,7 @@ export class ClientConnection implements SessionConnection {
           return;
         }
         const outcome = await this.d.sessions.authorizePassword(this, msg.login, msg.password, settings);
-        this.authorized(outcome.reply);
+        this.authorized(outcome);
         return;
       }
       case 'authorize_device': {
@@ -187,7 +191,7 @@ export class ClientConnection implements SessionConnection {
           return;
         }
         const outcome = await this.d.sessions.authorizeDevice(this, this.presented, settings);
-        this.authorized(outcome.reply);
+        this.authorized(outcome);
         return;
       }
       case 'resume': {
@@ -197,7 +201,7 @@ export class ClientConnection implements SessionConnection {
           return;
         }
         const outcome = await this.d.sessions.resume(this, msg.ticket, settings);
-        this.authorized(outcome.reply);
+        this.authorized(outcome);
         return;
       }
       case 'sso': {
@@ -213,7 +217,7 @@ export class ClientConnection implements SessionConnection {
           // DECISIONS 68: the login deadline counts again while the client works out its next token.
           if (answer.reply.status !== 'not_authorized') this.armAuthorizeTimer();
         } else {
-          this.authorized(answer.outcome.reply);
+          this.authorized(answer.outcome);
         }
         return;
       }
@@ -237,7 +241,8 @@ export class ClientConnection implements SessionConnection {
         return;
       }
       case 'ztna':
-        // Reports are not answered (PROTOCOL.md); none is requested before posture checks exist (DECISIONS 32).
+        // Reports are not answered (PROTOCOL.md): they are evaluated (endpoint/posture.ts).
+        await this.d.posture.report(this, msg);
         return;
     }
   }
@@ -272,7 +277,7 @@ export class ClientConnection implements SessionConnection {
     return failure('update_required', 0, this.downloadUrl ? { downloadUrl: this.downloadUrl } : {});
   }
 
-  private authorized(reply: AuthStateMessage): void {
+  private authorized({ reply, session }: AuthOutcome): void {
     if (reply.authorized) {
       this.state = afterAuthorized(this.state, reply.need_tunnel);
       if (!this.everAuthorized) {
@@ -281,6 +286,16 @@ export class ClientConnection implements SessionConnection {
       }
     }
     this.send(reply);
+    // DECISIONS 11: the posture request follows the auth_state that authorizes.
+    if (reply.authorized && session) {
+      this.d.posture.authorized(this, session).catch((err: unknown) => {
+        this.d.logger.error({ err, address: this.sourceAddress }, 'starting the posture exchange failed');
+      });
+    }
+  }
+
+  sendPosture(message: ZtnaRequest | PostureStateMessage): void {
+    this.send(message);
   }
 
   private reject(code: string, message: string, field: string | null): void {
@@ -318,6 +333,7 @@ export class ClientConnection implements SessionConnection {
     clearTimeout(this.authorizeTimer);
     clearInterval(this.pingTimer);
     this.d.sso.connectionClosed(this);
+    this.d.posture.connectionClosed(this);
     this.d.sessions.connectionClosed(this);
     this.d.onClosed(this.everAuthorized);
   }

@@ -19,6 +19,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import type { TlsIdentity } from '../tls.js';
 import { ClientConnection } from './connection.js';
 import { serveInstaller } from './installer-files.js';
+import type { PostureService } from './posture.js';
 import type { SessionService } from './sessions.js';
 import type { SingleSignOn } from './single-sign-on.js';
 
@@ -29,6 +30,7 @@ export interface ClientEndpointOptions {
   tls: TlsIdentity;
   sessions: SessionService;
   sso: SingleSignOn;
+  posture: PostureService;
   settings: SettingsRepository;
   installers: InstallerRepository;
   installersDir: string;
@@ -176,6 +178,7 @@ export class ClientEndpoint {
         {
           sessions: this.o.sessions,
           sso: this.o.sso,
+          posture: this.o.posture,
           settings: this.o.settings,
           installers: this.o.installers,
           metrics: this.o.metrics,

@@ -325,6 +325,7 @@ export class SessionService {
       resumeNonceHash: issued.nonceHash,
       previousNonceHash: null,
       rotatedAt: null,
+      posture: null,
     };
     const result = await store.transaction(async (tx) => {
       const ended: Ending[] = [];
@@ -534,7 +535,7 @@ export class SessionService {
   }
 
   /** Puts a session's access in the kernel; if that fails the session ends (fail closed, DECISIONS 61). */
-  private async grantOrEnd(session: Session): Promise<boolean> {
+  async grantOrEnd(session: Session): Promise<boolean> {
     try {
       await this.options.access.grant(session);
       return true;
@@ -691,6 +692,9 @@ export class SessionService {
       case 'posture':
         // Nothing is enforced by posture yet: the posture exchange (the next slice) re-evaluates every
         // live session's last report here.
+        return;
+      case 'access_rules':
+        // The posture service and the access owner follow this change (endpoint/posture.ts, access.ts).
         return;
     }
   }

@@ -1,6 +1,7 @@
 // The Store over one Kysely handle, the same for SQLite and PostgreSQL; the dialect holds the differences.
 import type { Kysely } from 'kysely';
 import type { Store } from '@kordon/core';
+import { accessRuleRepository } from './access-rule-repository.js';
 import {
   exemptionRepository,
   groupRepository,
@@ -41,6 +42,7 @@ export class KyselyStore implements Store {
   readonly throttle;
   readonly directory;
   readonly posture;
+  readonly accessRules;
 
   /** `db` is the root database or one transaction; a transaction-bound store never touches the root. */
   constructor(
@@ -63,6 +65,7 @@ export class KyselyStore implements Store {
     this.throttle = throttleRepository(db);
     this.directory = directoryRepository(db);
     this.posture = postureRepository(db, dialect);
+    this.accessRules = accessRuleRepository(db, dialect);
   }
 
   /**

@@ -293,5 +293,29 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .execute();
       },
     },
+    '0008_access_rules': {
+      async up(db: Kysely<unknown>) {
+        // Access rules by posture profile (docs/posture.md "Access rules"): evaluated by position, then
+        // by when they were made, so a position may repeat. Profiles (ids, or the reserved "device
+        // without profile") and destinations (normalized CIDR text) are JSON arrays; that the profiles
+        // exist is the administrative transaction's rule (admin/access-rules.ts).
+        await db.schema
+          .createTable('access_rules')
+          .addColumn('id', 'text', primaryKey)
+          .addColumn('position', 'integer', required)
+          .addColumn('action', 'text', (column) => column.notNull().check(sql`action IN ('allow', 'deny')`))
+          .addColumn('profiles', 'text', required)
+          .addColumn('destinations', 'text', required)
+          .addColumn('created_at', big, required)
+          .execute();
+      },
+    },
+    '0009_session_posture': {
+      async up(db: Kysely<unknown>) {
+        // A session's last posture report and the evaluation in force, as JSON (rows.ts reads it), so any
+        // process can show it, and a resume on another worker starts from it (docs/posture.md).
+        await db.schema.alterTable('sessions').addColumn('posture', 'text').execute();
+      },
+    },
   };
 }

@@ -28,6 +28,7 @@ import {
   installerToRow,
   sessionFromRow,
   sessionToRow,
+  postureToColumn,
   settingsFromRow,
   settingsToRow,
   tokenFromRow,
@@ -386,8 +387,17 @@ export function sessionRepository(db: Db, dialect: StoreDialect): SessionReposit
     },
     async update(session) {
       // The port returns nothing: updating a session that another caller already removed is a no-op.
-      const { id, ...fields } = sessionToRow(session);
+      // Posture is left as it is: only `setPosture` writes it.
+      const { id, posture: _posture, ...fields } = sessionToRow(session);
       await db.updateTable('sessions').set(fields).where('id', '=', id).execute();
+    },
+    async setPosture(id, posture) {
+      const result = await db
+        .updateTable('sessions')
+        .set({ posture: postureToColumn(posture) })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     async remove(id) {
       const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();

@@ -1,6 +1,7 @@
 // Row <-> model mapping, in one place. Text columns that hold one of a few words are checked as they are
 // read: a value this version does not know (a newer Kordon, a hand edit) is an error naming where it is.
 import type {
+  AccessRule,
   Exemption,
   Admin,
   AdminSession,
@@ -16,6 +17,7 @@ import type {
   OsName,
   Role,
   Session,
+  SessionPosture,
   UpdatePolicy,
   User,
   ThrottleState,
@@ -24,8 +26,9 @@ import type {
   PostureProblem,
   PostureSettings,
 } from '@kordon/core';
-import { parsePostureObject, parsePostureProfile } from '@kordon/core';
+import { parseCidr, parsePostureObject, parsePostureProfile } from '@kordon/core';
 import type {
+  AccessRuleRow,
   ExemptionRow,
   AdminRow,
   AdminSessionRow,
@@ -58,10 +61,12 @@ const authMethods: Words<AuthMethod> = { password: true, kerberos: true, ntlm: t
 const sessionStates: Words<Session['state']> = { pending: true, active: true };
 const ruleActions: Words<VpnRule['action']> = { allow: true, deny: true };
 const directions: Words<Exemption['direction']> = { from: true, to: true };
+const accessActions: Words<AccessRule['action']> = { allow: true, deny: true };
 const eventKinds: Words<EventKind> = {
   login: true,
   login_failed: true,
   session_ended: true,
+  session_posture: true,
   settings_changed: true,
   user_changed: true,
   group_changed: true,
@@ -73,6 +78,7 @@ const eventKinds: Words<EventKind> = {
   installer_changed: true,
   directory_changed: true,
   posture_changed: true,
+  access_rule_changed: true,
 };
 
 const shown = (value: string): string =>
@@ -222,7 +228,47 @@ export const sessionToRow = (s: Session): SessionRow => ({
   grace_until: s.graceUntil && ms(s.graceUntil),
   previous_nonce_hash: s.previousNonceHash,
   rotated_at: s.rotatedAt && ms(s.rotatedAt),
+  posture: s.posture && postureToColumn(s.posture),
 });
+
+/** A session's posture as its JSON column holds it: dates as milliseconds. */
+export function postureToColumn(p: SessionPosture): string {
+  return JSON.stringify({
+    ...p,
+    reportedAt: p.reportedAt && ms(p.reportedAt),
+    checkedAt: ms(p.checkedAt),
+  });
+}
+
+function postureFromColumn(value: string): SessionPosture {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const p = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (
+    !Array.isArray(p['profileIds']) ||
+    !Array.isArray(p['profiles']) ||
+    !Array.isArray(p['checks']) ||
+    typeof p['checkedAt'] !== 'number' ||
+    typeof p['changes'] !== 'number'
+  ) {
+    throw new StoreDataError(`sessions.posture holds ${shown(value)}, not a posture evaluation`);
+  }
+  const reportedAt = p['reportedAt'];
+  return {
+    report: (p['report'] ?? null) as SessionPosture['report'],
+    reportedAt: typeof reportedAt === 'number' ? date(reportedAt) : null,
+    profileIds: p['profileIds'] as string[],
+    profiles: p['profiles'] as string[],
+    checks: p['checks'] as SessionPosture['checks'],
+    checkedAt: date(p['checkedAt']),
+    changes: p['changes'],
+    note: typeof p['note'] === 'string' ? p['note'] : null,
+  };
+}
 
 export const sessionFromRow = (r: SessionRow): Session => ({
   id: r.id,
@@ -240,6 +286,7 @@ export const sessionFromRow = (r: SessionRow): Session => ({
   resumeNonceHash: r.resume_nonce_hash,
   previousNonceHash: r.previous_nonce_hash,
   rotatedAt: r.rotated_at === null ? null : date(r.rotated_at),
+  posture: r.posture === null ? null : postureFromColumn(r.posture),
 });
 
 export const eventToRow = (e: GatewayEvent): Omit<EventRow, 'id'> => ({
@@ -402,4 +449,34 @@ export const postureSettingsFromRow = (r: PostureSettingsRow): PostureSettings =
   period: r.period,
   recheck_minutes: r.recheck_minutes,
   silent_periods: r.silent_periods,
+});
+
+export const accessRuleToRow = (r: AccessRule): AccessRuleRow => ({
+  id: r.id,
+  position: r.position,
+  action: r.action,
+  profiles: JSON.stringify(r.profiles),
+  destinations: JSON.stringify(r.to),
+  created_at: ms(r.createdAt),
+});
+
+/** A JSON array of networks as the administrative use case wrote them: normalized CIDR text. */
+function networks(table: string, column: string, value: string): string[] {
+  const parsed = jsonOf(value);
+  const normalized = (item: unknown): boolean => {
+    if (typeof item !== 'string') return false;
+    const cidr = parseCidr(item);
+    return cidr.ok && cidr.cidr.text === item;
+  };
+  if (Array.isArray(parsed) && parsed.every(normalized)) return parsed as string[];
+  throw new StoreDataError(`${table}.${column} holds ${shown(value)}, not a JSON array of networks`);
+}
+
+export const accessRuleFromRow = (r: AccessRuleRow): AccessRule => ({
+  id: r.id,
+  position: r.position,
+  action: word(accessActions, 'access_rules', 'action', r.action),
+  profiles: names('access_rules', 'profiles', r.profiles),
+  to: networks('access_rules', 'destinations', r.destinations),
+  createdAt: date(r.created_at),
 });

@@ -88,6 +88,8 @@ export interface SessionRow {
   grace_until: number | null;
   previous_nonce_hash: string | null;
   rotated_at: number | null;
+  /** JSON of the SessionPosture; null before the first evaluation. */
+  posture: string | null;
 }
 
 export interface ExemptionRow {
@@ -174,6 +176,17 @@ export interface PostureSettingsRow {
   silent_periods: number;
 }
 
+export interface AccessRuleRow {
+  id: string;
+  position: number;
+  action: string;
+  /** JSON array of posture profile ids (or "device without profile"). */
+  profiles: string;
+  /** JSON array of normalized CIDR text. */
+  destinations: string;
+  created_at: number;
+}
+
 /** The bookkeeping of the releases before Kysely's Migrator (SQLite only); kept in step for them. */
 interface LegacyMigrationRow {
   name: string;
@@ -200,5 +213,6 @@ export interface Tables {
   posture_objects: PostureObjectRow;
   posture_profiles: PostureProfileRow;
   posture_settings: PostureSettingsRow;
+  access_rules: AccessRuleRow;
   kordon_migrations: LegacyMigrationRow;
 }

@@ -157,6 +157,7 @@ describe('sessions', () => {
     resumeNonceHash: null,
     previousNonceHash: null,
     rotatedAt: null,
+    posture: null,
   };
 
   async function seed(): Promise<void> {
@@ -206,6 +207,7 @@ describe('sessions', () => {
     since: '2026-11-26T09:00:00.000Z',
     node: 'gw-1',
     worker: '0',
+    posture: null,
   };
   const vpnItem = {
     id: 'vpn-1',
@@ -218,6 +220,7 @@ describe('sessions', () => {
     since: '2026-11-26T09:30:00.000Z',
     node: 'gw-1',
     worker: '0',
+    posture: null,
   };
 
   it('lists live sessions with exact keys, leaving out pending ones', async () => {
@@ -227,6 +230,33 @@ describe('sessions', () => {
     expect(response.json()).toStrictEqual({ items: [localItem, vpnItem] });
     const explicit = await h.asViewer({ method: 'GET', url: '/api/v1/sessions?vpn_only=false' });
     expect(explicit.json()).toStrictEqual({ items: [localItem, vpnItem] });
+  });
+
+  it("shows a session's posture: profiles, whether it is limited and why, each check", async () => {
+    await seed();
+    await h.store.sessions.setPosture('local-1', {
+      report: { type: 'ztna', node_name: 'ws-1', proc_list: [] },
+      reportedAt: new Date('2026-11-26T09:01:00.000Z'),
+      profileIds: [],
+      profiles: ['device without profile'],
+      checks: [{ object: 'Tools', criterion: 'processes', passed: false, why: 'osqueryd is not running' }],
+      checkedAt: new Date('2026-11-26T09:02:00.000Z'),
+      changes: 3,
+      note: null,
+    });
+    const response = await h.asViewer({ method: 'GET', url: '/api/v1/sessions' });
+    expect(response.json<{ items: unknown[] }>().items[0]).toStrictEqual({
+      ...localItem,
+      posture: {
+        profiles: ['device without profile'],
+        limited: false,
+        message: 'Full access (device posture profile: device without profile)',
+        checks: [{ object: 'Tools', criterion: 'processes', passed: false, why: 'osqueryd is not running' }],
+        checked_at: '2026-11-26T09:02:00.000Z',
+        reported_at: '2026-11-26T09:01:00.000Z',
+        changes: 3,
+      },
+    });
   });
 
   it('vpn_only=true keeps sessions with a tunnel; other values are 400', async () => {

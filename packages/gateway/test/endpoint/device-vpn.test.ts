@@ -28,6 +28,7 @@ function forged(issued: IssuedCertificate): { cert: string; key: string } {
   return { cert: `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`, key: issued.key };
 }
 
+// Eleven certificates and two CRLs made by openssl: slow when other suites keep the machine busy.
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kordon-device-vpn-'));
   const root = TestCa.root(dir, 'Device Root');
@@ -85,7 +86,7 @@ beforeAll(async () => {
     tokenHash: sha256Hex(token),
     createdAt: new Date(),
   });
-});
+}, 180_000);
 
 afterAll(async () => {
   await gw.dispose();

@@ -4,9 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultClientSettings,
   defaultPostureSettings,
+  NO_PROFILE_KEY,
   StoreConflictError,
+  type AccessRule,
   type ClientSettings,
   type PostureObject,
+  type SessionPosture,
   type PostureProfile,
   type Session,
   type Store,
@@ -565,6 +568,30 @@ export function storeContract(harness: StoreHarness): void {
       await store.sessions.insert(rotated);
       expect(await store.sessions.get('s1')).toStrictEqual(rotated);
     });
+
+    it('keeps a posture evaluation that only setPosture writes: update leaves it as it is', async () => {
+      const s = held('s1');
+      await store.sessions.insert(s);
+      const posture: SessionPosture = {
+        report: { type: 'ztna', node_name: 'ws-1', proc_list: ['osqueryd'] },
+        reportedAt: at(3),
+        profileIds: ['p-ok'],
+        profiles: ['Compliant'],
+        checks: [{ object: 'Tools', criterion: 'processes', passed: true, why: 'osqueryd is running' }],
+        checkedAt: at(4),
+        changes: 2,
+        note: null,
+      };
+      expect(await store.sessions.setPosture('s1', posture)).toBe(true);
+      expect((await store.sessions.get('s1'))?.posture).toStrictEqual(posture);
+      // A lifecycle step that read the session before the evaluation does not undo it.
+      await store.sessions.update({ ...s, graceUntil: at(9) });
+      expect(await store.sessions.get('s1')).toStrictEqual({ ...s, graceUntil: at(9), posture });
+      expect(await store.sessions.setPosture('gone', posture)).toBe(false);
+      const unanswered = { ...posture, report: null, reportedAt: null, note: 'no answer' };
+      expect(await store.sessions.setPosture('s1', unanswered)).toBe(true);
+      expect((await store.sessions.list())[0]?.posture).toStrictEqual(unanswered);
+    });
   });
 
   describe('posture (docs/posture.md)', () => {
@@ -698,6 +725,88 @@ export function storeContract(harness: StoreHarness): void {
       await expect(store.posture.listProfiles()).rejects.toThrow(
         'posture_profiles.expression of "Compliant" (p-ok) holds what this version cannot read: /expression/op',
       );
+    });
+  });
+
+  describe('access rules by posture profile (docs/posture.md)', () => {
+    const rule = (id: string, overrides: Partial<AccessRule> = {}): AccessRule => ({
+      id,
+      position: 10,
+      action: 'allow',
+      profiles: ['p-ok', NO_PROFILE_KEY],
+      to: ['10.0.0.0/8', '2001:db8::/32'],
+      createdAt: t0,
+      ...overrides,
+    });
+
+    it('lists by position, then by when they were made; gets, updates and removes', async () => {
+      expect(await store.accessRules.list()).toStrictEqual([]);
+      const later = rule('a-later', { position: 20, createdAt: at(1) });
+      const sameLater = rule('b-same-later', { createdAt: at(5) });
+      const sameFirst = rule('c-same-first', { action: 'deny', to: ['0.0.0.0/0'], createdAt: at(2) });
+      const first = rule('d-first', { position: 0, profiles: [NO_PROFILE_KEY], createdAt: at(9) });
+      for (const r of [later, sameLater, sameFirst, first]) await store.accessRules.create(r);
+      expect(await store.accessRules.list()).toStrictEqual([first, sameFirst, sameLater, later]);
+      expect(await store.accessRules.get('c-same-first')).toStrictEqual(sameFirst);
+      expect(await store.accessRules.get('none')).toBeUndefined();
+      await expect(store.accessRules.create(rule('a-later'))).rejects.toThrow(
+        new StoreConflictError('access rule "a-later" already exists'),
+      );
+
+      // Everything but when it was made is replaced.
+      const moved: AccessRule = {
+        ...later,
+        position: 5,
+        action: 'deny',
+        profiles: ['p-other'],
+        to: ['192.168.1.7/32'],
+      };
+      expect(await store.accessRules.update({ ...moved, createdAt: at(99) })).toBe(true);
+      expect(await store.accessRules.update(rule('none'))).toBe(false);
+      await reopen();
+      expect(await store.accessRules.list()).toStrictEqual([first, moved, sameFirst, sameLater]);
+      expect(await store.accessRules.remove('d-first')).toBe(true);
+      expect(await store.accessRules.remove('d-first')).toBe(false);
+      expect((await store.accessRules.list()).map((r) => r.id)).toStrictEqual([
+        'a-later',
+        'c-same-first',
+        'b-same-later',
+      ]);
+    });
+
+    it('reads an access_rules change record back, and rolls rules back with their transaction', async () => {
+      await store.changes.append({ kind: 'access_rules' }, at(1));
+      expect((await store.changes.after(0, 10)).map((record) => record.change)).toStrictEqual([
+        { kind: 'access_rules' },
+      ]);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.accessRules.create(rule('r1'));
+          throw new Error('rule broken');
+        }),
+      ).rejects.toThrow('rule broken');
+      expect(await store.accessRules.list()).toStrictEqual([]);
+    });
+
+    it('refuses to read profiles or networks it cannot, naming the table and column', async () => {
+      await store.accessRules.create(rule('r1'));
+      await harness.execute(`UPDATE access_rules SET destinations = '["10.0.0.1/8"]' WHERE id = 'r1'`);
+      await expect(store.accessRules.list()).rejects.toBeInstanceOf(StoreDataError);
+      await expect(store.accessRules.get('r1')).rejects.toThrow(
+        'access_rules.destinations holds "[\\"10.0.0.1/8\\"]", not a JSON array of networks',
+      );
+      await harness.execute(
+        `UPDATE access_rules SET destinations = '["10.0.0.0/8"]', profiles = '"p-ok"' WHERE id = 'r1'`,
+      );
+      await expect(store.accessRules.get('r1')).rejects.toThrow(
+        'access_rules.profiles holds "\\"p-ok\\"", not a JSON array of names',
+      );
+      // The action is one of two words in the table itself.
+      await expect(
+        Promise.resolve().then(() =>
+          harness.execute(`UPDATE access_rules SET profiles = '[]', action = 'DENY' WHERE id = 'r1'`),
+        ),
+      ).rejects.toThrow(/check constraint/i);
     });
   });
 

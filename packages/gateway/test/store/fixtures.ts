@@ -97,6 +97,7 @@ export const session = (id: string, overrides: Partial<Session> = {}): Session =
   resumeNonceHash: 'f'.repeat(64),
   previousNonceHash: null,
   rotatedAt: null,
+  posture: null,
   ...overrides,
 });
 

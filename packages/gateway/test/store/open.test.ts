@@ -54,6 +54,8 @@ describe('openSqliteStore', () => {
         `applied migration 0005_directory to ${temp.file}`,
         `applied migration 0006_single_sign_on to ${temp.file}`,
         `applied migration 0007_posture to ${temp.file}`,
+        `applied migration 0008_access_rules to ${temp.file}`,
+        `applied migration 0009_session_posture to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -70,6 +72,8 @@ describe('openSqliteStore', () => {
       '0005_directory',
       '0006_single_sign_on',
       '0007_posture',
+      '0008_access_rules',
+      '0009_session_posture',
     ]);
     expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
       '0001_initial',
@@ -79,6 +83,8 @@ describe('openSqliteStore', () => {
       '0005_directory',
       '0006_single_sign_on',
       '0007_posture',
+      '0008_access_rules',
+      '0009_session_posture',
     ]);
     raw.close();
   });
@@ -148,7 +154,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 7); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 9); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -160,12 +166,12 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
-      .run('0008_future', new Date().toISOString());
+      .run('0010_future', new Date().toISOString());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 8, this version knows up to 7); ` +
+      `${temp.file} was written by a newer Kordon (schema 10, this version knows up to 9); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -264,9 +270,11 @@ describe('several processes on one SQLite file', () => {
       `applied migration 0005_directory to ${temp.file}`,
       `applied migration 0006_single_sign_on to ${temp.file}`,
       `applied migration 0007_posture to ${temp.file}`,
+      `applied migration 0008_access_rules to ${temp.file}`,
+      `applied migration 0009_session_posture to ${temp.file}`,
     ]);
     const raw = new Database(temp.file, { readonly: true });
-    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(7);
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(9);
     raw.close();
   });
 

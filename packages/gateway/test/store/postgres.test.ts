@@ -71,6 +71,8 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0005_directory to ${named()}`,
           `applied migration 0006_single_sign_on to ${named()}`,
           `applied migration 0007_posture to ${named()}`,
+          `applied migration 0008_access_rules to ${named()}`,
+          `applied migration 0009_session_posture to ${named()}`,
         ]);
         // No release before the Migrator ran on PostgreSQL: no kordon_migrations.
         expect(await tables()).not.toContain('kordon_migrations');
@@ -86,6 +88,8 @@ describe.skipIf(missing !== undefined)(
           '0005_directory',
           '0006_single_sign_on',
           '0007_posture',
+          '0008_access_rules',
+          '0009_session_posture',
         ]);
         const again: string[] = [];
         await (await openPostgresStore({ url: database().url, log: (msg) => again.push(msg) })).close();
@@ -121,6 +125,8 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0005_directory to ${named()}`,
           `applied migration 0006_single_sign_on to ${named()}`,
           `applied migration 0007_posture to ${named()}`,
+          `applied migration 0008_access_rules to ${named()}`,
+          `applied migration 0009_session_posture to ${named()}`,
         ]);
       });
 
@@ -137,18 +143,18 @@ describe.skipIf(missing !== undefined)(
 
       it('refuses a database a newer Kordon migrated and leaves it untouched', async () => {
         await (await openPostgresStore({ url: database().url })).close();
-        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0008_future', $1)", [
+        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0010_future', $1)", [
           new Date().toISOString(),
         ]);
         const before = await tables();
         const error = await openFailure(openPostgresStore({ url: database().url }));
         expect(error.message).toBe(
-          `${named()} was written by a newer Kordon (schema 8, this version knows up to 7); ` +
+          `${named()} was written by a newer Kordon (schema 10, this version knows up to 9); ` +
             'upgrade Kordon or restore a backup',
         );
         expect(await tables()).toStrictEqual(before);
         const recorded = await database().query('SELECT name FROM kysely_migration');
-        expect(recorded).toHaveLength(8);
+        expect(recorded).toHaveLength(10);
       });
 
       it('names a database it cannot reach or open without its password', async () => {

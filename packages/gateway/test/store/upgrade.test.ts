@@ -108,6 +108,8 @@ const allMigrations = [
   '0005_directory',
   '0006_single_sign_on',
   '0007_posture',
+  '0008_access_rules',
+  '0009_session_posture',
 ];
 
 /** What both fixtures hold in the tables of migrations 0001 and 0002. */
@@ -206,7 +208,7 @@ const localSession = {
   node: 'node-1',
   resumeNonceHash: null,
 };
-const noGrace = { holder: null, graceUntil: null, previousNonceHash: null, rotatedAt: null };
+const noGrace = { holder: null, graceUntil: null, previousNonceHash: null, rotatedAt: null, posture: null };
 
 describe('a data folder of an earlier release', () => {
   it('of c6d9e4c (migrations 0001, 0002) opens with everything in it and takes the newest schema', async () => {
@@ -221,6 +223,8 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0005_directory to ${temp.file}`,
         `applied migration 0006_single_sign_on to ${temp.file}`,
         `applied migration 0007_posture to ${temp.file}`,
+        `applied migration 0008_access_rules to ${temp.file}`,
+        `applied migration 0009_session_posture to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       // Stored before holders were kept: in grace from the next start (migration 0003).
@@ -271,6 +275,8 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0005_directory to ${temp.file}`,
         `applied migration 0006_single_sign_on to ${temp.file}`,
         `applied migration 0007_posture to ${temp.file}`,
+        `applied migration 0008_access_rules to ${temp.file}`,
+        `applied migration 0009_session_posture to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       expect(await store.sessions.list()).toStrictEqual([
@@ -280,8 +286,16 @@ describe('a data folder of an earlier release', () => {
           graceUntil: null,
           previousNonceHash: 'e'.repeat(64),
           rotatedAt: at(15),
+          posture: null,
         },
-        { ...localSession, holder: null, graceUntil: at(60_000), previousNonceHash: null, rotatedAt: null },
+        {
+          ...localSession,
+          holder: null,
+          graceUntil: at(60_000),
+          previousNonceHash: null,
+          rotatedAt: null,
+          posture: null,
+        },
       ]);
       expect(await store.leases.get('wg-key-alice')).toMatchObject({ account: 'alice' });
       expect(await store.changes.after(0, 10)).toStrictEqual([

@@ -1,0 +1,341 @@
+// The posture exchange on the gateway (PROTOCOL.md "ZTNA", DECISIONS 11, 32, 67, 76; docs/posture.md):
+// the `ztna` request after every authorizing `auth_state`, each report evaluated by the core into the
+// session's profiles and stored with the session, the kernel's profile sets following the result, and
+// `posture_state` for clients that asked for it. Re-checks run on a one-second sweep of this process's
+// connections: the re-evaluation timer, the request after silent periods, and the 60 s answer deadline.
+// What a connection was asked and when is this process's own business (it holds the connection);
+// every result is in the store, so any process shows it and a resume elsewhere starts from it.
+import type { Logger } from 'pino';
+import {
+  DEVICE_WITHOUT_PROFILE,
+  canonicalReport,
+  evaluatePosture,
+  postureStateOf,
+  ztnaRequestFor,
+  type AccessRule,
+  type Change,
+  type Clock,
+  type PostureObject,
+  type PostureProfile,
+  type PostureSettings,
+  type Session,
+  type SessionPosture,
+  type Store,
+} from '@kordon/core';
+import type { PostureStateMessage, ZtnaReport, ZtnaRequest } from '@kordon/protocol';
+
+/** What the exchange needs of a client connection. */
+export interface PostureConnection {
+  readonly sessionId: string | null;
+  /** DECISIONS 76: `posture_state` goes only to clients that announced it. */
+  readonly features: ReadonlySet<string>;
+  sendPosture(message: ZtnaRequest | PostureStateMessage): void;
+}
+
+export interface PostureServiceOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Puts a session's access in the kernel with its new profiles; false when it could not and the session ended. */
+  grant: (session: Session) => Promise<boolean>;
+  /** How often timers are looked at; default 1 s. */
+  sweepMs?: number;
+}
+
+/** DECISIONS 11 as docs/posture.md settles it: an unanswered request makes the device one without profile. */
+const answerDeadlineMs = 60_000;
+const noAnswer = 'the device did not answer the gateway’s posture request within 60 s';
+
+interface Policy {
+  objects: PostureObject[];
+  profiles: PostureProfile[];
+  settings: PostureSettings;
+  rules: AccessRule[];
+  request: ZtnaRequest | null;
+  /** The request as text: a change of it is asked again of every connection. */
+  requestKey: string;
+  idByName: Map<string, string>;
+}
+
+interface Tracked {
+  conn: PostureConnection;
+  /** When the request now unanswered was sent, or null. */
+  askedAt: number | null;
+  /** The last report or request: silent periods count from here. */
+  heardAt: number;
+  checkedAt: number;
+  /** The request this connection was last sent. */
+  requestKey: string | null;
+  /** The last `posture_state` sent, as text, so an unchanged one is not sent again. */
+  lastState: string | null;
+  /** Work on one session runs in turn: a report, the sweep and a change never interleave. */
+  chain: Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+
+export class PostureService {
+  private policyLoad: Promise<Policy> | undefined;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  constructor(private readonly o: PostureServiceOptions) {
+    this.sweepTimer = setInterval(() => {
+      this.sweep().catch((err: unknown) => {
+        o.logger.error({ err }, 'the posture sweep failed');
+      });
+    }, o.sweepMs ?? 1000);
+    this.sweepTimer.unref();
+  }
+
+  /** After an `auth_state` that authorized `session` on `conn` (a login or a resume). */
+  async authorized(conn: PostureConnection, session: Session): Promise<void> {
+    const now = this.o.clock.monotonicMs();
+    const tracked: Tracked = {
+      conn,
+      askedAt: null,
+      heardAt: now,
+      checkedAt: now,
+      requestKey: null,
+      lastState: null,
+      chain: Promise.resolve(),
+    };
+    this.tracked.set(session.id, tracked);
+    await this.inTurn(session.id, tracked, async () => {
+      const policy = await this.policy();
+      this.ask(tracked, policy);
+      // A resumed session keeps its evaluation until the next report; its client hears it again.
+      if (session.posture !== null) this.tell(tracked, session.posture, policy);
+    });
+  }
+
+  /** A `ztna` report on `conn`: evaluated, stored, enforced, told. */
+  async report(conn: PostureConnection, report: ZtnaReport): Promise<void> {
+    const id = conn.sessionId;
+    if (id === null) return;
+    let tracked = this.tracked.get(id);
+    if (tracked?.conn !== conn) {
+      const now = this.o.clock.monotonicMs();
+      tracked = {
+        conn,
+        askedAt: null,
+        heardAt: now,
+        checkedAt: now,
+        requestKey: null,
+        lastState: null,
+        chain: Promise.resolve(),
+      };
+      this.tracked.set(id, tracked);
+    }
+    const t = tracked;
+    await this.inTurn(id, t, async () => {
+      t.askedAt = null;
+      t.heardAt = this.o.clock.monotonicMs();
+      await this.judge(id, t, {
+        report: canonicalReport(report),
+        reportedAt: this.o.clock.now(),
+        note: null,
+      });
+    });
+  }
+
+  /** The connection closed: its session's exchange ends here (its result stays stored). */
+  connectionClosed(conn: PostureConnection): void {
+    for (const [id, t] of this.tracked) if (t.conn === conn) this.tracked.delete(id);
+  }
+
+  /**
+   * DECISIONS 67: a posture change re-evaluates every session this process holds (and asks again when
+   * the request changed); an access-rule change tells clients what their access now is.
+   */
+  async applyChange(change: Change): Promise<void> {
+    if (change.kind !== 'posture' && change.kind !== 'access_rules') return;
+    this.policyLoad = undefined;
+    const policy = await this.policy();
+    const stored = new Map((await this.o.store.sessions.list()).map((s) => [s.id, s]));
+    await Promise.all(
+      [...this.tracked].map(([id, t]) =>
+        this.inTurn(id, t, async () => {
+          const session = stored.get(id);
+          if (!session) return;
+          if (change.kind === 'access_rules') {
+            if (session.posture) this.tell(t, session.posture, policy);
+            return;
+          }
+          const last = session.posture;
+          // A session never evaluated has nothing to judge again: the request (asked below) comes first.
+          if (last !== null) {
+            await this.judge(id, t, {
+              report: last.report,
+              reportedAt: last.reportedAt,
+              note: last.note,
+            });
+          }
+          if (t.requestKey !== policy.requestKey) this.ask(t, policy);
+        }),
+      ),
+    );
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    this.tracked.clear();
+  }
+
+  /** The timers of every connection: the 60 s answer deadline, the silent periods, the re-check. */
+  async sweep(): Promise<void> {
+    if (this.tracked.size === 0) return;
+    const policy = await this.policy();
+    const { period, recheck_minutes: recheck, silent_periods: silent } = policy.settings;
+    const now = this.o.clock.monotonicMs();
+    const work: Promise<void>[] = [];
+    for (const [id, t] of this.tracked) {
+      if (t.conn.sessionId !== id) {
+        this.tracked.delete(id);
+        continue;
+      }
+      if (t.askedAt !== null && now - t.askedAt >= answerDeadlineMs) {
+        t.askedAt = null;
+        t.heardAt = now;
+        work.push(
+          this.inTurn(id, t, () => this.judge(id, t, { report: null, reportedAt: null, note: noAnswer })),
+        );
+      } else if (
+        t.askedAt === null &&
+        period > 0 &&
+        policy.request !== null &&
+        now - t.heardAt >= silent * period * MINUTE_MS
+      ) {
+        this.ask(t, policy);
+      } else if (now - t.checkedAt >= recheck * MINUTE_MS) {
+        t.checkedAt = now;
+        work.push(this.inTurn(id, t, () => this.recheck(id, t)));
+      }
+    }
+    await Promise.all(work);
+  }
+
+  /** The re-check timer: the current profiles applied to the last report, its ages grown since. */
+  private async recheck(id: string, t: Tracked): Promise<void> {
+    const session = await this.o.store.sessions.get(id);
+    if (!session?.posture) return;
+    const { report, reportedAt, note } = session.posture;
+    await this.judge(id, t, { report, reportedAt, note });
+  }
+
+  private ask(t: Tracked, policy: Policy): void {
+    t.requestKey = policy.requestKey;
+    if (policy.request === null) return;
+    t.conn.sendPosture(policy.request);
+    const now = this.o.clock.monotonicMs();
+    t.askedAt = now;
+    t.heardAt = now;
+  }
+
+  /** Evaluates what the session has to show, stores it, moves its access, logs and tells a change. */
+  private async judge(
+    id: string,
+    t: Tracked,
+    input: { report: ZtnaReport | null; reportedAt: Date | null; note: string | null },
+  ): Promise<void> {
+    const { store, clock } = this.o;
+    const session = await store.sessions.get(id);
+    if (!session) {
+      this.tracked.delete(id);
+      return;
+    }
+    const policy = await this.policy();
+    const now = clock.now();
+    const timing = input.reportedAt ? { reportedAt: input.reportedAt, now } : undefined;
+    const result = evaluatePosture(input.report, policy.objects, policy.profiles, timing);
+    const profileIds = result.profiles
+      .filter((name) => name !== DEVICE_WITHOUT_PROFILE)
+      .flatMap((name) => policy.idByName.get(name) ?? [])
+      .sort();
+    const before = session.posture;
+    const changed = before === null || !sameList(before.profileIds, profileIds);
+    const posture: SessionPosture = {
+      report: input.report,
+      reportedAt: input.reportedAt,
+      profileIds,
+      profiles: result.profiles,
+      checks: result.checks,
+      checkedAt: now,
+      changes: (before?.changes ?? 0) + (before !== null && changed ? 1 : 0),
+      note: input.note,
+    };
+    t.checkedAt = this.o.clock.monotonicMs();
+    if (!(await store.sessions.setPosture(id, posture))) {
+      this.tracked.delete(id);
+      return;
+    }
+    if (changed) {
+      // Fail closed: a session whose new profiles cannot be enforced ends (SessionService).
+      if (!(await this.o.grant({ ...session, posture }))) return;
+      const was = before === null ? 'not evaluated' : before.profiles.join(', ');
+      await store.events.append({
+        at: now,
+        kind: 'session_posture',
+        account: session.account,
+        sourceAddress: session.sourceAddress,
+        detail: `posture profiles: ${result.profiles.join(', ')} (was: ${was})${input.note ? `; ${input.note}` : ''}`,
+      });
+      this.o.logger.info(
+        { session: id, account: session.account, profiles: result.profiles, changes: posture.changes },
+        'posture profiles changed',
+      );
+    }
+    this.tell(t, posture, policy);
+  }
+
+  /** DECISIONS 76: `posture_state` when it says something new, to clients that announced it. */
+  private tell(t: Tracked, posture: SessionPosture, policy: Policy): void {
+    if (!t.conn.features.has('posture_state')) return;
+    const view = postureStateOf(posture, policy.rules, posture.note);
+    const message: PostureStateMessage = { type: 'posture_state', ...view };
+    const text = JSON.stringify(message);
+    if (text === t.lastState) return;
+    t.lastState = text;
+    t.conn.sendPosture(message);
+  }
+
+  private inTurn(id: string, t: Tracked, work: () => Promise<void>): Promise<void> {
+    const next = t.chain.then(work).catch((err: unknown) => {
+      this.o.logger.error({ err, session: id }, 'posture evaluation failed');
+    });
+    t.chain = next;
+    return next;
+  }
+
+  /** Objects, profiles, settings and rules, read once and again after each change to them. */
+  private policy(): Promise<Policy> {
+    if (this.policyLoad) return this.policyLoad;
+    const load = (async (): Promise<Policy> => {
+      const { posture, accessRules } = this.o.store;
+      const [objects, profiles, settings, rules] = await Promise.all([
+        posture.listObjects(),
+        posture.listProfiles(),
+        posture.getSettings(),
+        accessRules.list(),
+      ]);
+      const request = ztnaRequestFor(objects, profiles, settings.period);
+      return {
+        objects,
+        profiles,
+        settings,
+        rules,
+        request,
+        requestKey: JSON.stringify(request),
+        idByName: new Map(profiles.map((p) => [p.name, p.id])),
+      };
+    })();
+    this.policyLoad = load;
+    load.catch(() => {
+      if (this.policyLoad === load) this.policyLoad = undefined;
+    });
+    return load;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
