@@ -40,6 +40,9 @@ const testPackages = [
   'winbind',
   'smbclient',
   'krb5-user',
+  // /etc/krb5.conf, which the NTLM suite's member host binds its own over (a recommendation of
+  // krb5-user's).
+  'krb5-config',
   'ldap-utils',
   // Single sign-on tests: a token with a skewed clock (curl's SPNEGO under faketime).
   'curl',

@@ -1,9 +1,9 @@
 // The real `kordon` (daemon and CLI) against the real gateway, in network namespaces: a LAN client and
 // a WAN client connect with password profiles and reach the internet host only while connected.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { certificateArgs, runCommand, type Netns } from '@kordon/drivers';
+import { certificateArgs, runCommand } from '@kordon/drivers';
 import { Agent, node24 } from './support/agent-client.js';
 import {
   cli,
@@ -16,6 +16,13 @@ import {
   type GatewayProcess,
   type Network,
 } from './support/hosts.js';
+import {
+  clientSuiteGatewayArgs,
+  kordonIn,
+  startKordonDaemon,
+  type KordonHost,
+  type KordonRun,
+} from './support/kordon.js';
 
 const internet = '198.18.3.2';
 let net: Network;
@@ -27,38 +34,12 @@ let lanAgent: Agent;
 let wanAgent: Agent;
 const daemons: ChildProcess[] = [];
 
-interface Host {
-  ns: Netns;
-  socket: string;
-  iface: string;
-  stateDir: string;
-}
+type Host = KordonHost;
 let lan: Host;
 let wan: Host;
 
-function kordon(
-  host: Host,
-  args: string[],
-  stdin = '',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('ip', [
-      'netns',
-      'exec',
-      host.ns.name,
-      node24,
-      clientBin,
-      ...args,
-      '--socket',
-      host.socket,
-    ]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function kordon(host: Host, args: string[], stdin = ''): Promise<KordonRun> {
+  return kordonIn(host, args, stdin);
 }
 
 function deviceVpnConfig(host: Host): string {
@@ -66,30 +47,7 @@ function deviceVpnConfig(host: Host): string {
 }
 
 async function startDaemon(host: Host): Promise<void> {
-  const child = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      host.ns.name,
-      node24,
-      clientBin,
-      'daemon',
-      '--state-dir',
-      host.stateDir,
-      '--socket',
-      host.socket,
-      '--interface',
-      host.iface,
-      // Never the machine's own /etc/kordon: each test daemon has its Device VPN file (DECISIONS 77).
-      '--devicevpn-config-path',
-      deviceVpnConfig(host),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  daemons.push(child);
-  for (let i = 0; i < 100 && !existsSync(host.socket); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!existsSync(host.socket)) throw new Error('the kordon daemon did not start');
+  daemons.push(await startKordonDaemon(host, deviceVpnConfig(host)));
 }
 
 async function reaches(agent: Agent, host: Host): Promise<boolean> {
@@ -105,21 +63,7 @@ beforeAll(async () => {
   await cli(['user', 'add', 'alice', '--password-stdin', ...d], 'alice-password\n');
   await cli(['user', 'add', 'bob', '--password-stdin', ...d], 'bob-password\n');
   await cli(['vpn-rule', 'add', '--users', 'bob', '--allow', ...d]);
-  gatewayArgs = [
-    ...d,
-    '--listen',
-    '0.0.0.0:14765',
-    '--local-networks',
-    '198.18.1.0/24',
-    '--client-interfaces',
-    'lan0,wan0',
-    '--wg-interface',
-    `k${net.id}gw0`,
-    '--wireguard',
-    'userspace',
-    '--firewall',
-    'nftables',
-  ];
+  gatewayArgs = clientSuiteGatewayArgs(net, data.dir);
   gateway = await startGateway(net.gw, gatewayArgs);
   [inetAgent, lanAgent, wanAgent] = (await Promise.all(
     [net.inet, net.lan, net.wan].map((ns) => Agent.start(ns.name)),

@@ -6,12 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { link, runCommand, type Netns } from '@kordon/drivers';
-import { Netns as Namespace } from '@kordon/drivers';
-import { Agent, node24 } from './support/agent-client.js';
+import { Netns, link, runCommand } from '@kordon/drivers';
+import { Agent } from './support/agent-client.js';
 import {
   cli,
-  clientBin,
   createNetwork,
   exited,
   makeDataDir,
@@ -20,6 +18,13 @@ import {
   type GatewayProcess,
   type Network,
 } from './support/hosts.js';
+import {
+  clientSuiteGatewayArgs,
+  kordonIn,
+  startKordonDaemon,
+  type KordonHost,
+  type KordonRun,
+} from './support/kordon.js';
 
 const internet = '198.18.3.2';
 const remediation = '198.18.4.2';
@@ -38,31 +43,9 @@ let required: ChildProcess | undefined;
 let token: string;
 /** A process name of 14 characters, unique to this run: the kernel keeps 15. */
 const processName = `kp${randomBytes(2).toString('hex')}osqueryd`;
-const socketOf = (): string => `${data.dir}/lan.sock`;
 
-function kordon(
-  args: string[],
-  stdin = '',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('ip', [
-      'netns',
-      'exec',
-      net.lan.name,
-      node24,
-      clientBin,
-      ...args,
-      '--socket',
-      socketOf(),
-    ]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+let lan: KordonHost;
+const kordon = (args: string[], stdin = ''): Promise<KordonRun> => kordonIn(lan, args, stdin);
 
 interface SessionItem {
   account: string;
@@ -107,7 +90,7 @@ function startRequired(): ChildProcess {
 beforeAll(async () => {
   net = await createNetwork();
   // The remediation network: reachable by a device without profile (updates, the antivirus's server).
-  rem = await Namespace.create(`k${net.id}rem`);
+  rem = await Netns.create(`k${net.id}rem`);
   await link(net.gw, 'rem0', '198.18.4.1/24', rem, 'eth0', `${remediation}/24`);
   await rem.run('ip', ['route', 'add', '198.18.1.0/24', 'via', '198.18.4.1']);
   data = makeDataDir();
@@ -119,48 +102,20 @@ beforeAll(async () => {
   await cli(['posture', 'settings', 'set', 'period=1', ...d]);
   await cli(['access-rule', 'add', '--profiles', 'Compliant', '--to', '0.0.0.0/0', ...d]);
   await cli(['access-rule', 'add', '--profiles', 'device without profile', '--to', '198.18.4.0/24', ...d]);
-  gateway = await startGateway(net.gw, [
-    ...d,
-    '--listen',
-    '0.0.0.0:14765',
-    '--local-networks',
-    '198.18.1.0/24',
-    '--client-interfaces',
-    'lan0,wan0',
-    '--wg-interface',
-    `k${net.id}gw0`,
-    '--wireguard',
-    'userspace',
-    '--firewall',
-    'nftables',
-  ]);
+  gateway = await startGateway(net.gw, clientSuiteGatewayArgs(net, data.dir));
   [gwAgent, lanAgent] = (await Promise.all([net.gw, net.lan].map((ns) => Agent.start(ns.name)))) as [
     Agent,
     Agent,
   ];
   inetAgent = await Agent.start(net.inet.name);
   await inetAgent.call('tcp-echo-server', { port: 8080 });
-  daemon = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      net.lan.name,
-      node24,
-      clientBin,
-      'daemon',
-      '--state-dir',
-      `${data.dir}/lan-client`,
-      '--socket',
-      socketOf(),
-      '--interface',
-      `k${net.id}c0`,
-      '--devicevpn-config-path',
-      `${data.dir}/lan-devicevpn.json`,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  for (let i = 0; i < 100 && !existsSync(socketOf()); i++) await new Promise((r) => setTimeout(r, 50));
+  lan = {
+    ns: net.lan,
+    socket: `${data.dir}/lan.sock`,
+    iface: `k${net.id}c0`,
+    stateDir: `${data.dir}/lan-client`,
+  };
+  daemon = await startKordonDaemon(lan, `${data.dir}/lan-devicevpn.json`);
   const ca = `${data.dir}/tls/cert.pem`;
   await kordon(
     [

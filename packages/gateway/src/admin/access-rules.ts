@@ -349,3 +349,16 @@ export class AccessRuleAdmin {
     });
   }
 }
+
+/** A rule as the API and the CLI's --json show it: with the profiles' current names. */
+export function accessRuleView(rule: AccessRule, profiles: readonly PostureProfile[]) {
+  return {
+    id: rule.id,
+    position: rule.position,
+    action: rule.action,
+    profiles: rule.profiles,
+    profile_names: profileNamesOf(rule.profiles, profiles),
+    to: rule.to,
+    created_at: rule.createdAt.toISOString(),
+  };
+}

@@ -4,7 +4,7 @@
 // below describe them for the OpenAPI document. A GET's item may be PUT back as it is.
 import Type from 'typebox';
 import { ACCESS_RULE_ACTIONS, NO_PROFILE_KEY, type AccessRule, type PostureProfile } from '@kordon/core';
-import { AccessRuleInputError, accessRuleLimits, profileNamesOf } from '../admin/access-rules.js';
+import { AccessRuleInputError, accessRuleLimits, accessRuleView } from '../admin/access-rules.js';
 import { positionStep } from '../admin/vpn-rules.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { ApiError } from './errors.js';
@@ -98,17 +98,8 @@ const describedOnly = {
   serializerCompiler: () => (data: unknown) => JSON.stringify(data),
 };
 
-function accessRuleItem(rule: AccessRule, profiles: readonly PostureProfile[]): AccessRuleItem {
-  return {
-    id: rule.id,
-    position: rule.position,
-    action: rule.action,
-    profiles: rule.profiles,
-    profile_names: profileNamesOf(rule.profiles, profiles),
-    to: rule.to,
-    created_at: rule.createdAt.toISOString(),
-  };
-}
+const accessRuleItem = (rule: AccessRule, profiles: readonly PostureProfile[]): AccessRuleItem =>
+  accessRuleView(rule, profiles);
 
 /** The use case's refusal as the API says it: unknown fields and a body that is no object as elsewhere. */
 async function asApi<T>(work: () => Promise<T>): Promise<T> {

@@ -21,7 +21,12 @@ import {
 } from '@kordon/core';
 import { FirewallInputError, NftablesFirewall } from '@kordon/drivers';
 import { formatVersion, parseStrictJson } from '@kordon/protocol';
-import { accessRuleText, profileKeysFromNames, profileNamesOf } from '../admin/access-rules.js';
+import {
+  accessRuleText,
+  accessRuleView,
+  profileKeysFromNames,
+  profileNamesOf,
+} from '../admin/access-rules.js';
 import { AdminError } from '../admin/errors.js';
 import type { DirectoryView } from '../admin/directory.js';
 import { exemptionLists } from '../admin/exemptions.js';
@@ -743,17 +748,8 @@ async function accessRuleInput<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function accessRuleJson(rule: AccessRule, profiles: readonly PostureProfile[]): Record<string, unknown> {
-  return {
-    id: rule.id,
-    position: rule.position,
-    action: rule.action,
-    profiles: rule.profiles,
-    profile_names: profileNamesOf(rule.profiles, profiles),
-    to: rule.to,
-    created_at: rule.createdAt.toISOString(),
-  };
-}
+const accessRuleJson = (rule: AccessRule, profiles: readonly PostureProfile[]): Record<string, unknown> =>
+  accessRuleView(rule, profiles);
 
 /** A change to one rule, then the rule as it stands with the profiles' names. */
 function changeAccessRule(

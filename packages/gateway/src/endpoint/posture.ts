@@ -89,17 +89,7 @@ export class PostureService {
 
   /** After an `auth_state` that authorized `session` on `conn` (a login or a resume). */
   async authorized(conn: PostureConnection, session: Session): Promise<void> {
-    const now = this.o.clock.monotonicMs();
-    const tracked: Tracked = {
-      conn,
-      askedAt: null,
-      heardAt: now,
-      checkedAt: now,
-      requestKey: null,
-      lastState: null,
-      chain: Promise.resolve(),
-    };
-    this.tracked.set(session.id, tracked);
+    const tracked = this.track(session.id, conn);
     await this.inTurn(session.id, tracked, async () => {
       const policy = await this.policy();
       this.ask(tracked, policy);
@@ -112,21 +102,9 @@ export class PostureService {
   async report(conn: PostureConnection, report: ZtnaReport): Promise<void> {
     const id = conn.sessionId;
     if (id === null) return;
-    let tracked = this.tracked.get(id);
-    if (tracked?.conn !== conn) {
-      const now = this.o.clock.monotonicMs();
-      tracked = {
-        conn,
-        askedAt: null,
-        heardAt: now,
-        checkedAt: now,
-        requestKey: null,
-        lastState: null,
-        chain: Promise.resolve(),
-      };
-      this.tracked.set(id, tracked);
-    }
-    const t = tracked;
+    const known = this.tracked.get(id);
+    // A report the gateway did not ask this connection for (it sends on change) is judged all the same.
+    const t = known?.conn === conn ? known : this.track(id, conn);
     await this.inTurn(id, t, async () => {
       t.askedAt = null;
       t.heardAt = this.o.clock.monotonicMs();
@@ -136,6 +114,21 @@ export class PostureService {
         note: null,
       });
     });
+  }
+
+  private track(id: string, conn: PostureConnection): Tracked {
+    const now = this.o.clock.monotonicMs();
+    const tracked: Tracked = {
+      conn,
+      askedAt: null,
+      heardAt: now,
+      checkedAt: now,
+      requestKey: null,
+      lastState: null,
+      chain: Promise.resolve(),
+    };
+    this.tracked.set(id, tracked);
+    return tracked;
   }
 
   /** The connection closed: its session's exchange ends here (its result stays stored). */

@@ -68,7 +68,12 @@ describe.skipIf(missing !== undefined)(
       ['disable', 'vera', 91],
     ] as const) {
       it(`user ${command} ends the account's sessions on every worker within a second`, async () => {
-        const clients = await loginAll(account, subnet);
+        let clients = await loginAll(account, subnet);
+        // The kernel spreads connections by a hash of addresses and ports, so now and then all five land
+        // on one worker: logging in again (new ports) replaces them until two workers hold some.
+        for (let i = 0; i < 5 && (await workersHolding(account)).size < 2; i++) {
+          clients = await loginAll(account, subnet);
+        }
         expect((await workersHolding(account)).size).toBeGreaterThan(1);
         const run = await cli(['user', command, account, '--data-dir', dir], '', env());
         expect(run.code, run.stderr).toBe(0);

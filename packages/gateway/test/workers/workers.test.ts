@@ -112,9 +112,13 @@ describe('--workers 4 (DECISIONS 71)', () => {
   ] as const) {
     it(`the CLI's user ${command} ends the account's sessions on every worker within a second`, async () => {
       await addUser(account);
-      const logins = await Promise.all([1, 2, 3, 4, 5].map((i) => login(account, `127.0.${subnet}.${i}`)));
-      const held = new Set((await sessionsOf(account)).map((s) => s.worker));
-      expect(held.size).toBeGreaterThan(1);
+      const loginAll = () => Promise.all([1, 2, 3, 4, 5].map((i) => login(account, `127.0.${subnet}.${i}`)));
+      const holders = async () => new Set((await sessionsOf(account)).map((s) => s.worker));
+      let logins = await loginAll();
+      // The kernel spreads connections by a hash of addresses and ports, so now and then all five land
+      // on one worker: logging in again (new ports) replaces them until two workers hold some.
+      for (let i = 0; i < 5 && (await holders()).size < 2; i++) logins = await loginAll();
+      expect((await holders()).size).toBeGreaterThan(1);
       const run = await cli(['user', command, account, '--data-dir', dir]);
       expect(run.code, run.stderr).toBe(0);
       const doneAt = performance.now();
