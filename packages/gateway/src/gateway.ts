@@ -134,11 +134,8 @@ async function run(
       ...exemptionLists(await store.exemptions.list()),
       authorized,
       profiles,
-      accessRules: (await store.accessRules.list()).map(({ action, profiles: keys, to }) => ({
-        action,
-        profiles: keys,
-        to,
-      })),
+      // In evaluation order, as the repository lists them.
+      accessRules: await store.accessRules.list(),
     });
   await access.reconcile(await nodeSessions(), installTable);
   const workerCount = config.workers === 'auto' ? autoWorkerCount() : config.workers;

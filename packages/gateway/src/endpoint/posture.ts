@@ -74,6 +74,24 @@ interface Tracked {
 
 const MINUTE_MS = 60_000;
 
+/** What an evaluation judges: a report (or none), when it came, and why there is none. */
+interface Judged {
+  report: ZtnaReport | null;
+  reportedAt: Date | null;
+  note: string | null;
+}
+
+/**
+ * The re-check and a posture change: the current profiles applied to the last report, its ages grown
+ * since; a session never evaluated is left to its first report.
+ */
+const lastJudged = (session: Session): Judged | null =>
+  session.posture && {
+    report: session.posture.report,
+    reportedAt: session.posture.reportedAt,
+    note: session.posture.note,
+  };
+
 export class PostureService {
   private policyLoad: Promise<Policy> | undefined;
   private readonly tracked = new Map<string, Tracked>();
@@ -144,25 +162,24 @@ export class PostureService {
     if (change.kind !== 'posture' && change.kind !== 'access_rules') return;
     this.policyLoad = undefined;
     const policy = await this.policy();
-    const stored = new Map((await this.o.store.sessions.list()).map((s) => [s.id, s]));
+    if (change.kind === 'access_rules') {
+      // What the sessions reach changed, not their profiles: each client hears its state anew, in turn
+      // with its evaluations, so an older state is never told after a newer one.
+      await Promise.all(
+        [...this.tracked].map(([id, t]) =>
+          this.inTurn(id, t, async () => {
+            const posture = (await this.o.store.sessions.get(id))?.posture;
+            if (posture) this.tell(t, posture, policy);
+          }),
+        ),
+      );
+      return;
+    }
     await Promise.all(
       [...this.tracked].map(([id, t]) =>
         this.inTurn(id, t, async () => {
-          const session = stored.get(id);
-          if (!session) return;
-          if (change.kind === 'access_rules') {
-            if (session.posture) this.tell(t, session.posture, policy);
-            return;
-          }
-          const last = session.posture;
           // A session never evaluated has nothing to judge again: the request (asked below) comes first.
-          if (last !== null) {
-            await this.judge(id, t, {
-              report: last.report,
-              reportedAt: last.reportedAt,
-              note: last.note,
-            });
-          }
+          await this.judge(id, t, lastJudged);
           if (t.requestKey !== policy.requestKey) this.ask(t, policy);
         }),
       ),
@@ -201,18 +218,10 @@ export class PostureService {
         this.ask(t, policy);
       } else if (now - t.checkedAt >= recheck * MINUTE_MS) {
         t.checkedAt = now;
-        work.push(this.inTurn(id, t, () => this.recheck(id, t)));
+        work.push(this.inTurn(id, t, () => this.judge(id, t, lastJudged)));
       }
     }
     await Promise.all(work);
-  }
-
-  /** The re-check timer: the current profiles applied to the last report, its ages grown since. */
-  private async recheck(id: string, t: Tracked): Promise<void> {
-    const session = await this.o.store.sessions.get(id);
-    if (!session?.posture) return;
-    const { report, reportedAt, note } = session.posture;
-    await this.judge(id, t, { report, reportedAt, note });
   }
 
   private ask(t: Tracked, policy: Policy): void {
@@ -228,7 +237,7 @@ export class PostureService {
   private async judge(
     id: string,
     t: Tracked,
-    input: { report: ZtnaReport | null; reportedAt: Date | null; note: string | null },
+    what: Judged | ((session: Session) => Judged | null),
   ): Promise<void> {
     const { store, clock } = this.o;
     const session = await store.sessions.get(id);
@@ -236,6 +245,8 @@ export class PostureService {
       this.tracked.delete(id);
       return;
     }
+    const input = typeof what === 'function' ? what(session) : what;
+    if (input === null) return;
     const policy = await this.policy();
     const now = clock.now();
     const timing = input.reportedAt ? { reportedAt: input.reportedAt, now } : undefined;
