@@ -49,6 +49,10 @@ const testPackages = [
   'faketime',
   // The agent's XDG autostart entry is checked with desktop-file-validate.
   'desktop-file-utils',
+  // The console's browser tests (Playwright drives Debian's Chromium, /usr/bin/chromium), and fonts
+  // with Cyrillic for its Russian pages (a recommendation of chromium's).
+  'chromium',
+  'fonts-dejavu-core',
 ];
 
 function run(cmd, args, opts = {}) {

@@ -10,7 +10,7 @@ import { AccessControl, type AuthorizedAccess } from './access.js';
 import { selectDrivers } from './drivers.js';
 import { exemptionLists } from './admin/exemptions.js';
 import { createAdminServices } from './admin/index.js';
-import { buildManagementApi } from './api/index.js';
+import { buildManagementApi, consolePath, loadConsole } from './api/index.js';
 import { ensureInitialAdmin } from './admins.js';
 import { Argon2idHasher } from './auth/password.js';
 import { startClientService } from './client-service.js';
@@ -203,6 +203,8 @@ async function run(
         });
 
   let api: FastifyInstance | undefined;
+  // The console's build beside this package (packages/admin-ui/dist), from src and from dist alike.
+  const consoleFiles = loadConsole(fileURLToPath(new URL('../../admin-ui/dist/', import.meta.url)));
   try {
     api = await buildManagementApi({
       store,
@@ -214,6 +216,14 @@ async function run(
       installersDir: paths.installers,
       logger,
       https: { key: tls.key, cert: tls.cert },
+      console: consoleFiles,
+      localNetworks: config.localNetworks,
+      ...(drivers.tunnel.kind === 'none'
+        ? {}
+        : {
+            tunnelTraffic: async () =>
+              new Map((await drivers.tunnel.peers()).map((peer) => [peer.publicKey, peer])),
+          }),
       // DECISIONS 37: say whether LAN enforcement is on, and which drivers run.
       health: () => ({
         lan_enforcement:
@@ -241,7 +251,10 @@ async function run(
     logger.info(
       { client: clientAddress, admin: adminAddress, node: config.nodeName, workers: workerCount },
       `gateway started: clients connect to ${clientUrl}, the management API is at ${adminUrl} ` +
-        `(${workerCount === 1 ? 'one process' : `${workerCount} worker processes`}); the admin console is not built yet`,
+        `(${workerCount === 1 ? 'one process' : `${workerCount} worker processes`}); ` +
+        (consoleFiles === undefined
+          ? 'the admin console is not built (npm run build)'
+          : `the admin console is at ${adminUrl}${consolePath}`),
     );
     const apiInstance = api;
     /** DECISIONS 70: the closed table, the same one `firewall boot` installs, exemptions kept. */

@@ -3,8 +3,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Clock, PasswordHasher, Role, Store } from '@kordon/core';
+import type { Cidr, Clock, PasswordHasher, Role, Store } from '@kordon/core';
 import type { AdminServices } from '../admin/index.js';
+import type { ConsoleFiles } from './console.js';
 import type { GatewayMetrics } from '../metrics.js';
 
 export interface ManagementApiDeps {
@@ -26,6 +27,23 @@ export interface ManagementApiDeps {
    * `lan_enforcement` ("on" or "off") and the kinds of its `wireguard` and `firewall` drivers.
    */
   health?: () => Record<string, string>;
+  /** The networks whose sources are local (`--local-networks`): sessions from them are shown as local. */
+  localNetworks?: readonly Cidr[];
+  /**
+   * This node's WireGuard peers' byte counters by public key (the sessions list's rx_bytes and
+   * tx_bytes); absent without a tunnel driver.
+   */
+  tunnelTraffic?: () => Promise<ReadonlyMap<string, PeerTraffic>>;
+  /** How often the sessions stream reads the live sessions while anyone listens (default 1000 ms). */
+  sessionStreamPollMs?: number;
+  /** The built admin console, served at /admin/ (undefined: not built, /admin/ says so). */
+  console?: ConsoleFiles | undefined;
+}
+
+/** As the gateway counts them: received from the client, sent to it. */
+export interface PeerTraffic {
+  rxBytes: number;
+  txBytes: number;
 }
 
 export type ApiApp = FastifyInstance<

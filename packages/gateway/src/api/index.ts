@@ -17,6 +17,7 @@ import { parseStrictJson } from '@kordon/protocol';
 import { randomSecret } from '../auth/secrets.js';
 import { registerAccessRuleRoutes } from './access-rules.js';
 import { registerAdminRoutes } from './admins.js';
+import { registerConsoleRoutes } from './console.js';
 import { guard, registerLoginRoute, registerSessionRoutes, sessionCookie } from './auth.js';
 import { createContext, type ApiApp, type ApiContext, type ManagementApiDeps } from './context.js';
 import { AdminError } from '../admin/errors.js';
@@ -35,6 +36,7 @@ import { registerVendorRoutes } from './vendor.js';
 import { registerVpnRuleRoutes } from './vpn-rules.js';
 
 export type { ManagementApiDeps } from './context.js';
+export { consolePath, loadConsole } from './console.js';
 
 /** JSON bodies: 1 MiB is far above any settings object (a CA chain of a few certificates). */
 const jsonBodyLimit = 1024 * 1024;
@@ -120,6 +122,7 @@ export async function buildManagementApi(deps: ManagementApiDeps): Promise<Fasti
       () => Promise.resolve(healthOf(deps)),
     );
     registerLoginRoute(scope, ctx);
+    registerConsoleRoutes(scope, deps.console);
     return Promise.resolve();
   });
 

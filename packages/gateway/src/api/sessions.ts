@@ -1,8 +1,9 @@
 // The sessions monitor: /api/v1/sessions (DECISIONS 44, 60).
 import Type from 'typebox';
-import { postureStateOf, type AccessRule, type Session } from '@kordon/core';
-import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { isLocalAddress, postureStateOf, type AccessRule, type Session } from '@kordon/core';
+import { actorOf, type ApiApp, type ApiContext, type PeerTraffic, type Principal } from './context.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { SessionStream, type SessionSnapshot } from './session-stream.js';
 
 const tags = ['sessions'];
 
@@ -36,6 +37,9 @@ const SessionItem = Type.Object({
   source_address: Type.String(),
   tunnel_ipv4: Type.Union([Type.String(), Type.Null()], { description: 'an address without prefix length' }),
   vpn: Type.Boolean({ description: 'whether the session has a tunnel' }),
+  local: Type.Boolean({
+    description: 'whether its source address lies in the local networks (--local-networks)',
+  }),
   device: Type.String({
     description: 'the WireGuard public key of a tunnel session, else the source address',
   }),
@@ -46,6 +50,13 @@ const SessionItem = Type.Object({
     description: 'the worker process that holds its connection; null while it waits for its client to resume',
   }),
   posture: Type.Union([SessionPostureItem, Type.Null()]),
+  rx_bytes: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      "bytes the gateway received from the client through its tunnel (WireGuard's counter); null without a tunnel on this node",
+  }),
+  tx_bytes: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'bytes the gateway sent the client through its tunnel; null without a tunnel on this node',
+  }),
 });
 type SessionItem = Type.Static<typeof SessionItem>;
 
@@ -64,21 +75,38 @@ function postureItem(session: Session, rules: readonly AccessRule[]): SessionIte
   };
 }
 
-function sessionItem(session: Session, rules: readonly AccessRule[]): SessionItem {
+/** What every item of one listing is judged against, read once per listing. */
+interface ItemContext {
+  rules: readonly AccessRule[];
+  traffic: ReadonlyMap<string, PeerTraffic>;
+  isLocal: (address: string) => boolean;
+}
+
+function sessionItem(session: Session, context: ItemContext): SessionItem {
   const slash = session.tunnelIpv4?.indexOf('/') ?? -1;
+  const traffic = session.vpn ? context.traffic.get(session.device) : undefined;
   return {
     id: session.id,
     account: session.account,
     source_address: session.sourceAddress,
     tunnel_ipv4: slash >= 0 ? (session.tunnelIpv4?.slice(0, slash) ?? null) : session.tunnelIpv4,
     vpn: session.vpn,
+    local: context.isLocal(session.sourceAddress),
     device: session.device,
     method: session.method,
     since: session.since.toISOString(),
     node: session.node,
     worker: workerOf(session.holder),
-    posture: postureItem(session, rules),
+    posture: postureItem(session, context.rules),
+    rx_bytes: traffic?.rxBytes ?? null,
+    tx_bytes: traffic?.txBytes ?? null,
   };
+}
+
+/** The item without its byte counters: what makes a session "changed" for the stream. */
+function fingerprintOf(item: SessionItem): string {
+  const { rx_bytes: _rx, tx_bytes: _tx, ...rest } = item;
+  return JSON.stringify(rest);
 }
 
 /** A holder is "<node>/<worker>" (DECISIONS 71). */
@@ -88,8 +116,50 @@ function workerOf(holder: string | null): string | null {
   return slash >= 0 ? holder.slice(slash + 1) : holder;
 }
 
+/** WireGuard's counters are read at most this often, however many listings ask. */
+const trafficMaxAgeMs = 2000;
+
 export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, admin } = ctx.deps;
+  const { store, admin, clock } = ctx.deps;
+  const localNetworks = ctx.deps.localNetworks ?? [];
+  const isLocal = (address: string): boolean => isLocalAddress(address, localNetworks);
+  let trafficCache: { at: number; value: Promise<ReadonlyMap<string, PeerTraffic>> } | undefined;
+
+  const traffic = (): Promise<ReadonlyMap<string, PeerTraffic>> => {
+    const read = ctx.deps.tunnelTraffic;
+    if (read === undefined) return Promise.resolve(new Map());
+    const now = clock.monotonicMs();
+    if (trafficCache === undefined || now - trafficCache.at > trafficMaxAgeMs) {
+      // A driver that cannot answer leaves the counters unknown; the list itself still answers.
+      trafficCache = { at: now, value: read().catch(() => new Map()) };
+    }
+    return trafficCache.value;
+  };
+
+  /** The live sessions (pending tunnel sessions left out, DECISIONS 60), oldest first, as items. */
+  const liveItems = async (): Promise<SessionItem[]> => {
+    const [sessions, rules, counters] = await Promise.all([
+      store.sessions.list(),
+      store.accessRules.list(),
+      traffic(),
+    ]);
+    const context: ItemContext = { rules, traffic: counters, isLocal };
+    return sessions
+      .filter((session) => session.state !== 'pending')
+      .sort((a, b) => a.since.getTime() - b.since.getTime())
+      .map((session) => sessionItem(session, context));
+  };
+
+  const stream = new SessionStream({
+    snapshot: async (): Promise<SessionSnapshot> =>
+      new Map((await liveItems()).map((item) => [item.id, { item, fingerprint: fingerprintOf(item) }])),
+    logger: ctx.deps.logger,
+    ...(ctx.deps.sessionStreamPollMs === undefined ? {} : { pollMs: ctx.deps.sessionStreamPollMs }),
+  });
+  app.addHook('onClose', () => {
+    stream.close();
+    return Promise.resolve();
+  });
 
   app.get(
     '/api/v1/sessions',
@@ -102,6 +172,11 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
             vpn_only: Type.Optional(
               Type.Enum(['true', 'false'], { description: 'true: only sessions with a tunnel' }),
             ),
+            local: Type.Optional(
+              Type.Enum(['true', 'false'], {
+                description: 'true: only sessions from the local networks; false: only the others',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -109,12 +184,32 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => {
-      const vpnOnly = request.query.vpn_only === 'true';
-      const sessions = (await store.sessions.list())
-        .filter((session) => session.state !== 'pending' && (!vpnOnly || session.vpn))
-        .sort((a, b) => a.since.getTime() - b.since.getTime());
-      const rules = await store.accessRules.list();
-      return { items: sessions.map((session) => sessionItem(session, rules)) };
+      const { vpn_only: vpnOnly, local } = request.query;
+      const items = (await liveItems()).filter(
+        (item) =>
+          (vpnOnly !== 'true' || item.vpn) && (local === undefined || item.local === (local === 'true')),
+      );
+      return { items };
+    },
+  );
+
+  app.get(
+    '/api/v1/sessions/stream',
+    {
+      schema: {
+        summary: 'Live session changes as server-sent events',
+        description:
+          'text/event-stream: "added" and "changed" carry a session item (as GET /api/v1/sessions lists it; ' +
+          'byte counters alone do not make a change), "ended" carries {"id"}; "signed_out" comes before the ' +
+          'stream ends because the console session ended. Checked about once a second.',
+        tags,
+        response: { 200: Type.String({ description: 'the event stream' }), ...errorReplies },
+      },
+    },
+    (request, reply) => {
+      const principal = ctx.principal(request);
+      void reply.hijack();
+      stream.listen(reply.raw, () => stillSignedIn(ctx, principal));
     },
   );
 
@@ -133,4 +228,14 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
       return noContent(reply);
     },
   );
+}
+
+/** Whether the caller of a long-lived request may still make it: its console session or token is alive. */
+async function stillSignedIn(ctx: ApiContext, principal: Principal): Promise<boolean> {
+  const { store, clock } = ctx.deps;
+  if (principal.kind === 'token') {
+    return (await store.tokens.list()).some((token) => token.id === principal.tokenId);
+  }
+  const session = await store.adminSessions.get(principal.sessionId);
+  return session !== undefined && session.expiresAt.getTime() > clock.now().getTime();
 }

@@ -31,6 +31,7 @@ import { AdminError } from '../admin/errors.js';
 import type { DirectoryView } from '../admin/directory.js';
 import { exemptionLists } from '../admin/exemptions.js';
 import { createAdminServices, type AdminServices } from '../admin/index.js';
+import { openApiDocument } from '../api/document.js';
 import { PostureInputError, expressionFromText, expressionText } from '../admin/posture.js';
 import { Argon2idHasher } from '../auth/password.js';
 import { systemClock } from '../clock.js';
@@ -533,6 +534,13 @@ storeCommand(
   });
 
 // events (DECISIONS 23) ------------------------------------------------------------------------
+program
+  .command('openapi')
+  .description("print the management API's OpenAPI document (JSON)")
+  .action(async () => {
+    process.stdout.write(`${JSON.stringify(await openApiDocument(), null, 2)}\n`);
+  });
+
 storeCommand(program.command('events'))
   .description('the event log, newest first: logins, failures, ended sessions, changes')
   .option('--limit <n>', 'how many (at most 100000)', '100')

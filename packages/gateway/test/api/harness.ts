@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Change, ClientSettings, Clock, Role, Store } from '@kordon/core';
 import { createAdminServices } from '../../src/admin/index.js';
-import { buildManagementApi } from '../../src/api/index.js';
+import { buildManagementApi, type ManagementApiDeps } from '../../src/api/index.js';
 import { Argon2idHasher } from '../../src/auth/password.js';
 import { randomSecret, sha256Hex } from '../../src/auth/secrets.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -84,7 +84,12 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: { https?: { key: string; cert: string }; health?: () => Record<string, string> } = {},
+  options: {
+    https?: { key: string; cert: string };
+    health?: () => Record<string, string>;
+    /** Further dependencies as the gateway passes them (local networks, tunnel counters, the console). */
+    deps?: Partial<ManagementApiDeps>;
+  } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'kordon-api-'));
   const store = await openSqliteStore({ file: join(dir, 'kordon.db') });
@@ -101,6 +106,7 @@ export async function createHarness(
     logger: false,
     ...(options.https === undefined ? {} : { https: options.https }),
     ...(options.health === undefined ? {} : { health: options.health }),
+    ...options.deps,
   });
   const makeToken = async (name: string, role: Role): Promise<string> => {
     const secret = randomSecret();

@@ -202,12 +202,15 @@ describe('sessions', () => {
     source_address: '192.168.1.10',
     tunnel_ipv4: null,
     vpn: false,
+    local: false,
     device: '192.168.1.10',
     method: 'password',
     since: '2026-11-26T09:00:00.000Z',
     node: 'gw-1',
     worker: '0',
     posture: null,
+    rx_bytes: null,
+    tx_bytes: null,
   };
   const vpnItem = {
     id: 'vpn-1',
@@ -215,12 +218,15 @@ describe('sessions', () => {
     source_address: '198.18.0.20',
     tunnel_ipv4: '100.64.0.2',
     vpn: true,
+    local: false,
     device: 'kCN1yZ7vW8cJ5qE0yZ3hM1nV2sT4uX6wY8zA0bC2dE4=',
     method: 'password',
     since: '2026-11-26T09:30:00.000Z',
     node: 'gw-1',
     worker: '0',
     posture: null,
+    rx_bytes: null,
+    tx_bytes: null,
   };
 
   it('lists live sessions with exact keys, leaving out pending ones', async () => {
