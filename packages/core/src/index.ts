@@ -17,3 +17,4 @@ export * from './directory.js';
 export * from './keytab.js';
 export * from './sso.js';
 export * from './posture/index.js';
+export * from './paging.js';

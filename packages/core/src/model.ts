@@ -156,6 +156,30 @@ export type EventKind =
   /** An access rule by posture profile was added, changed or removed (docs/posture.md). */
   | 'access_rule_changed';
 
+/** Every kind, for callers that check a kind they were given (the event log's filter). */
+export const EVENT_KINDS = [
+  'login',
+  'login_failed',
+  'session_ended',
+  'session_posture',
+  'settings_changed',
+  'user_changed',
+  'group_changed',
+  'vpn_rule_changed',
+  'exemption_changed',
+  'token_changed',
+  'admin_changed',
+  'admin_login_failed',
+  'installer_changed',
+  'directory_changed',
+  'posture_changed',
+  'access_rule_changed',
+] as const satisfies readonly EventKind[];
+
+/** Fails to compile when a kind above is missing from EVENT_KINDS. */
+const _eventKindsComplete: Exclude<EventKind, (typeof EVENT_KINDS)[number]> extends never ? true : never =
+  true;
+
 /** An entry of the event log (DECISIONS 23). */
 export interface GatewayEvent {
   at: Date;
@@ -163,4 +187,9 @@ export interface GatewayEvent {
   account: string | null;
   sourceAddress: string | null;
   detail: string;
+}
+
+/** An event as the store keeps it: its row id orders the events of one instant (the log's paging). */
+export interface StoredEvent extends GatewayEvent {
+  id: number;
 }

@@ -10,12 +10,14 @@ import type {
   AdminSession,
   ApiToken,
   ClientSettings,
+  EventKind,
   GatewayEvent,
   Installer,
   OsName,
   Role,
   Session,
   SessionPosture,
+  StoredEvent,
   User,
 } from './model.js';
 
@@ -101,9 +103,27 @@ export interface SessionRepository {
   remove(id: string): Promise<boolean>;
 }
 
+/** A page of the event log: filters, a search of its texts, and where the previous page ended. */
+export interface EventQuery {
+  kinds?: readonly EventKind[] | undefined;
+  account?: string | undefined;
+  /** Inclusive. */
+  since?: Date | undefined;
+  /** Exclusive. */
+  until?: Date | undefined;
+  /** A case-insensitive substring of the detail, account or source address. */
+  search?: string | undefined;
+  /** Oldest first; else newest first. */
+  ascending: boolean;
+  limit: number;
+  after?: { at: Date; id: number } | undefined;
+}
+
 export interface EventRepository {
   append(event: GatewayEvent): Promise<void>;
   list(limit: number): Promise<GatewayEvent[]>;
+  /** One page, and how many events match the query's filters and search on every page. */
+  page(query: EventQuery): Promise<{ events: StoredEvent[]; total: number }>;
   /** Retention (--event-retention-days): removes events older than `before`; returns how many. */
   removeBefore(before: Date): Promise<number>;
 }

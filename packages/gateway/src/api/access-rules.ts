@@ -3,12 +3,19 @@
 // the administrative use case (the same words as the CLI's, the field as a JSON Pointer); the schemas
 // below describe them for the OpenAPI document. A GET's item may be PUT back as it is.
 import Type from 'typebox';
-import { ACCESS_RULE_ACTIONS, NO_PROFILE_KEY, type AccessRule, type PostureProfile } from '@kordon/core';
+import {
+  ACCESS_RULE_ACTIONS,
+  NO_PROFILE_KEY,
+  type AccessRule,
+  type ListSpec,
+  type PostureProfile,
+} from '@kordon/core';
 import { AccessRuleInputError, accessRuleLimits, accessRuleView } from '../admin/access-rules.js';
 import { positionStep } from '../admin/vpn-rules.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { ApiError } from './errors.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 
 const tags = ['access-rules'];
 
@@ -48,6 +55,13 @@ const AccessRuleItem = Type.Object(
   { additionalProperties: false },
 );
 type AccessRuleItem = Type.Static<typeof AccessRuleItem>;
+
+const accessRuleList: ListSpec<AccessRuleItem> = {
+  id: (item) => item.id,
+  searchText: (item) => [...item.profile_names, ...item.to],
+  sortKeys: { position: (item) => item.position },
+  defaultSort: 'position',
+};
 
 const CreateBody = Type.Object(
   {
@@ -128,14 +142,21 @@ export function registerAccessRuleRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List access rules by posture profile in evaluation order (first match wins)',
+        description: 'search: profile names and destinations; sort: position',
         tags,
-        response: { 200: ItemsOf(AccessRuleItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(AccessRuleItem), ...errorReplies },
       },
       ...describedOnly,
     },
-    async () => {
+    async (request) => {
       const [rules, profiles] = await Promise.all([accessRules.list(), posture.listProfiles()]);
-      return { items: rules.map((rule) => accessRuleItem(rule, profiles)) };
+      return page(
+        rules.map((rule) => accessRuleItem(rule, profiles)),
+        request.query,
+        accessRuleList,
+        (item) => item,
+      );
     },
   );
 

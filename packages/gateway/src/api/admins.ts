@@ -1,14 +1,22 @@
 // Administrators of the management API: /api/v1/admins. At least one with the admin role always remains.
 import Type from 'typebox';
-import type { Admin } from '@kordon/core';
+import type { Admin, ListSpec } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, RoleSchema, Timestamp } from './schemas.js';
 import { Password } from './users.js';
 
 const tags = ['admins'];
 
 const AdminItem = Type.Object({ name: Type.String(), role: RoleSchema, created_at: Timestamp });
 type AdminItem = Type.Static<typeof AdminItem>;
+
+const adminList: ListSpec<AdminItem> = {
+  id: (item) => item.name,
+  searchText: (item) => [item.name],
+  sortKeys: { name: (item) => item.name, role: (item) => item.role, created_at: (item) => item.created_at },
+  defaultSort: 'name',
+};
 
 const NameParams = Type.Object({ name: Type.String() }, { additionalProperties: false });
 
@@ -25,11 +33,14 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List administrators',
+        description: 'search: name; sort: name (default), role, created_at',
         tags,
-        response: { 200: ItemsOf(AdminItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(AdminItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await administrators.list()).map(adminItem) }),
+    async (request) =>
+      page((await administrators.list()).map(adminItem), request.query, adminList, (item) => item),
   );
 
   app.post(

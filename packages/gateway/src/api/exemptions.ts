@@ -1,9 +1,10 @@
 // Exemptions: /api/v1/exemptions (DECISIONS 72). Applied to the nftables table within a second
 // through the change feed.
 import Type from 'typebox';
-import type { Exemption } from '@kordon/core';
+import type { Exemption, ListSpec } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 
 const tags = ['exemptions'];
 
@@ -19,6 +20,17 @@ const ExemptionItem = Type.Object({
 });
 type ExemptionItem = Type.Static<typeof ExemptionItem>;
 
+const exemptionList: ListSpec<ExemptionItem> = {
+  id: (item) => item.id,
+  searchText: (item) => [item.network, item.direction],
+  sortKeys: {
+    created_at: (item) => item.created_at,
+    network: (item) => item.network,
+    direction: (item) => item.direction,
+  },
+  defaultSort: 'created_at',
+};
+
 function exemptionItem(e: Exemption): ExemptionItem {
   return { id: e.id, direction: e.direction, network: e.network, created_at: e.createdAt.toISOString() };
 }
@@ -31,11 +43,14 @@ export function registerExemptionRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List exemptions from enforcement',
+        description: 'search: network, direction; sort: created_at (default), network, direction',
         tags,
-        response: { 200: ItemsOf(ExemptionItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(ExemptionItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await exemptions.list()).map(exemptionItem) }),
+    async (request) =>
+      page((await exemptions.list()).map(exemptionItem), request.query, exemptionList, (item) => item),
   );
 
   app.post(

@@ -1,9 +1,10 @@
 // Local groups: /api/v1/groups (DECISIONS 41). VPN-access rules name them (DECISIONS 17); a change
 // re-checks external sessions (DECISIONS 67) through admin/groups.ts.
 import Type from 'typebox';
-import type { Group } from '@kordon/core';
+import type { Group, ListSpec } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 
 const tags = ['groups'];
 
@@ -13,6 +14,13 @@ const GroupItem = Type.Object({
   created_at: Timestamp,
 });
 type GroupItem = Type.Static<typeof GroupItem>;
+
+const groupList: ListSpec<GroupItem> = {
+  id: (item) => item.name,
+  searchText: (item) => [item.name, ...item.members],
+  sortKeys: { name: (item) => item.name, created_at: (item) => item.created_at },
+  defaultSort: 'name',
+};
 
 const NameParams = Type.Object({ name: Type.String() }, { additionalProperties: false });
 const MemberParams = Type.Object(
@@ -33,11 +41,19 @@ export function registerGroupRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List local groups with their members',
+        description: 'search: name and members; sort: name (default), created_at',
         tags,
-        response: { 200: ItemsOf(GroupItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(GroupItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await groups.list()).map(({ group, members }) => groupItem(group, members)) }),
+    async (request) =>
+      page(
+        (await groups.list()).map(({ group, members }) => groupItem(group, members)),
+        request.query,
+        groupList,
+        (item) => item,
+      ),
   );
 
   app.post(

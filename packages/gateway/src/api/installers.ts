@@ -2,7 +2,7 @@
 // (application/octet-stream), streamed to disk; the only route here that takes no JSON.
 import type { Readable } from 'node:stream';
 import Type from 'typebox';
-import type { Installer } from '@kordon/core';
+import type { Installer, ListSpec } from '@kordon/core';
 import {
   InstallerError,
   installerOsNames,
@@ -14,7 +14,8 @@ import {
 } from '../installers.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { ApiError, notFound } from './errors.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 
 const tags = ['installers'];
 
@@ -28,6 +29,13 @@ const InstallerItem = Type.Object({
   added_at: Timestamp,
 });
 type InstallerItem = Type.Static<typeof InstallerItem>;
+
+const installerList: ListSpec<InstallerItem> = {
+  id: (item) => item.os,
+  searchText: (item) => [item.os, item.version, item.file_name],
+  sortKeys: { os: (item) => item.os, version: (item) => item.version },
+  defaultSort: 'os',
+};
 
 const OsParams = Type.Object({ os: Type.Enum([...installerOsNames]) }, { additionalProperties: false });
 
@@ -60,11 +68,14 @@ export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List registered client installers, one per OS',
+        description: 'search: os, version, file_name; sort: os (default), version',
         tags,
-        response: { 200: ItemsOf(InstallerItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(InstallerItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await store.installers.list()).map(installerItem) }),
+    async (request) =>
+      page((await store.installers.list()).map(installerItem), request.query, installerList, (item) => item),
   );
 
   // The upload is handed to the route as the raw request stream; nothing is buffered.

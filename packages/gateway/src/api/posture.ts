@@ -9,11 +9,13 @@ import {
   REGISTRY_VALUE_OPERATORS,
   VERSION_OPERATORS,
   defaultPostureSettings,
+  type ListSpec,
 } from '@kordon/core';
 import { PostureInputError, postureSettingsRange } from '../admin/posture.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { ApiError } from './errors.js';
-import { errorReplies, ItemsOf, noContent } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent } from './schemas.js';
 
 const tags = ['posture'];
 
@@ -97,6 +99,14 @@ const Criterion = Type.Union(
       'One criterion per check. In a body, {"check": "...", "operator": "dont_check"} is accepted and left out.',
   },
 );
+
+/** Objects and profiles alike: by name. */
+const byName: ListSpec<{ id: string; name: string }> = {
+  id: (item) => item.id,
+  searchText: (item) => [item.name],
+  sortKeys: { name: (item) => item.name.toLowerCase() },
+  defaultSort: 'name',
+};
 
 const PostureObjectItem = Type.Object(
   {
@@ -217,12 +227,14 @@ export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List posture objects by name',
+        description: 'search: name; sort: name',
         tags,
-        response: { 200: ItemsOf(PostureObjectItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(PostureObjectItem), ...errorReplies },
       },
       ...describedOnly,
     },
-    async () => ({ items: await posture.listObjects() }),
+    async (request) => page(await posture.listObjects(), request.query, byName, (item) => item),
   );
 
   app.post(
@@ -294,12 +306,14 @@ export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List posture profiles by name',
+        description: 'search: name; sort: name',
         tags,
-        response: { 200: ItemsOf(PostureProfileItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(PostureProfileItem), ...errorReplies },
       },
       ...describedOnly,
     },
-    async () => ({ items: await posture.listProfiles() }),
+    async (request) => page(await posture.listProfiles(), request.query, byName, (item) => item),
   );
 
   app.post(

@@ -1,8 +1,9 @@
 // The sessions monitor: /api/v1/sessions (DECISIONS 44, 60).
 import Type from 'typebox';
-import { isLocalAddress, postureStateOf, type AccessRule, type Session } from '@kordon/core';
+import { isLocalAddress, postureStateOf, type AccessRule, type ListSpec, type Session } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext, type PeerTraffic, type Principal } from './context.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuery } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 import { SessionStream, type SessionSnapshot } from './session-stream.js';
 
 const tags = ['sessions'];
@@ -103,6 +104,29 @@ function sessionItem(session: Session, context: ItemContext): SessionItem {
   };
 }
 
+/** IPv4 addresses sort by number (10.0.0.9 before 10.0.0.10); others as text. */
+function addressKey(address: string | null): string | null {
+  if (address === null) return null;
+  const octets = address.split('.');
+  return octets.length === 4 ? octets.map((octet) => octet.padStart(3, '0')).join('.') : address;
+}
+
+const sessionList: ListSpec<SessionItem> = {
+  id: (item) => item.id,
+  searchText: (item) => [item.account, item.source_address, item.tunnel_ipv4, item.device],
+  sortKeys: {
+    since: (item) => item.since,
+    account: (item) => item.account,
+    source_address: (item) => addressKey(item.source_address),
+    tunnel_ipv4: (item) => addressKey(item.tunnel_ipv4),
+    method: (item) => item.method,
+    node: (item) => `${item.node}/${item.worker ?? ''}`,
+    rx_bytes: (item) => item.rx_bytes,
+    tx_bytes: (item) => item.tx_bytes,
+  },
+  defaultSort: 'since',
+};
+
 /** The item without its byte counters: what makes a session "changed" for the stream. */
 function fingerprintOf(item: SessionItem): string {
   const { rx_bytes: _rx, tx_bytes: _tx, ...rest } = item;
@@ -166,9 +190,13 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List live sessions (pending tunnel sessions are left out)',
+        description:
+          'search: account, source address, tunnel address, device; sort: since (default), account, ' +
+          'source_address, tunnel_ipv4, method, node, rx_bytes, tx_bytes',
         tags,
         querystring: Type.Object(
           {
+            ...PageQuery,
             vpn_only: Type.Optional(
               Type.Enum(['true', 'false'], { description: 'true: only sessions with a tunnel' }),
             ),
@@ -180,7 +208,7 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ItemsOf(SessionItem), ...errorReplies },
+        response: { 200: PageOf(SessionItem), ...errorReplies },
       },
     },
     async (request) => {
@@ -189,7 +217,7 @@ export function registerSessionListRoutes(app: ApiApp, ctx: ApiContext): void {
         (item) =>
           (vpnOnly !== 'true' || item.vpn) && (local === undefined || item.local === (local === 'true')),
       );
-      return { items };
+      return page(items, request.query, sessionList, (item) => item, JSON.stringify([vpnOnly, local]));
     },
   );
 

@@ -1,7 +1,9 @@
 // API tokens: /api/v1/tokens (DECISIONS 45). The token is shown once; only its SHA-256 is stored.
 import Type from 'typebox';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, ItemsOf, noContent, RoleSchema, Timestamp } from './schemas.js';
+import type { ListSpec } from '@kordon/core';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, RoleSchema, Timestamp } from './schemas.js';
 
 const tags = ['tokens'];
 
@@ -11,6 +13,14 @@ const TokenItem = Type.Object({
   role: RoleSchema,
   created_at: Timestamp,
 });
+type TokenItem = Type.Static<typeof TokenItem>;
+
+const tokenList: ListSpec<TokenItem> = {
+  id: (item) => item.id,
+  searchText: (item) => [item.name],
+  sortKeys: { name: (item) => item.name, role: (item) => item.role, created_at: (item) => item.created_at },
+  defaultSort: 'name',
+};
 
 const CreatedToken = Type.Object({
   id: Type.String(),
@@ -27,18 +37,24 @@ export function registerTokenRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List API tokens (never their secrets)',
+        description: 'search: name; sort: name (default), role, created_at',
         tags,
-        response: { 200: ItemsOf(TokenItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(TokenItem), ...errorReplies },
       },
     },
-    async () => ({
-      items: (await tokens.list()).map((token) => ({
-        id: token.id,
-        name: token.name,
-        role: token.role,
-        created_at: token.createdAt.toISOString(),
-      })),
-    }),
+    async (request) =>
+      page(
+        (await tokens.list()).map((token) => ({
+          id: token.id,
+          name: token.name,
+          role: token.role,
+          created_at: token.createdAt.toISOString(),
+        })),
+        request.query,
+        tokenList,
+        (item) => item,
+      ),
   );
 
   app.post(

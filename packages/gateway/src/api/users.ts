@@ -2,12 +2,21 @@
 import Type from 'typebox';
 import type { User } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import type { ListSpec } from '@kordon/core';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 
 const tags = ['users'];
 
 const UserItem = Type.Object({ name: Type.String(), disabled: Type.Boolean(), created_at: Timestamp });
 type UserItem = Type.Static<typeof UserItem>;
+
+const userList: ListSpec<UserItem> = {
+  id: (item) => item.name,
+  searchText: (item) => [item.name],
+  sortKeys: { name: (item) => item.name, created_at: (item) => item.created_at },
+  defaultSort: 'name',
+};
 
 export const Password = Type.String({ minLength: 1, maxLength: 1024 });
 
@@ -23,8 +32,16 @@ export function registerUserRoutes(app: ApiApp, ctx: ApiContext): void {
 
   app.get(
     '/api/v1/users',
-    { schema: { summary: 'List local users', tags, response: { 200: ItemsOf(UserItem), ...errorReplies } } },
-    async () => ({ items: (await users.list()).map(userItem) }),
+    {
+      schema: {
+        summary: 'List local users',
+        description: 'search: name; sort: name (default), created_at',
+        tags,
+        querystring: PageQuerystring,
+        response: { 200: PageOf(UserItem), ...errorReplies },
+      },
+    },
+    async (request) => page((await users.list()).map(userItem), request.query, userList, (item) => item),
   );
 
   app.post(

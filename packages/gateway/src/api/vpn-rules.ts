@@ -1,10 +1,11 @@
 // VPN-access rules: /api/v1/vpn-rules (DECISIONS 17). Evaluated in order of position, the first match
 // wins, no match denies external access; a change re-checks external sessions (DECISIONS 67).
 import Type from 'typebox';
-import type { VpnRule } from '@kordon/core';
+import type { ListSpec, VpnRule } from '@kordon/core';
 import { positionStep } from '../admin/vpn-rules.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
-import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
+import { page, PageOf, PageQuerystring } from './paging.js';
+import { errorReplies, noContent, Timestamp } from './schemas.js';
 
 const tags = ['vpn-rules'];
 
@@ -22,6 +23,13 @@ const VpnRuleItem = Type.Object({
   created_at: Timestamp,
 });
 type VpnRuleItem = Type.Static<typeof VpnRuleItem>;
+
+const vpnRuleList: ListSpec<VpnRuleItem> = {
+  id: (item) => item.id,
+  searchText: (item) => [...item.users, ...item.groups],
+  sortKeys: { position: (item) => item.position },
+  defaultSort: 'position',
+};
 
 const CreateBody = Type.Object(
   {
@@ -69,11 +77,14 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         summary: 'List VPN-access rules in evaluation order (first match wins; no match denies)',
+        description: 'search: users and groups; sort: position',
         tags,
-        response: { 200: ItemsOf(VpnRuleItem), ...errorReplies },
+        querystring: PageQuerystring,
+        response: { 200: PageOf(VpnRuleItem), ...errorReplies },
       },
     },
-    async () => ({ items: (await vpnRules.list()).map(ruleItem) }),
+    async (request) =>
+      page((await vpnRules.list()).map(ruleItem), request.query, vpnRuleList, (item) => item),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 // The repositories of the Store port over one Kysely handle (the root database or a transaction).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import {
   decodeChange,
   encodeChange,
@@ -465,6 +465,60 @@ export function eventRepository(db: Db): EventRepository {
         .limit(Math.max(0, Math.trunc(limit)))
         .execute();
       return rows.map(eventFromRow);
+    },
+    async page(query) {
+      // The filters and the search, shared by the page and its count; the same SQL on SQLite and
+      // PostgreSQL (lower() on both sides: PostgreSQL's LIKE minds case, SQLite's does not).
+      const filtered = (from: SelectQueryBuilder<Tables, 'events', object>) => {
+        let q = from;
+        if (query.kinds !== undefined && query.kinds.length > 0) q = q.where('kind', 'in', [...query.kinds]);
+        if (query.account !== undefined) q = q.where('account', '=', query.account);
+        if (query.since !== undefined) q = q.where('at', '>=', query.since.getTime());
+        if (query.until !== undefined) q = q.where('at', '<', query.until.getTime());
+        if (query.search !== undefined && query.search !== '') {
+          const pattern = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          q = q.where((eb) =>
+            eb.or(
+              (['detail', 'account', 'source_address'] as const).map(
+                (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+              ),
+            ),
+          );
+        }
+        return q;
+      };
+      const direction = query.ascending ? 'asc' : 'desc';
+      let rows = filtered(db.selectFrom('events')).select([
+        'id',
+        'at',
+        'kind',
+        'account',
+        'source_address',
+        'detail',
+      ]);
+      const { after } = query;
+      if (after !== undefined) {
+        const at = after.at.getTime();
+        rows = rows.where((eb) =>
+          query.ascending
+            ? eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', after.id)])])
+            : eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', after.id)])]),
+        );
+      }
+      const [found, counted] = await Promise.all([
+        rows
+          .orderBy('at', direction)
+          .orderBy('id', direction)
+          .limit(Math.max(0, Math.trunc(query.limit)))
+          .execute(),
+        filtered(db.selectFrom('events'))
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return {
+        events: found.map((row) => ({ ...eventFromRow(row), id: row.id })),
+        total: Number(counted.count),
+      };
     },
     async removeBefore(before) {
       const result = await db.deleteFrom('events').where('at', '<', before.getTime()).executeTakeFirst();

@@ -67,7 +67,11 @@ afterEach(async () => {
 
 describe('access rules', () => {
   it('creates, lists in evaluation order, shows, replaces, patches and removes; each change is logged', async () => {
-    expect((await h.asViewer({ method: 'GET', url: rules })).json()).toStrictEqual({ items: [] });
+    expect((await h.asViewer({ method: 'GET', url: rules })).json()).toStrictEqual({
+      items: [],
+      total: 0,
+      next_cursor: null,
+    });
     const first = await addRule({
       profiles: [compliant.id, NO_PROFILE_KEY],
       to: ['10.0.0.0/8', '192.168.1.7'],
@@ -107,7 +111,7 @@ describe('access rules', () => {
     expect(list.statusCode).toBe(200);
     expect(list.headers['content-type']).toBe('application/json; charset=utf-8');
     // By position; at one position the older rule first.
-    expect(list.json()).toStrictEqual({ items: [top, first, same, second] });
+    expect(list.json()).toStrictEqual({ items: [top, first, same, second], total: 4, next_cursor: null });
     expect((await h.asViewer({ method: 'GET', url: `${rules}/${second.id}` })).json()).toStrictEqual(second);
 
     // What a GET gave goes back changed; profile_names and created_at are read-only and ignored.

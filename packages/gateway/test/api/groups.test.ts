@@ -65,6 +65,8 @@ describe('groups', () => {
         { name: 'admins', members: [], created_at: '2026-11-26T10:01:00.000Z' },
         { name: 'staff', members: ['alice', 'bob'], created_at: '2026-11-26T10:00:00.000Z' },
       ],
+      total: 2,
+      next_cursor: null,
     });
 
     const removed = await h.asAdmin({ method: 'DELETE', url: '/api/v1/groups/Staff' });

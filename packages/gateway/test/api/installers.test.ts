@@ -57,7 +57,7 @@ describe('installers through the API', () => {
     });
 
     const list = await h.asViewer({ method: 'GET', url: '/api/v1/installers' });
-    expect(list.json()).toStrictEqual({ items: [item] });
+    expect(list.json()).toStrictEqual({ items: [item], total: 1, next_cursor: null });
     const [event] = await h.store.events.list(1);
     expect(event).toMatchObject({ kind: 'installer_changed' });
     expect(event?.detail).toContain('windows installer 1.2.3 registered by API token "test-admin"');

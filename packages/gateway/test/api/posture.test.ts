@@ -73,7 +73,7 @@ describe('posture objects', () => {
     const list = await h.asViewer({ method: 'GET', url: objects });
     expect(list.statusCode).toBe(200);
     expect(list.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(list.json()).toStrictEqual({ items: [created, firewall] });
+    expect(list.json()).toStrictEqual({ items: [created, firewall], total: 2, next_cursor: null });
     const shown = await h.asViewer({ method: 'GET', url: `${objects}/${created.id}` });
     expect(shown.json()).toStrictEqual(created);
     expect(await h.store.posture.getObject(created.id)).toStrictEqual(created);
@@ -263,6 +263,8 @@ describe('posture profiles', () => {
     ).json<PostureProfile>();
     expect((await h.asViewer({ method: 'GET', url: profiles })).json()).toStrictEqual({
       items: [compliant, office],
+      total: 2,
+      next_cursor: null,
     });
     expect((await h.asViewer({ method: 'GET', url: `${profiles}/${office.id}` })).json()).toStrictEqual(
       office,

@@ -37,6 +37,8 @@ describe('users', () => {
     const list = await h.asAdmin({ method: 'GET', url: '/api/v1/users' });
     expect(list.json()).toStrictEqual({
       items: [{ name: 'bob', disabled: false, created_at: '2026-11-26T10:00:00.000Z' }],
+      total: 1,
+      next_cursor: null,
     });
     expect(list.body).not.toContain('argon2');
 
@@ -233,9 +235,9 @@ describe('sessions', () => {
     await seed();
     const response = await h.asViewer({ method: 'GET', url: '/api/v1/sessions' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toStrictEqual({ items: [localItem, vpnItem] });
+    expect(response.json()).toStrictEqual({ items: [localItem, vpnItem], total: 2, next_cursor: null });
     const explicit = await h.asViewer({ method: 'GET', url: '/api/v1/sessions?vpn_only=false' });
-    expect(explicit.json()).toStrictEqual({ items: [localItem, vpnItem] });
+    expect(explicit.json()).toStrictEqual({ items: [localItem, vpnItem], total: 2, next_cursor: null });
   });
 
   it("shows a session's posture: profiles, whether it is limited and why, each check", async () => {
@@ -268,7 +270,7 @@ describe('sessions', () => {
   it('vpn_only=true keeps sessions with a tunnel; other values are 400', async () => {
     await seed();
     const response = await h.asViewer({ method: 'GET', url: '/api/v1/sessions?vpn_only=true' });
-    expect(response.json()).toStrictEqual({ items: [vpnItem] });
+    expect(response.json()).toStrictEqual({ items: [vpnItem], total: 1, next_cursor: null });
     for (const query of ['vpn_only=yes', 'vpn_only=1', 'vpn_only=TRUE', 'vpn_only=']) {
       const bad = await h.asViewer({ method: 'GET', url: `/api/v1/sessions?${query}` });
       expect(bad.statusCode, query).toBe(400);

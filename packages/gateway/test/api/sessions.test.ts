@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCidr, type Session } from '@kordon/core';
 import type { PeerTraffic } from '../../src/api/context.js';
-import { createHarness, type Harness } from './harness.js';
+import { createHarness, errorOf, type Harness } from './harness.js';
 
 const bobKey = 'kCN1yZ7vW8cJ5qE0yZ3hM1nV2sT4uX6wY8zA0bC2dE4=';
 
@@ -213,5 +213,84 @@ describe('GET /api/v1/sessions/stream', () => {
   it('is refused without authentication', async () => {
     const response = await h.app.inject({ method: 'GET', url: '/api/v1/sessions/stream' });
     expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('paging, search and sort (DECISIONS 44)', () => {
+  interface PageBody {
+    items: { id: string; account: string }[];
+    total: number;
+    next_cursor: string | null;
+  }
+  const get = async (query: string) => h.asViewer({ method: 'GET', url: `/api/v1/sessions?${query}` });
+
+  beforeEach(async () => {
+    for (let i = 0; i < 25; i++) {
+      await h.store.sessions.insert(
+        session(`s-${String(i).padStart(2, '0')}`, {
+          account: i % 2 === 0 ? `even${i}` : `odd${i}`,
+          sourceAddress: `192.168.2.${i}`,
+          device: `192.168.2.${i}`,
+          since: new Date(Date.UTC(2026, 10, 26, 11, 0, i)),
+        }),
+      );
+    }
+  });
+
+  it('pages with next_cursor until it is null, every session once, and counts them all', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let round = 0; round < 10; round++) {
+      const response = await get(`limit=10${cursor === null ? '' : `&cursor=${cursor}`}`);
+      expect(response.statusCode).toBe(200);
+      const body = response.json<PageBody>();
+      expect(body.total).toBe(27);
+      seen.push(...body.items.map((i) => i.id));
+      cursor = body.next_cursor;
+      if (cursor === null) break;
+    }
+    expect(seen).toHaveLength(27);
+    expect(new Set(seen).size).toBe(27);
+    expect(seen.slice(0, 2)).toStrictEqual(['local-1', 'vpn-1']);
+  });
+
+  it('searches accounts and addresses, and sorts by a field either way', async () => {
+    const found = (await get('search=ODD1&sort=-account')).json<PageBody>();
+    expect(found.items.map((i) => i.account)).toStrictEqual([
+      'odd19',
+      'odd17',
+      'odd15',
+      'odd13',
+      'odd11',
+      'odd1',
+    ]);
+    expect(found.total).toBe(6);
+    const byAddress = (await get('search=192.168.2.&sort=source_address&limit=3')).json<PageBody>();
+    // By number: .0, .1, .2 (not .0, .1, .10).
+    expect(byAddress.items.map((i) => i.id)).toStrictEqual(['s-00', 's-01', 's-02']);
+  });
+
+  it('refuses an unknown sort field, a bad limit and a cursor made for another sort', async () => {
+    const sort = await get('sort=colour');
+    expect(sort.statusCode).toBe(400);
+    expect(errorOf(sort)).toStrictEqual({
+      code: 'invalid_field',
+      message:
+        'cannot sort by "colour": sort by one of since, account, source_address, tunnel_ipv4, method, node, rx_bytes, tx_bytes (prefix "-" for descending)',
+      field: '/sort',
+    });
+    expect(errorOf(await get('limit=0')).field).toBe('/limit');
+    const first = (await get('limit=5')).json<PageBody>();
+    const other = await get(`limit=5&sort=account&cursor=${first.next_cursor ?? ''}`);
+    expect(errorOf(other)).toStrictEqual({
+      code: 'invalid_field',
+      message: 'this cursor was made for another sort, search or filter: start again without it',
+      field: '/cursor',
+    });
+    const filtered = await get(`limit=5&vpn_only=true&cursor=${first.next_cursor ?? ''}`);
+    expect(errorOf(filtered).field).toBe('/cursor');
+    expect(errorOf(await get('cursor=bm90LW91cnM')).message).toBe(
+      'cursor is not a next_cursor this gateway gave: start again without it',
+    );
   });
 });

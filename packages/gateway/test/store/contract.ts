@@ -350,6 +350,60 @@ export function storeContract(harness: StoreHarness): void {
       expect(await store.events.list(2)).toStrictEqual([sameTime, second]);
       expect(await store.events.list(0)).toStrictEqual([]);
     });
+
+    it('pages with filters and a search, either way, continuing after (time, id), and counts every page', async () => {
+      const events = [
+        event('alice logged in', at(0)),
+        event('100% sure_thing', at(10), { kind: 'settings_changed', account: null, sourceAddress: null }),
+        event('bob failed', at(10), { kind: 'login_failed', account: 'bob' }),
+        event('alice again', at(20), { sourceAddress: '198.18.7.7' }),
+        event('late', at(30), { kind: 'session_ended', account: 'carol' }),
+      ];
+      for (const e of events) await store.events.append(e);
+      const details = (page: { events: { detail: string }[] }): string[] => page.events.map((e) => e.detail);
+
+      const newest = await store.events.page({ ascending: false, limit: 2 });
+      expect(details(newest)).toStrictEqual(['late', 'alice again']);
+      expect(newest.total).toBe(5);
+      const last = newest.events.at(-1);
+      const next = await store.events.page({
+        ascending: false,
+        limit: 10,
+        after: { at: last?.at ?? t0, id: last?.id ?? 0 },
+      });
+      // The two events of one instant come newest-appended first and neither is skipped.
+      expect(details(next)).toStrictEqual(['bob failed', '100% sure_thing', 'alice logged in']);
+      expect(next.total).toBe(5);
+
+      const oldest = await store.events.page({ ascending: true, limit: 3 });
+      expect(details(oldest)).toStrictEqual(['alice logged in', '100% sure_thing', 'bob failed']);
+
+      expect(
+        details(await store.events.page({ ascending: true, limit: 10, kinds: ['login', 'session_ended'] })),
+      ).toStrictEqual(['alice logged in', 'alice again', 'late']);
+      expect(details(await store.events.page({ ascending: true, limit: 10, account: 'bob' }))).toStrictEqual([
+        'bob failed',
+      ]);
+      const window = await store.events.page({ ascending: true, limit: 10, since: at(10), until: at(30) });
+      expect(details(window)).toStrictEqual(['100% sure_thing', 'bob failed', 'alice again']);
+      expect(window.total).toBe(3);
+
+      // Case-insensitive, in the detail, the account and the address; % and _ are literal (as a
+      // wildcard, "l_c" would match "alice").
+      expect(details(await store.events.page({ ascending: true, limit: 10, search: 'ALICE' }))).toStrictEqual(
+        ['alice logged in', 'alice again'],
+      );
+      expect(details(await store.events.page({ ascending: true, limit: 10, search: '%' }))).toStrictEqual([
+        '100% sure_thing',
+      ]);
+      expect(details(await store.events.page({ ascending: true, limit: 10, search: 'l_c' }))).toStrictEqual(
+        [],
+      );
+      expect(details(await store.events.page({ ascending: true, limit: 10, search: '18.7.' }))).toStrictEqual(
+        ['alice again'],
+      );
+      expect((await store.events.page({ ascending: true, limit: 10, search: 'CAROL' })).total).toBe(1);
+    });
   });
 
   describe('restart', () => {
