@@ -95,6 +95,8 @@ export const restErrorCodes = {
   unauthorized: 401,
   forbidden: 403,
   csrf_token_invalid: 403,
+  password_change_required: 403,
+  wrong_password: 403,
   not_found: 404,
   conflict: 409,
   last_admin: 409,

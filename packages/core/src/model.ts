@@ -40,6 +40,11 @@ export interface Admin {
   passwordHash: string;
   role: Role;
   createdAt: Date;
+  /**
+   * Console sessions may do nothing but change this administrator's password until it is changed
+   * (the first administrator's password from its file, DECISIONS 21, or one an administrator reset).
+   */
+  mustChangePassword: boolean;
 }
 
 /** An API token; only the SHA-256 of the secret is kept (DECISIONS 45). */

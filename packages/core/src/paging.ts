@@ -41,6 +41,15 @@ export interface Page<T> {
 }
 
 /** `field` or `-field` against the spec's fields; an error in words when it names none of them. */
+/**
+ * A key that orders rules as they are evaluated: by position, equal positions by age (the id breaks
+ * what is left, as pageOf always does).
+ */
+export function evaluationOrderKey(position: number, createdAt: string): string {
+  const offset = position + 2 ** 52;
+  return `${String(offset).padStart(17, '0')} ${createdAt}`;
+}
+
 export function parseSort<T>(
   text: string | undefined,
   spec: ListSpec<T>,

@@ -48,7 +48,8 @@ export interface AdminRepository {
   get(name: string): Promise<Admin | undefined>;
   getById(id: string): Promise<Admin | undefined>;
   create(admin: Admin): Promise<void>;
-  setPassword(name: string, passwordHash: string): Promise<boolean>;
+  /** Sets the hash and whether the administrator must change it at the next sign-in. */
+  setPassword(name: string, passwordHash: string, mustChangePassword: boolean): Promise<boolean>;
   setRole(name: string, role: Role): Promise<boolean>;
   remove(name: string): Promise<boolean>;
   count(): Promise<number>;
@@ -66,8 +67,8 @@ export interface AdminSessionRepository {
   create(session: AdminSession): Promise<void>;
   remove(id: string): Promise<boolean>;
   removeExpired(now: Date): Promise<number>;
-  /** Ends every console session of one administrator (a new password); returns how many. */
-  removeForAdmin(adminId: string): Promise<number>;
+  /** Ends every console session of one administrator (a new password) but `except`; returns how many. */
+  removeForAdmin(adminId: string, except?: string): Promise<number>;
 }
 
 export interface InstallerRepository {

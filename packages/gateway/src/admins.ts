@@ -22,6 +22,8 @@ export async function ensureInitialAdmin(
     passwordHash: await hasher.hash(password),
     role: 'admin',
     createdAt: clock.now(),
+    // DECISIONS 21: the password in the file is for the first sign-in only.
+    mustChangePassword: true,
   });
   writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
   chmodSync(passwordFile, 0o600);

@@ -217,6 +217,7 @@ async function run(
       logger,
       https: { key: tls.key, cert: tls.cert },
       console: consoleFiles,
+      initialAdminPasswordFile: paths.initialAdminPassword,
       localNetworks: config.localNetworks,
       ...(drivers.tunnel.kind === 'none'
         ? {}

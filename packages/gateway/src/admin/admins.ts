@@ -14,7 +14,13 @@ export class AdministratorAdmin {
     return this.deps.store.admins.list();
   }
 
-  async create(name: string, password: string, role: Role, actor: Actor): Promise<Admin> {
+  async create(
+    name: string,
+    password: string,
+    role: Role,
+    actor: Actor,
+    mustChangePassword = false,
+  ): Promise<Admin> {
     const checked = validateLocalUserName(name);
     if (!checked.ok)
       throw invalidField('/name', checked.message.replace('a user name', 'an administrator name'));
@@ -25,6 +31,7 @@ export class AdministratorAdmin {
       passwordHash: await this.deps.hasher.hash(password),
       role,
       createdAt: this.deps.clock.now(),
+      mustChangePassword,
     };
     await commit(this.deps, async (tx) => {
       await insertUnique(
@@ -41,13 +48,18 @@ export class AdministratorAdmin {
     return admin;
   }
 
-  /** A new password ends every console session of that administrator. */
-  async setPassword(name: string, password: string, actor: Actor): Promise<void> {
+  /**
+   * A new password ends every console session of that administrator; `mustChangePassword` makes them
+   * choose their own at the next sign-in.
+   */
+  async setPassword(name: string, password: string, actor: Actor, mustChangePassword = false): Promise<void> {
     const account = name.trim().toLowerCase();
     const hash = await this.deps.hasher.hash(password);
     await commit(this.deps, async (tx) => {
       const admin = await tx.admins.get(account);
-      if (admin === undefined || !(await tx.admins.setPassword(account, hash))) throw missing(account);
+      if (admin === undefined || !(await tx.admins.setPassword(account, hash, mustChangePassword))) {
+        throw missing(account);
+      }
       const ended = await tx.adminSessions.removeForAdmin(admin.id);
       await record(tx, this.deps, {
         kind: 'admin_changed',
@@ -55,6 +67,43 @@ export class AdministratorAdmin {
         detail: `password of administrator "${account}" set by ${actor}; ${ended} console sessions ended`,
       });
     });
+  }
+
+  /**
+   * An administrator's own new password, the current one proven by the caller (`currentValid`): the
+   * forced change is done, and their other console sessions end (this one, `keepSession`, stays).
+   * Returns false when the current password is wrong (nothing changes).
+   */
+  async changeOwnPassword(
+    adminId: string,
+    current: string,
+    password: string,
+    keepSession: string,
+  ): Promise<boolean> {
+    const { store, hasher } = this.deps;
+    const admin = await store.admins.getById(adminId);
+    if (admin === undefined) throw notFound('this administrator no longer exists');
+    if (admin.passwordHash.startsWith('!')) {
+      throw new AdminError(
+        'conflict',
+        `"${admin.name}" signs in with the directory's password: change it in the directory`,
+      );
+    }
+    if (!(await hasher.verify(admin.passwordHash, current))) return false;
+    const problem = newPasswordProblem(current, password);
+    if (problem !== undefined) throw invalidField('/password', problem);
+    const hash = await hasher.hash(password);
+    await commit(this.deps, async (tx) => {
+      if (!(await tx.admins.setPassword(admin.name, hash, false)))
+        throw notFound('this administrator no longer exists');
+      const ended = await tx.adminSessions.removeForAdmin(admin.id, keepSession);
+      await record(tx, this.deps, {
+        kind: 'admin_changed',
+        account: null,
+        detail: `administrator "${admin.name}" changed their own password; ${ended} other console sessions ended`,
+      });
+    });
+    return true;
   }
 
   async remove(name: string, actor: Actor): Promise<void> {
@@ -77,4 +126,15 @@ export class AdministratorAdmin {
       });
     });
   }
+}
+
+/** At least 10 characters, and not the password it replaces (the forced first change must change it). */
+const minimumOwnPasswordLength = 10;
+
+function newPasswordProblem(current: string, next: string): string | undefined {
+  if (Array.from(next).length < minimumOwnPasswordLength) {
+    return `the new password must have at least ${minimumOwnPasswordLength} characters`;
+  }
+  if (next === current) return 'the new password must differ from the current one';
+  return undefined;
 }

@@ -6,6 +6,7 @@ import Type from 'typebox';
 import {
   ACCESS_RULE_ACTIONS,
   NO_PROFILE_KEY,
+  evaluationOrderKey,
   type AccessRule,
   type ListSpec,
   type PostureProfile,
@@ -59,7 +60,7 @@ type AccessRuleItem = Type.Static<typeof AccessRuleItem>;
 const accessRuleList: ListSpec<AccessRuleItem> = {
   id: (item) => item.id,
   searchText: (item) => [...item.profile_names, ...item.to],
-  sortKeys: { position: (item) => item.position },
+  sortKeys: { position: (item) => evaluationOrderKey(item.position, item.created_at) },
   defaultSort: 'position',
 };
 

@@ -8,7 +8,16 @@ import { Password } from './users.js';
 
 const tags = ['admins'];
 
-const AdminItem = Type.Object({ name: Type.String(), role: RoleSchema, created_at: Timestamp });
+const MustChange = Type.Boolean({
+  description: 'whether they must choose a new password at the next sign-in',
+});
+
+const AdminItem = Type.Object({
+  name: Type.String(),
+  role: RoleSchema,
+  created_at: Timestamp,
+  must_change_password: MustChange,
+});
 type AdminItem = Type.Static<typeof AdminItem>;
 
 const adminList: ListSpec<AdminItem> = {
@@ -21,7 +30,12 @@ const adminList: ListSpec<AdminItem> = {
 const NameParams = Type.Object({ name: Type.String() }, { additionalProperties: false });
 
 function adminItem(admin: Admin): AdminItem {
-  return { name: admin.name, role: admin.role, created_at: admin.createdAt.toISOString() };
+  return {
+    name: admin.name,
+    role: admin.role,
+    created_at: admin.createdAt.toISOString(),
+    must_change_password: admin.mustChangePassword,
+  };
 }
 
 export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -50,15 +64,26 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
         summary: 'Create an administrator',
         tags,
         body: Type.Object(
-          { name: Type.String(), password: Password, role: Type.Optional(RoleSchema) },
+          {
+            name: Type.String(),
+            password: Password,
+            role: Type.Optional(RoleSchema),
+            must_change_password: Type.Optional(MustChange),
+          },
           { additionalProperties: false },
         ),
         response: { 201: AdminItem, ...errorReplies },
       },
     },
     async (request, reply) => {
-      const { name, password, role } = request.body;
-      const admin = await administrators.create(name, password, role ?? 'admin', actor(request));
+      const { name, password, role, must_change_password: mustChange } = request.body;
+      const admin = await administrators.create(
+        name,
+        password,
+        role ?? 'admin',
+        actor(request),
+        mustChange === true,
+      );
       return reply.status(201).send(adminItem(admin));
     },
   );
@@ -70,12 +95,16 @@ export function registerAdminRoutes(app: ApiApp, ctx: ApiContext): void {
         summary: "Set an administrator's password (ends that administrator's console sessions)",
         tags,
         params: NameParams,
-        body: Type.Object({ password: Password }, { additionalProperties: false }),
+        body: Type.Object(
+          { password: Password, must_change_password: Type.Optional(MustChange) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...errorReplies },
       },
     },
     async (request, reply) => {
-      await administrators.setPassword(request.params.name, request.body.password, actor(request));
+      const { password, must_change_password: mustChange } = request.body;
+      await administrators.setPassword(request.params.name, password, actor(request), mustChange === true);
       return noContent(reply);
     },
   );

@@ -1,6 +1,7 @@
 // Authentication of the management API (DECISIONS 20): console sessions (HttpOnly cookie plus a CSRF
 // token on unsafe methods) and API tokens (Bearer). Roles: admin (everything), viewer (read only).
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { readFileSync, rmSync } from 'node:fs';
+import type { FastifyBaseLogger, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import Type from 'typebox';
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,13 +11,11 @@ import {
   toTimeoutSeconds,
   type Admin,
   type AdminSession,
-  type Role,
 } from '@kordon/core';
 import { LdapDirectory } from '../auth/directory.js';
 import { randomSecret, secretEquals, sha256Hex } from '../auth/secrets.js';
 import type { ApiApp, ApiContext, Principal } from './context.js';
 import { ApiError, ErrorBody, unauthorized } from './errors.js';
-import { AdminLoginThrottle } from './login-throttle.js';
 import { noContent, RoleSchema } from './schemas.js';
 
 export const sessionCookie = 'kordon_session';
@@ -51,6 +50,13 @@ export function guard(ctx: ApiContext, options: GuardOptions): onRequestAsyncHoo
           'a missing or wrong X-CSRF-Token header: send the csrf_token returned at login',
         );
       }
+    }
+    // Until a forced change is done, only the routes every caller may use (me, me/password, logout).
+    if (principal.kind === 'session' && principal.mustChangePassword && options.anyRole !== true) {
+      throw new ApiError(
+        'password_change_required',
+        'change the password first: PUT /api/v1/me/password {"current_password","password"}',
+      );
     }
     if (unsafe && principal.role === 'viewer' && options.anyRole !== true) {
       throw new ApiError('forbidden', 'the viewer role is read-only: this change needs the admin role');
@@ -89,8 +95,10 @@ async function authenticate(
     kind: 'session',
     name: admin.name,
     role: admin.role,
+    adminId: admin.id,
     sessionId: session.id,
     csrfToken: session.csrfToken,
+    mustChangePassword: admin.mustChangePassword,
   };
 }
 
@@ -102,14 +110,38 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-const LoginReply = Type.Object({ name: Type.String(), role: RoleSchema, csrf_token: Type.String() });
+const MustChange = Type.Boolean({
+  description: 'true: every route but me, me/password and logout answers 403 password_change_required',
+});
 
-const MeReply = Type.Object({ name: Type.String(), role: RoleSchema });
+const LoginReply = Type.Object({
+  name: Type.String(),
+  role: RoleSchema,
+  csrf_token: Type.String(),
+  must_change_password: MustChange,
+});
+
+const MeReply = Type.Object({
+  name: Type.String(),
+  role: RoleSchema,
+  must_change_password: MustChange,
+  csrf_token: Type.Union([Type.String(), Type.Null()], {
+    description: "the console session's CSRF token (a reloaded page needs it); null for an API token",
+  }),
+});
+
+const OwnPasswordBody = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
 
 /** POST /api/v1/login: public, and throttled per name and per source address (DECISIONS 47). */
 export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
   const { store, hasher, clock } = ctx.deps;
-  const throttle = new AdminLoginThrottle();
+  const throttle = ctx.loginThrottle;
   const directory = new LdapDirectory(() => store.directory.get());
 
   const failed = (detail: string, sourceAddress: string): Promise<void> =>
@@ -163,6 +195,7 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
           passwordHash: '!directory',
           role,
           createdAt: clock.now(),
+          mustChangePassword: false,
         };
         await store.admins.create(created);
         return created;
@@ -233,7 +266,12 @@ export function registerLoginRoute(app: ApiApp, ctx: ApiContext): void {
         sameSite: 'strict',
         path: '/',
       });
-      return { name: admin.name, role: admin.role, csrf_token: session.csrfToken };
+      return {
+        name: admin.name,
+        role: admin.role,
+        csrf_token: session.csrfToken,
+        must_change_password: admin.mustChangePassword,
+      };
     },
   );
 }
@@ -267,8 +305,79 @@ export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     (request) => {
       const principal = ctx.principal(request);
-      const me: { name: string; role: Role } = { name: principal.name, role: principal.role };
-      return Promise.resolve(me);
+      const session = principal.kind === 'session';
+      return Promise.resolve({
+        name: principal.name,
+        role: principal.role,
+        must_change_password: session && principal.mustChangePassword,
+        csrf_token: session ? principal.csrfToken : null,
+      });
     },
   );
+  registerOwnPasswordRoute(app, ctx);
+}
+
+/** PUT /api/v1/me/password: any role, console sessions only; guessing is throttled like logins. */
+function registerOwnPasswordRoute(app: ApiApp, ctx: ApiContext): void {
+  const { clock } = ctx.deps;
+  const throttle = ctx.loginThrottle;
+  app.put(
+    '/api/v1/me/password',
+    {
+      schema: {
+        summary: "Change the signed-in administrator's own password (ends their other console sessions)",
+        tags: ['auth'],
+        body: OwnPasswordBody,
+        response: { 204: Type.Null(), '4xx': ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const principal = ctx.principal(request);
+      if (principal.kind !== 'session') {
+        throw new ApiError('forbidden', 'API tokens have no password: sign in to the console to change one');
+      }
+      const waitMs = throttle.remainingMs(principal.name, request.ip, clock.monotonicMs());
+      if (waitMs > 0) {
+        const seconds = toTimeoutSeconds(waitMs);
+        void reply.header('retry-after', String(seconds));
+        throw new ApiError('throttled', `too many wrong passwords; try again in ${seconds} s`);
+      }
+      const { current_password: current, password } = request.body;
+      const changed = await ctx.deps.admin.administrators.changeOwnPassword(
+        principal.adminId,
+        current,
+        password,
+        principal.sessionId,
+      );
+      if (!changed) {
+        throttle.recordFailure(principal.name, request.ip, clock.monotonicMs());
+        await ctx.deps.store.events.append({
+          at: clock.now(),
+          kind: 'admin_login_failed',
+          account: null,
+          sourceAddress: request.ip,
+          detail: `administrator "${principal.name}" gave a wrong current password`,
+        });
+        throw new ApiError('wrong_password', 'the current password is wrong', '/current_password');
+      }
+      throttle.recordSuccess(principal.name);
+      removeInitialPasswordFile(ctx, current, request.log);
+      return noContent(reply);
+    },
+  );
+}
+
+/** DECISIONS 21: once the password in the first administrator's file has been replaced, the file goes. */
+function removeInitialPasswordFile(ctx: ApiContext, replaced: string, log: FastifyBaseLogger): void {
+  const file = ctx.deps.initialAdminPasswordFile;
+  if (file === undefined) return;
+  let written: string;
+  try {
+    written = readFileSync(file, 'utf8').trim();
+  } catch {
+    return;
+  }
+  if (!secretEquals(written, replaced)) return;
+  rmSync(file, { force: true });
+  log.info({ file }, 'the first administrator changed the initial password: removed its file');
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Cidr, Clock, PasswordHasher, Role, Store } from '@kordon/core';
 import type { AdminServices } from '../admin/index.js';
 import type { ConsoleFiles } from './console.js';
+import { AdminLoginThrottle } from './login-throttle.js';
 import type { GatewayMetrics } from '../metrics.js';
 
 export interface ManagementApiDeps {
@@ -36,6 +37,11 @@ export interface ManagementApiDeps {
   tunnelTraffic?: () => Promise<ReadonlyMap<string, PeerTraffic>>;
   /** How often the sessions stream reads the live sessions while anyone listens (default 1000 ms). */
   sessionStreamPollMs?: number;
+  /**
+   * The first administrator's password file (DECISIONS 21): removed once that password has been
+   * changed, so it no longer lies around.
+   */
+  initialAdminPasswordFile?: string;
   /** The built admin console, served at /admin/ (undefined: not built, /admin/ says so). */
   console?: ConsoleFiles | undefined;
 }
@@ -56,7 +62,16 @@ export type ApiApp = FastifyInstance<
 
 /** Who is calling: a console session (cookie + CSRF token) or an API token. */
 export type Principal =
-  | { kind: 'session'; name: string; role: Role; sessionId: string; csrfToken: string }
+  | {
+      kind: 'session';
+      name: string;
+      role: Role;
+      adminId: string;
+      sessionId: string;
+      csrfToken: string;
+      /** Only GET /api/v1/me, PUT /api/v1/me/password and logout until the password is changed. */
+      mustChangePassword: boolean;
+    }
   | { kind: 'token'; name: string; role: Role; tokenId: string };
 
 export interface ApiContext {
@@ -64,6 +79,8 @@ export interface ApiContext {
   /** The authenticated caller; only for routes behind a guard. */
   principal(request: FastifyRequest): Principal;
   setPrincipal(request: FastifyRequest, principal: Principal): void;
+  /** Failed console logins and wrong current passwords, per name and address (DECISIONS 47). */
+  readonly loginThrottle: AdminLoginThrottle;
   /** Argon2id hash of a random secret: verified for unknown names so timing does not tell them apart. */
   readonly dummyPasswordHash: string;
 }
@@ -78,6 +95,7 @@ export function createContext(deps: ManagementApiDeps, dummyPasswordHash: string
   return {
     deps,
     dummyPasswordHash,
+    loginThrottle: new AdminLoginThrottle(),
     principal(request) {
       const found = principals.get(request);
       // A route reading the principal without a guard is a programming error, never a client's.

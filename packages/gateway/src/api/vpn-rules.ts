@@ -1,7 +1,7 @@
 // VPN-access rules: /api/v1/vpn-rules (DECISIONS 17). Evaluated in order of position, the first match
 // wins, no match denies external access; a change re-checks external sessions (DECISIONS 67).
 import Type from 'typebox';
-import type { ListSpec, VpnRule } from '@kordon/core';
+import { evaluationOrderKey, type ListSpec, type VpnRule } from '@kordon/core';
 import { positionStep } from '../admin/vpn-rules.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { page, PageOf, PageQuerystring } from './paging.js';
@@ -27,7 +27,7 @@ type VpnRuleItem = Type.Static<typeof VpnRuleItem>;
 const vpnRuleList: ListSpec<VpnRuleItem> = {
   id: (item) => item.id,
   searchText: (item) => [...item.users, ...item.groups],
-  sortKeys: { position: (item) => item.position },
+  sortKeys: { position: (item) => evaluationOrderKey(item.position, item.created_at) },
   defaultSort: 'position',
 };
 

@@ -146,7 +146,14 @@ export function groupRepository(db: Db, dialect: StoreDialect): GroupRepository 
 export function vpnRuleRepository(db: Db, dialect: StoreDialect): VpnRuleRepository {
   return {
     async list() {
-      const rows = await db.selectFrom('vpn_rules').selectAll().orderBy('position').execute();
+      // Evaluation order: equal positions by age, then id, the same on every engine (as access rules).
+      const rows = await db
+        .selectFrom('vpn_rules')
+        .selectAll()
+        .orderBy('position')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(vpnRuleFromRow);
     },
     async create(rule) {

@@ -317,5 +317,19 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
         await db.schema.alterTable('sessions').addColumn('posture', 'text').execute();
       },
     },
+    '0010_admin_must_change_password': {
+      async up(db: Kysely<unknown>) {
+        // Administrators written before it changed no password they were given: none is forced now.
+        await db.schema
+          .alterTable('admins')
+          .addColumn('must_change_password', 'integer', (column) =>
+            column
+              .notNull()
+              .defaultTo(0)
+              .check(sql`must_change_password IN (0, 1)`),
+          )
+          .execute();
+      },
+    },
   };
 }

@@ -187,10 +187,10 @@ export function adminRepository(db: Db, dialect: StoreDialect): AdminRepository 
           : `administrator "${admin.name}" already exists`,
       );
     },
-    async setPassword(name, passwordHash) {
+    async setPassword(name, passwordHash, mustChangePassword) {
       const result = await db
         .updateTable('admins')
-        .set({ password_hash: passwordHash })
+        .set({ password_hash: passwordHash, must_change_password: mustChangePassword ? 1 : 0 })
         .where('name', '=', name)
         .executeTakeFirst();
       return changed(result.numUpdatedRows);
@@ -272,8 +272,10 @@ export function adminSessionRepository(db: Db, dialect: StoreDialect): AdminSess
         .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
-    async removeForAdmin(adminId) {
-      const result = await db.deleteFrom('admin_sessions').where('admin_id', '=', adminId).executeTakeFirst();
+    async removeForAdmin(adminId, except) {
+      let query = db.deleteFrom('admin_sessions').where('admin_id', '=', adminId);
+      if (except !== undefined) query = query.where('id', '<>', except);
+      const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

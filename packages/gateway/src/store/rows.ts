@@ -148,6 +148,7 @@ export const adminToRow = (a: Admin): AdminRow => ({
   password_hash: a.passwordHash,
   role: a.role,
   created_at: ms(a.createdAt),
+  must_change_password: bit(a.mustChangePassword),
 });
 
 export const adminFromRow = (r: AdminRow): Admin => ({
@@ -156,6 +157,7 @@ export const adminFromRow = (r: AdminRow): Admin => ({
   passwordHash: r.password_hash,
   role: word(roles, 'admins', 'role', r.role),
   createdAt: date(r.created_at),
+  mustChangePassword: r.must_change_password === 1,
 });
 
 export const tokenToRow = (t: ApiToken): ApiTokenRow => ({

@@ -43,6 +43,7 @@ export interface AdminRow {
   password_hash: string;
   role: string;
   created_at: number;
+  must_change_password: number;
 }
 
 export interface ApiTokenRow {

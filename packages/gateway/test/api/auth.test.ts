@@ -217,7 +217,7 @@ describe('console login, cookie and CSRF', () => {
     const response = await login('Alice', 'correct horse');
     expect(response.statusCode).toBe(200);
     const body = response.json<{ name: string; role: string; csrf_token: string }>();
-    expect(Object.keys(body)).toEqual(['name', 'role', 'csrf_token']);
+    expect(Object.keys(body)).toEqual(['name', 'role', 'csrf_token', 'must_change_password']);
     expect(body).toMatchObject({ name: 'alice', role: 'admin' });
     expect(body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const setCookie = String(response.headers['set-cookie']);
@@ -237,7 +237,12 @@ describe('console login, cookie and CSRF', () => {
     const cookies = { kordon_session: sessionId! };
     const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toStrictEqual({ name: 'alice', role: 'admin' });
+    expect(me.json()).toStrictEqual({
+      name: 'alice',
+      role: 'admin',
+      must_change_password: false,
+      csrf_token: body.csrf_token,
+    });
 
     const put = { method: 'PUT' as const, url: '/agent_backend/wireguard/state', cookies };
     const missing = await h.app.inject({ ...put, ...json({ enabled: false }) });
@@ -420,7 +425,12 @@ describe('API tokens', () => {
     });
     expect(response.statusCode).toBe(200);
     const me = await h.asAdmin({ method: 'GET', url: '/api/v1/me' });
-    expect(me.json()).toStrictEqual({ name: 'test-admin', role: 'admin' });
+    expect(me.json()).toStrictEqual({
+      name: 'test-admin',
+      role: 'admin',
+      must_change_password: false,
+      csrf_token: null,
+    });
   });
 
   it('a viewer token reads (200) and is refused every change (403)', async () => {
@@ -431,6 +441,8 @@ describe('API tokens', () => {
     expect((await h.asViewer({ method: 'GET', url: '/api/v1/me' })).json()).toStrictEqual({
       name: 'test-viewer',
       role: 'viewer',
+      must_change_password: false,
+      csrf_token: null,
     });
     for (const route of protectedRoutes.filter((r) => r.method !== 'GET' && r.url !== '/api/v1/logout')) {
       const response = await h.asViewer({
@@ -479,7 +491,12 @@ describe('API tokens', () => {
       url: '/api/v1/me',
       headers: { authorization: `Bearer ${body.token}` },
     });
-    expect(me.json()).toStrictEqual({ name: 'ci', role: 'admin' });
+    expect(me.json()).toStrictEqual({
+      name: 'ci',
+      role: 'admin',
+      must_change_password: false,
+      csrf_token: null,
+    });
 
     const removed = await h.asAdmin({ method: 'DELETE', url: `/api/v1/tokens/${body.id}` });
     expect(removed.statusCode).toBe(204);

@@ -65,6 +65,7 @@ describe('the directory', () => {
     await h.store.admins.create({
       id: 'a1',
       name: 'alice@corp.example',
+      mustChangePassword: false,
       passwordHash: '',
       role: 'admin',
       createdAt: new Date(),

@@ -79,7 +79,7 @@ export interface Harness {
   /** app.inject with `Authorization: Bearer <adminToken>` unless headers say otherwise. */
   asAdmin(options: InjectOptions): Promise<LightMyRequestResponse>;
   asViewer(options: InjectOptions): Promise<LightMyRequestResponse>;
-  addAdmin(name: string, password: string, role?: Role): Promise<void>;
+  addAdmin(name: string, password: string, role?: Role, mustChangePassword?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,13 +134,14 @@ export async function createHarness(
     viewerToken,
     asAdmin: withToken(adminToken),
     asViewer: withToken(viewerToken),
-    async addAdmin(name, password, role = 'admin') {
+    async addAdmin(name, password, role = 'admin', mustChangePassword = false) {
       await store.admins.create({
         id: randomUUID(),
         name,
         passwordHash: await hasher.hash(password),
         role,
         createdAt: clock.now(),
+        mustChangePassword,
       });
     },
     async close() {

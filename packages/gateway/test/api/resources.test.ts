@@ -306,6 +306,7 @@ describe('administrators', () => {
       name: 'vera',
       role: 'viewer',
       created_at: '2026-11-26T10:00:00.000Z',
+      must_change_password: false,
     });
     const byDefault = await h.asAdmin({
       method: 'POST',
@@ -329,7 +330,7 @@ describe('administrators', () => {
     expect(
       list
         .json<{ items: object[] }>()
-        .items.every((item) => Object.keys(item).join() === 'name,role,created_at'),
+        .items.every((item) => Object.keys(item).join() === 'name,role,created_at,must_change_password'),
     ).toBe(true);
     expect(list.body).not.toContain('argon2');
 

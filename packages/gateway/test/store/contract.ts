@@ -162,9 +162,11 @@ export function storeContract(harness: StoreHarness): void {
       expect(await store.admins.getById('a-root')).toStrictEqual(admin('root'));
       expect(await store.admins.getById('a-none')).toBeUndefined();
       expect(await store.admins.list()).toStrictEqual([admin('root'), viewer]);
-      expect(await store.admins.setPassword('root', 'h2')).toBe(true);
-      expect((await store.admins.get('root'))?.passwordHash).toBe('h2');
-      expect(await store.admins.setPassword('none', 'h2')).toBe(false);
+      expect(await store.admins.setPassword('root', 'h2', true)).toBe(true);
+      expect(await store.admins.get('root')).toMatchObject({ passwordHash: 'h2', mustChangePassword: true });
+      expect(await store.admins.setPassword('root', 'h3', false)).toBe(true);
+      expect(await store.admins.get('root')).toMatchObject({ passwordHash: 'h3', mustChangePassword: false });
+      expect(await store.admins.setPassword('none', 'h2', false)).toBe(false);
       expect(await store.admins.remove('viewer1')).toBe(true);
       expect(await store.admins.remove('viewer1')).toBe(false);
       expect(await store.admins.count()).toBe(1);

@@ -49,6 +49,7 @@ export const admin = (name: string, overrides: Partial<Admin> = {}): Admin => ({
   passwordHash: `hash-${name}`,
   role: 'admin',
   createdAt: t0,
+  mustChangePassword: false,
   ...overrides,
 });
 

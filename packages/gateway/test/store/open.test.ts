@@ -56,6 +56,7 @@ describe('openSqliteStore', () => {
         `applied migration 0007_posture to ${temp.file}`,
         `applied migration 0008_access_rules to ${temp.file}`,
         `applied migration 0009_session_posture to ${temp.file}`,
+        `applied migration 0010_admin_must_change_password to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -74,6 +75,7 @@ describe('openSqliteStore', () => {
       '0007_posture',
       '0008_access_rules',
       '0009_session_posture',
+      '0010_admin_must_change_password',
     ]);
     expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
       '0001_initial',
@@ -85,6 +87,7 @@ describe('openSqliteStore', () => {
       '0007_posture',
       '0008_access_rules',
       '0009_session_posture',
+      '0010_admin_must_change_password',
     ]);
     raw.close();
   });
@@ -154,7 +157,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 9); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 10); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -166,12 +169,12 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
-      .run('0010_future', new Date().toISOString());
+      .run('0011_future', new Date().toISOString());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 10, this version knows up to 9); ` +
+      `${temp.file} was written by a newer Kordon (schema 11, this version knows up to 10); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -272,9 +275,10 @@ describe('several processes on one SQLite file', () => {
       `applied migration 0007_posture to ${temp.file}`,
       `applied migration 0008_access_rules to ${temp.file}`,
       `applied migration 0009_session_posture to ${temp.file}`,
+      `applied migration 0010_admin_must_change_password to ${temp.file}`,
     ]);
     const raw = new Database(temp.file, { readonly: true });
-    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(9);
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(10);
     raw.close();
   });
 

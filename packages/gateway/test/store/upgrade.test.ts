@@ -110,6 +110,7 @@ const allMigrations = [
   '0007_posture',
   '0008_access_rules',
   '0009_session_posture',
+  '0010_admin_must_change_password',
 ];
 
 /** What both fixtures hold in the tables of migrations 0001 and 0002. */
@@ -144,6 +145,8 @@ async function expectReleasedData(store: Store): Promise<void> {
       passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$root',
       role: 'admin',
       createdAt: t0,
+      // Written before the forced change existed: nobody is forced by the upgrade.
+      mustChangePassword: false,
     },
   ]);
   expect(await store.tokens.getByHash('c'.repeat(64))).toStrictEqual({
@@ -225,6 +228,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0007_posture to ${temp.file}`,
         `applied migration 0008_access_rules to ${temp.file}`,
         `applied migration 0009_session_posture to ${temp.file}`,
+        `applied migration 0010_admin_must_change_password to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       // Stored before holders were kept: in grace from the next start (migration 0003).
@@ -277,6 +281,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0007_posture to ${temp.file}`,
         `applied migration 0008_access_rules to ${temp.file}`,
         `applied migration 0009_session_posture to ${temp.file}`,
+        `applied migration 0010_admin_must_change_password to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       expect(await store.sessions.list()).toStrictEqual([
