@@ -34,7 +34,8 @@ export function App() {
   useEffect(() => {
     whenSessionExpires(() => {
       setCsrfToken(null);
-      setState({ kind: 'signed-out', expired: true });
+      // Only a session that was signed in can expire (the first GET /me answers 401 too).
+      setState((before) => (before.kind === 'signed-in' ? { kind: 'signed-out', expired: true } : before));
     });
     api
       .GET('/api/v1/me')

@@ -56,8 +56,8 @@ export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void
             setCurrent(e.target.value);
           }}
         />
-        {errorAt('/current_password')}
       </label>
+      {errorAt('/current_password')}
       <label>
         {t('newPassword')}
         <input
@@ -69,8 +69,8 @@ export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void
             setPassword(e.target.value);
           }}
         />
-        {errorAt('/password')}
       </label>
+      {errorAt('/password')}
       <label>
         {t('repeatPassword')}
         <input
@@ -82,8 +82,8 @@ export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void
             setRepeat(e.target.value);
           }}
         />
-        {errorAt('/repeat')}
       </label>
+      {errorAt('/repeat')}
       {problem !== null && problem.field === null && (
         <p role="alert" className="problem">
           {problem.text}

@@ -47,6 +47,9 @@ export function Settings({ canChange }: { canChange: boolean }) {
   if (enabled === null || draft === null || stored === null) return <p>{t('loading')}</p>;
 
   const toggle = async (next: boolean) => {
+    // Shown at once, put back if the gateway refuses.
+    const before = enabled;
+    setEnabled(next);
     setStateStatus({ kind: 'saving' });
     try {
       setEnabled(
@@ -54,6 +57,7 @@ export function Settings({ canChange }: { canChange: boolean }) {
       );
       setStateStatus({ kind: 'saved' });
     } catch (error) {
+      setEnabled(before);
       setStateStatus({ kind: 'failed', text: error instanceof Error ? error.message : String(error) });
     }
   };
@@ -94,7 +98,7 @@ export function Settings({ canChange }: { canChange: boolean }) {
 
   const errorAt = (field: string) =>
     fieldErrors[field] === undefined ? null : (
-      <span role="alert" className="field-error">
+      <span role="alert" className="field-error" id={`error-${field.slice(1)}`}>
         {fieldErrors[field]}
       </span>
     );
@@ -123,8 +127,8 @@ export function Settings({ canChange }: { canChange: boolean }) {
               }}
             />
             <span className="hint">{t('authDomainHint')}</span>
-            {errorAt('/auth_domain')}
           </label>
+          {errorAt('/auth_domain')}
           <label className="switch">
             <input
               type="checkbox"
@@ -151,6 +155,10 @@ export function Settings({ canChange }: { canChange: boolean }) {
             {t('trustedCa')}
             <textarea
               rows={6}
+              aria-invalid={fieldErrors['/trusted_ca_cert'] !== undefined}
+              aria-describedby={
+                fieldErrors['/trusted_ca_cert'] === undefined ? undefined : 'error-trusted_ca_cert'
+              }
               spellCheck={false}
               value={pem}
               placeholder="-----BEGIN CERTIFICATE-----"
@@ -159,8 +167,8 @@ export function Settings({ canChange }: { canChange: boolean }) {
               }}
             />
             <span className="hint">{t('trustedCaHint')}</span>
-            {errorAt('/trusted_ca_cert')}
           </label>
+          {errorAt('/trusted_ca_cert')}
           <label className="file">
             {t('uploadPem')}
             <input
