@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { runCommand } from '@kordon/drivers';
+import { openSqliteStore } from '../../packages/gateway/src/store/index.js';
 import { Agent } from './support/agent-client.js';
 import { launchBrowser, screenshot, type TestBrowser } from './support/browser.js';
 import {
@@ -209,7 +210,63 @@ describe('the admin console', () => {
     await screenshot(page, '07-settings-certificate-preview');
   });
 
+  it('pages through a monitor of 10,000 sessions, and a search narrows it on the gateway', async () => {
+    // Sessions another node holds, written into the shared store: this gateway lists them and
+    // leaves them alone (they are not its own to sweep).
+    const store = await openSqliteStore({ file: join(data.dir, 'kordon.db') });
+    try {
+      for (let i = 0; i < 10_000; i++) {
+        const address = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+        await store.sessions.insert({
+          id: `bulk-${String(i).padStart(5, '0')}`,
+          account: `user${String(i).padStart(5, '0')}`,
+          method: 'password',
+          sourceAddress: address,
+          vpn: false,
+          tunnelIpv4: null,
+          device: address,
+          state: 'active',
+          since: new Date(Date.UTC(2026, 11, 1, 8, 0, 0) + i * 1000),
+          node: 'gw-other',
+          holder: 'gw-other/0',
+          graceUntil: null,
+          resumeNonceHash: null,
+          previousNonceHash: null,
+          rotatedAt: null,
+          posture: null,
+        });
+      }
+    } finally {
+      await store.close();
+    }
+    await page.getByRole('link', { name: 'Monitor' }).click();
+    await page.getByRole('heading', { name: 'Authorized users' }).waitFor();
+    // Bob's session ended when authorization was turned off (4004): the 10,000 written ones are left.
+    await expect
+      .poll(() => page.getByTestId('session-count').textContent(), { timeout: 10_000 })
+      .toBe('10000 sessions');
+    // Oldest first; scrolling to the end loads page after page.
+    const scroller = page.locator('.table-scroll');
+    for (let i = 0; i < 80 && (await rowOf('user09999').count()) === 0; i++) {
+      await scroller.evaluate((element) => {
+        element.scrollTop = element.scrollHeight;
+      });
+      await page.waitForTimeout(100);
+    }
+    await rowOf('user09999').waitFor({ timeout: 5000 });
+    // Only the rows in view are in the page, not 10,000.
+    expect(await page.locator('tr[data-session]').count()).toBeLessThan(100);
+    await screenshot(page, '09-monitor-10000-end');
+
+    await page.getByLabel('Search').fill('user0421');
+    await expect.poll(() => page.getByTestId('session-count').textContent()).toBe('10 sessions');
+    await rowOf('user04219').waitFor();
+    await screenshot(page, '10-monitor-10000-search');
+    await page.getByLabel('Search').fill('');
+  });
+
   it('speaks Russian when asked, and remembers it', async () => {
+    await page.getByRole('link', { name: 'Client settings' }).click();
     await page.getByLabel('Language').selectOption('ru');
     await page.getByRole('heading', { name: 'Настройки клиента' }).waitFor();
     await page.reload();
