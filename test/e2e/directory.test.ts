@@ -272,7 +272,14 @@ describe.skipIf(missing !== undefined)('directory logins against a real AD', () 
     expect(signedIn.status, signedIn.body).toBe(200);
     expect(JSON.parse(signedIn.body)).toMatchObject({ name: 'alice@corp.test', role: 'admin' });
     const me = await api('GET', '/api/v1/me', undefined, { cookie: signedIn.cookie ?? '' });
-    expect(JSON.parse(me.body)).toEqual({ name: 'alice@corp.test', role: 'admin' });
+    const signedInBody = JSON.parse(signedIn.body) as { csrf_token: string };
+    expect(JSON.parse(me.body)).toEqual({
+      name: 'alice@corp.test',
+      role: 'admin',
+      // A directory administrator is never forced: its password is the directory's.
+      must_change_password: false,
+      csrf_token: signedInBody.csrf_token,
+    });
     // bob's password is right, but he is in no group that administers the gateway.
     expect((await consoleLogin('CORP\\bob', passwords.bob)).status).toBe(401);
     expect((await consoleLogin('CORP\\alice', 'not-her-password')).status).toBe(401);
