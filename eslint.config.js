@@ -84,4 +84,14 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  {
+    // The console's tests and Vite config: the browser's libraries and Node's (test/tsconfig.json).
+    files: ['packages/admin-ui/test/**/*.ts', 'packages/admin-ui/vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: './packages/admin-ui/test/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
 );

@@ -1,29 +1,51 @@
 // Who is signed in decides what shows: sign-in, the forced password change, or the console.
 import { useCallback, useEffect, useState } from 'react';
-import { api, setCsrfToken, unwrap, whenSessionExpires } from './api/client';
+import { ApiFailure, api, messageOf, onSessionEvents, setCsrfToken, unwrap } from './api/client';
 import type { Me } from './api/types';
-import { useI18n, type Language } from './i18n';
-import type { MessageKey } from './i18n/en';
+import { ConsoleShell, Frame, navigation } from './components/Shell';
+import { useI18n } from './i18n';
 import { ChangePassword } from './pages/change-password/ChangePassword';
+import { Events } from './pages/events/Events';
+import { Installers } from './pages/installers/Installers';
 import { Monitor } from './pages/monitor/Monitor';
-import { NotYet } from './pages/not-yet/NotYet';
+import { NotFound } from './pages/not-found/NotFound';
 import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
-import { navigate, usePage, type PageName } from './router';
+import { Tokens } from './pages/tokens/Tokens';
+import { Users } from './pages/users/Users';
+import { VpnRules } from './pages/vpn-rules/VpnRules';
+import { useRoute, type Route } from './router';
 
-type State = { kind: 'loading' } | { kind: 'signed-out'; expired: boolean } | { kind: 'signed-in'; me: Me };
+type State =
+  | { kind: 'loading' }
+  | { kind: 'unreachable'; message: string }
+  | { kind: 'signed-out'; expired: boolean }
+  | { kind: 'signed-in'; me: Me };
 
-const navigation: { page: PageName; label: MessageKey }[] = [
-  { page: 'monitor', label: 'navMonitor' },
-  { page: 'settings', label: 'navSettings' },
-  { page: 'users', label: 'navUsers' },
-  { page: 'vpn-rules', label: 'navVpnRules' },
-  { page: 'installers', label: 'navInstallers' },
-  { page: 'tokens', label: 'navTokens' },
-  { page: 'events', label: 'navEvents' },
-];
+function Page({ route, canChange }: { route: Route; canChange: boolean }) {
+  switch (route) {
+    case 'monitor':
+      return <Monitor canChange={canChange} />;
+    case 'settings':
+      return <Settings canChange={canChange} />;
+    case 'users':
+      return <Users />;
+    case 'vpn-rules':
+      return <VpnRules />;
+    case 'installers':
+      return <Installers />;
+    case 'tokens':
+      return <Tokens />;
+    case 'events':
+      return <Events />;
+    case 'not-found':
+      return <NotFound />;
+  }
+}
 
 export function App() {
+  const { t } = useI18n();
+  const route = useRoute();
   const [state, setState] = useState<State>({ kind: 'loading' });
 
   const signedIn = useCallback((me: Me) => {
@@ -31,124 +53,102 @@ export function App() {
     setState({ kind: 'signed-in', me });
   }, []);
 
-  useEffect(() => {
-    whenSessionExpires(() => {
-      setCsrfToken(null);
-      // Only a session that was signed in can expire (the first GET /me answers 401 too).
-      setState((before) => (before.kind === 'signed-in' ? { kind: 'signed-out', expired: true } : before));
-    });
+  const ask = useCallback(() => {
     api
       .GET('/api/v1/me')
       .then((result) => {
         if (result.response.status === 401) setState({ kind: 'signed-out', expired: false });
         else signedIn(unwrap(result));
       })
-      .catch(() => {
-        setState({ kind: 'signed-out', expired: false });
+      .catch((error: unknown) => {
+        setState(
+          error instanceof ApiFailure && error.status < 500
+            ? { kind: 'signed-out', expired: false }
+            : { kind: 'unreachable', message: messageOf(error) },
+        );
       });
   }, [signedIn]);
 
-  if (state.kind === 'loading') return <Frame />;
-  if (state.kind === 'signed-out')
-    return (
-      <Frame>
-        <SignIn expired={state.expired} onSignedIn={signedIn} />
-      </Frame>
-    );
+  useEffect(() => {
+    onSessionEvents({
+      expired: () => {
+        setCsrfToken(null);
+        // Only a session that was signed in can expire (the first GET /me answers 401 too).
+        setState((before) => (before.kind === 'signed-in' ? { kind: 'signed-out', expired: true } : before));
+      },
+      passwordChangeRequired: () => {
+        setState((before) =>
+          before.kind === 'signed-in'
+            ? { kind: 'signed-in', me: { ...before.me, must_change_password: true } }
+            : before,
+        );
+      },
+    });
+    ask();
+  }, [ask]);
+
+  const signOut = useCallback(() => {
+    // Signed out here whatever the gateway answers: the cookie is cleared by its reply.
+    void api
+      .POST('/api/v1/logout')
+      .catch(() => undefined)
+      .finally(() => {
+        setCsrfToken(null);
+        setState({ kind: 'signed-out', expired: false });
+      });
+  }, []);
+
+  switch (state.kind) {
+    case 'loading':
+      return <Frame title={null} />;
+    case 'unreachable':
+      return (
+        <Frame title={null}>
+          <div className="card" role="alert">
+            <p>{t('unreachable', { message: state.message })}</p>
+            <button
+              type="button"
+              onClick={() => {
+                setState({ kind: 'loading' });
+                ask();
+              }}
+            >
+              {t('retry')}
+            </button>
+          </div>
+        </Frame>
+      );
+    case 'signed-out':
+      return (
+        <Frame title={t('signIn')}>
+          <SignIn expired={state.expired} onSignedIn={signedIn} />
+        </Frame>
+      );
+    case 'signed-in':
+      break;
+  }
   const { me } = state;
-  const signOut = async () => {
-    await api.POST('/api/v1/logout');
-    setCsrfToken(null);
-    setState({ kind: 'signed-out', expired: false });
-  };
   if (me.must_change_password) {
     return (
-      <Frame>
+      <Frame title={t('changePasswordTitle')}>
         <ChangePassword
           onChanged={() => {
             signedIn({ ...me, must_change_password: false });
           }}
-          onSignOut={() => void signOut()}
+          onSignOut={signOut}
         />
       </Frame>
     );
   }
-  return <Console me={me} onSignOut={() => void signOut()} />;
-}
-
-function LanguageSwitch() {
-  const { language, setLanguage, t } = useI18n();
+  const entry = navigation.find((item) => item.page === route);
   return (
-    <label className="language">
-      {t('language')}{' '}
-      <select
-        value={language}
-        onChange={(event) => {
-          setLanguage(event.target.value as Language);
-        }}
-      >
-        <option value="en">English</option>
-        <option value="ru">Русский</option>
-      </select>
-    </label>
-  );
-}
-
-function Frame({ children }: { children?: React.ReactNode }) {
-  const { t } = useI18n();
-  return (
-    <div className="frame">
-      <header className="frame-header">
-        <span className="brand">{t('appName')}</span>
-        <LanguageSwitch />
-      </header>
-      <main className="frame-main">{children}</main>
-    </div>
-  );
-}
-
-function Console({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const { t } = useI18n();
-  const page = usePage();
-  const canChange = me.role === 'admin';
-  return (
-    <div className="console">
-      <header className="console-header">
-        <span className="brand">{t('appName')}</span>
-        <span className="who">
-          {me.name} <span className="role">({me.role})</span>
-        </span>
-        <LanguageSwitch />
-        <button type="button" onClick={onSignOut}>
-          {t('signOut')}
-        </button>
-      </header>
-      <nav className="console-nav" aria-label="Sections">
-        <ul>
-          {navigation.map((entry) => (
-            <li key={entry.page}>
-              <a
-                href={`/admin/${entry.page}`}
-                aria-current={entry.page === page ? 'page' : undefined}
-                onClick={(event) => {
-                  event.preventDefault();
-                  navigate(entry.page);
-                }}
-              >
-                {t(entry.label)}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <main className="console-main">
-        {!canChange && <p className="note">{t('viewerNote')}</p>}
-        {page === 'monitor' && <Monitor canChange={canChange} />}
-        {page === 'settings' && <Settings canChange={canChange} />}
-        {page !== 'monitor' && page !== 'settings' && (
-          <NotYet title={t(navigation.find((entry) => entry.page === page)?.label ?? 'navMonitor')} />
-        )}
-      </main>
-    </div>
+    <ConsoleShell
+      me={me}
+      route={route}
+      title={entry === undefined ? t('notFoundTitle') : t(entry.label)}
+      onSignOut={signOut}
+    >
+      <Page route={route} canChange={me.role === 'admin'} />
+    </ConsoleShell>
   );
 }

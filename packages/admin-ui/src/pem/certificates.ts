@@ -1,140 +1,130 @@
-// What an administrator checks before saving trusted_ca_cert: each certificate's subject, issuer and
-// validity, read from the PEM's DER in the browser (a small reader of the few X.509 fields shown; the
-// gateway validates the certificates themselves when they are saved).
+// What an administrator checks before saving trusted_ca_cert: each certificate's subject, issuer,
+// validity and whether it is a CA, read from the PEM's DER in the browser (der.ts). The gateway
+// validates the certificates themselves when they are saved; this is the preview.
+import {
+  DerError,
+  Tag,
+  childrenOf,
+  explicitTag,
+  innerOf,
+  readBoolean,
+  readIntegerHex,
+  readOid,
+  readString,
+  readTime,
+  readTlv,
+  type Tlv,
+} from './der';
 
 export interface CertificateSummary {
   subject: string;
   issuer: string;
+  serialNumber: string;
   notBefore: Date;
   notAfter: Date;
+  /** basicConstraints cA; null when the certificate has no basicConstraints extension. */
+  ca: boolean | null;
 }
 
-interface Node {
-  tag: number;
-  start: number;
-  end: number;
-  bytes: Uint8Array;
-}
-
-function read(bytes: Uint8Array, offset: number): Node {
-  const tag = bytes[offset];
-  let length = bytes[offset + 1];
-  if (tag === undefined || length === undefined) throw new Error('truncated DER');
-  let start = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new Error('unsupported DER length');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (bytes[start + i] ?? 0);
-    start += count;
-  }
-  const end = start + length;
-  if (end > bytes.length) throw new Error('truncated DER');
-  return { tag, start, end, bytes };
-}
-
-function children(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let offset = node.start; offset < node.end;) {
-    const child = read(node.bytes, offset);
-    out.push(child);
-    offset = child.end;
-  }
-  return out;
-}
-
-function oid(node: Node): string {
-  const bytes = node.bytes.subarray(node.start, node.end);
-  const first = bytes[0] ?? 0;
-  const parts = [Math.floor(first / 40), first % 40];
-  let value = 0;
-  for (const byte of bytes.subarray(1)) {
-    value = value * 128 + (byte & 0x7f);
-    if ((byte & 0x80) === 0) {
-      parts.push(value);
-      value = 0;
-    }
-  }
-  return parts.join('.');
-}
+/** One PEM block of the text, in order: a certificate read, one that could not be, or another kind. */
+export type PemBlock =
+  | { kind: 'certificate'; certificate: CertificateSummary }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'other'; label: string };
 
 const attributeNames: Record<string, string> = {
   '2.5.4.3': 'CN',
+  '2.5.4.5': 'serialNumber',
   '2.5.4.6': 'C',
   '2.5.4.7': 'L',
   '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
   '2.5.4.10': 'O',
   '2.5.4.11': 'OU',
+  '2.5.4.12': 'title',
+  '0.9.2342.19200300.100.1.1': 'UID',
   '0.9.2342.19200300.100.1.25': 'DC',
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
-function text(node: Node): string {
-  const bytes = node.bytes.subarray(node.start, node.end);
-  // BMPString is UTF-16BE; the rest are UTF-8 or ASCII subsets.
-  if (node.tag === 0x1e) {
-    let out = '';
-    for (let i = 0; i + 1 < bytes.length; i += 2)
-      out += String.fromCharCode(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-    return out;
-  }
-  return new TextDecoder().decode(bytes);
-}
+const basicConstraints = '2.5.29.19';
 
-function name(node: Node): string {
-  return children(node)
-    .flatMap((set) => children(set))
+/** A Name as "C=RU, O=Corp, CN=Root" (in the certificate's order, as openssl prints it). */
+function nameOf(name: Tlv): string {
+  return childrenOf(name)
+    .flatMap((rdn) => childrenOf(rdn))
     .map((pair) => {
-      const [type, value] = children(pair);
-      if (type === undefined || value === undefined) return '';
-      const id = oid(type);
-      return `${attributeNames[id] ?? id}=${text(value)}`;
+      const [type, value] = childrenOf(pair);
+      if (type === undefined || value === undefined) throw new DerError('unreadable name');
+      const id = readOid(type);
+      return `${attributeNames[id] ?? id}=${readString(value)}`;
     })
     .join(', ');
 }
 
-function time(node: Node): Date {
-  const value = text(node);
-  const match =
-    node.tag === 0x17
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(value)
-      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(value);
-  if (match === null) throw new Error(`unreadable time ${value}`);
-  const [, y = '0', mo = '1', d = '1', h = '0', mi = '0', s = '0'] = match;
-  // RFC 5280: a two-digit year below 50 is 20xx.
-  const year = node.tag === 0x17 ? (Number(y) < 50 ? 2000 : 1900) + Number(y) : Number(y);
-  return new Date(Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+function caOf(extensions: Tlv | undefined): boolean | null {
+  if (extensions === undefined) return null;
+  const [list] = childrenOf(extensions);
+  if (list === undefined) return null;
+  for (const extension of childrenOf(list)) {
+    const [id, ...rest] = childrenOf(extension);
+    if (id === undefined || readOid(id) !== basicConstraints) continue;
+    const value = rest.at(-1);
+    if (value?.tag !== Tag.octetString) throw new DerError('unreadable basicConstraints');
+    const [ca] = childrenOf(innerOf(value));
+    return ca?.tag === Tag.boolean ? readBoolean(ca) : false;
+  }
+  return null;
 }
 
-function summarize(der: Uint8Array): CertificateSummary {
-  const certificate = read(der, 0);
-  const [tbs] = children(certificate);
-  if (tbs === undefined) throw new Error('not a certificate');
-  const fields = children(tbs);
+/** The summary of one DER certificate. */
+export function summarize(der: Uint8Array): CertificateSummary {
+  const certificate = readTlv(der);
+  if (certificate.tag !== Tag.sequence || certificate.end !== der.length)
+    throw new DerError('not a certificate');
+  const [tbs] = childrenOf(certificate);
+  if (tbs?.tag !== Tag.sequence) throw new DerError('not a certificate');
+  const fields = childrenOf(tbs);
   // The version is an explicit [0] field, present in every v3 certificate.
-  const rest = fields[0]?.tag === 0xa0 ? fields.slice(1) : fields;
-  const [, , issuer, validity, subject] = rest;
-  if (issuer === undefined || validity === undefined || subject === undefined)
-    throw new Error('not a certificate');
-  const [notBefore, notAfter] = children(validity);
-  if (notBefore === undefined || notAfter === undefined) throw new Error('not a certificate');
+  const rest = fields[0]?.tag === explicitTag(0) ? fields.slice(1) : fields;
+  const [serial, , issuer, validity, subject] = rest;
+  if (serial === undefined || issuer === undefined || validity === undefined || subject === undefined)
+    throw new DerError('not a certificate');
+  const [notBefore, notAfter] = childrenOf(validity);
+  if (notBefore === undefined || notAfter === undefined) throw new DerError('not a certificate');
   return {
-    subject: name(subject),
-    issuer: name(issuer),
-    notBefore: time(notBefore),
-    notAfter: time(notAfter),
+    subject: nameOf(subject),
+    issuer: nameOf(issuer),
+    serialNumber: readIntegerHex(serial),
+    notBefore: readTime(notBefore),
+    notAfter: readTime(notAfter),
+    ca: caOf(rest.find((field) => field.tag === explicitTag(3))),
   };
 }
 
 function base64(text: string): Uint8Array {
-  const binary = atob(text.replace(/\s+/g, ''));
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new DerError('not base64');
+  const binary = atob(compact);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
-/** Every certificate in PEM text, or an error per block that cannot be read. */
-export function readCertificates(pem: string): CertificateSummary[] {
-  const blocks = pem.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g);
-  return [...blocks].map((block) => summarize(base64(block[1] ?? '')));
+/** Every PEM block in the text, in order (text between blocks is ignored here). */
+export function readPem(text: string): PemBlock[] {
+  const blocks = text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \1-----/g);
+  return [...blocks].map(([, label = '', body = '']): PemBlock => {
+    if (label !== 'CERTIFICATE') return { kind: 'other', label };
+    try {
+      return { kind: 'certificate', certificate: summarize(base64(body)) };
+    } catch (error) {
+      return { kind: 'unreadable', reason: error instanceof Error ? error.message : String(error) };
+    }
+  });
+}
+
+/** Whether `at` lies in the certificate's validity. */
+export function validAt(certificate: CertificateSummary, at: Date): boolean {
+  return certificate.notBefore <= at && at <= certificate.notAfter;
 }

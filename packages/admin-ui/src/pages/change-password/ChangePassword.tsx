@@ -1,16 +1,30 @@
+// The forced change of a password someone else gave (DECISIONS 21: the first administrator's, or one
+// reset by another administrator): until it is done every other route answers 403
+// password_change_required, so the console shows only this.
 import { useState, type SyntheticEvent } from 'react';
-import { ApiFailure, api, unwrap } from '../../api/client';
-import { useI18n } from '../../i18n';
+import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
+import { TextField } from '../../components/Field';
+import { useI18n, type Translate } from '../../i18n';
 
 type Field = '/current_password' | '/password' | '/repeat';
+type Problem = { field: Field | null; text: string };
 
-/** The forced change of a password someone else gave (DECISIONS 21: the first administrator's). */
+function problemOf(error: unknown, t: Translate): Problem {
+  if (!(error instanceof ApiFailure))
+    return { field: null, text: t('unreachable', { message: messageOf(error) }) };
+  if (error.code === 'wrong_password') return { field: '/current_password', text: t('wrongCurrentPassword') };
+  if (error.code === 'throttled')
+    return { field: null, text: t('throttledPassword', { seconds: error.retryAfter ?? 60 }) };
+  const field = error.field === '/current_password' || error.field === '/password' ? error.field : null;
+  return { field, text: error.message };
+}
+
 export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void; onSignOut: () => void }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [problem, setProblem] = useState<{ field: Field | null; text: string } | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: SyntheticEvent) => {
@@ -25,73 +39,62 @@ export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void
       unwrap(await api.PUT('/api/v1/me/password', { body: { current_password: current, password } }));
       onChanged();
     } catch (error) {
-      if (error instanceof ApiFailure) {
-        const field = error.field === '/current_password' || error.field === '/password' ? error.field : null;
-        setProblem({ field, text: error.message });
-      } else setProblem({ field: null, text: String(error) });
+      setProblem(problemOf(error, t));
     } finally {
       setBusy(false);
     }
   };
 
-  const errorAt = (field: Field) =>
-    problem?.field === field ? (
-      <span role="alert" className="field-error">
-        {problem.text}
-      </span>
-    ) : null;
+  const errorAt = (field: Field) => (problem?.field === field ? problem.text : null);
 
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="change-title">
+    <form className="card narrow" onSubmit={(event) => void submit(event)} aria-labelledby="change-title">
       <h1 id="change-title">{t('changePasswordTitle')}</h1>
       <p>{t('changePasswordWhy')}</p>
-      <label>
-        {t('currentPassword')}
-        <input
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(e) => {
-            setCurrent(e.target.value);
-          }}
-        />
-      </label>
-      {errorAt('/current_password')}
-      <label>
-        {t('newPassword')}
-        <input
-          type="password"
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(e) => {
-            setPassword(e.target.value);
-          }}
-        />
-      </label>
-      {errorAt('/password')}
-      <label>
-        {t('repeatPassword')}
-        <input
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => {
-            setRepeat(e.target.value);
-          }}
-        />
-      </label>
-      {errorAt('/repeat')}
-      {problem !== null && problem.field === null && (
-        <p role="alert" className="problem">
-          {problem.text}
-        </p>
-      )}
+      <TextField
+        id="current-password"
+        label={t('currentPassword')}
+        type="password"
+        autoComplete="current-password"
+        required
+        autoFocus
+        value={current}
+        error={errorAt('/current_password')}
+        onChange={(event) => {
+          setCurrent(event.target.value);
+        }}
+      />
+      <TextField
+        id="new-password"
+        label={t('newPassword')}
+        hint={t('newPasswordHint')}
+        type="password"
+        autoComplete="new-password"
+        required
+        value={password}
+        error={errorAt('/password')}
+        onChange={(event) => {
+          setPassword(event.target.value);
+        }}
+      />
+      <TextField
+        id="repeat-password"
+        label={t('repeatPassword')}
+        type="password"
+        autoComplete="new-password"
+        required
+        value={repeat}
+        error={errorAt('/repeat')}
+        onChange={(event) => {
+          setRepeat(event.target.value);
+        }}
+      />
+      <p role="alert" className="problem" hidden={problem === null || problem.field !== null}>
+        {problem?.field === null ? problem.text : null}
+      </p>
       <div className="buttons">
         <button type="submit" className="primary" disabled={busy}>
-          {t('changePassword')}
+          {busy ? t('changingPassword') : t('changePassword')}
         </button>
         <button type="button" onClick={onSignOut}>
           {t('signOut')}
