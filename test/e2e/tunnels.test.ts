@@ -92,6 +92,21 @@ async function reaches(agent: Agent, ns: Network['lan']): Promise<{ ping: boolea
   return { ping, tcp };
 }
 
+/**
+ * Right after a tunnel comes up its first packet starts the WireGuard handshake, which under load can
+ * outlast one probe: a few seconds are allowed for it, never more.
+ */
+async function reachesThroughNewTunnel(
+  agent: Agent,
+  ns: Network['lan'],
+): Promise<{ ping: boolean; tcp: boolean }> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const result = await reaches(agent, ns);
+    if ((result.ping && result.tcp) || Date.now() > deadline) return result;
+  }
+}
+
 function url(host: string): string {
   return `wss://${host}:14765/connect`;
 }
@@ -268,7 +283,7 @@ describe('internet only while authorized', () => {
     );
     expect(tunnel['client_tunnel_ipv4']).toBe('100.64.0.3/32');
     await lanTunnel.up(tunnel, '198.18.1.1', ['198.18.3.0/24']);
-    expect(await reaches(lanAgent, net.lan)).toEqual({ ping: true, tcp: true });
+    expect(await reachesThroughNewTunnel(lanAgent, net.lan)).toEqual({ ping: true, tcp: true });
   });
 
   it('6. a graceful stop leaves the closed table: nothing authorized, exemptions kept (DECISIONS 3, 70)', async () => {
