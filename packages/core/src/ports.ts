@@ -221,9 +221,11 @@ export interface GroupRepository {
 }
 
 export interface VpnRuleRepository {
-  /** In evaluation order. */
+  /** In evaluation order: by position, then by when they were made (then by id). */
   list(): Promise<VpnRule[]>;
   create(rule: VpnRule): Promise<void>;
+  /** Replaces the rule of the same id (all but `createdAt`); false when there is none. */
+  update(rule: VpnRule): Promise<boolean>;
   remove(id: string): Promise<boolean>;
 }
 

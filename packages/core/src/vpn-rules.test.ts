@@ -26,6 +26,15 @@ describe('VPN-access rules (DECISIONS 17)', () => {
     expect(evaluateVpnRules(rules, 'alice', [])).toEqual({ allowed: true, ruleId: 'all' });
   });
 
+  it('evaluates rules at one position in the order they were made, whatever order they come in', () => {
+    const older = { ...rule('older', 10, 'allow', ['alice']), createdAt: new Date(1000) };
+    const newer = { ...rule('newer', 10, 'deny', ['*']), createdAt: new Date(2000) };
+    expect(evaluateVpnRules([newer, older], 'alice', [])).toEqual({ allowed: true, ruleId: 'older' });
+    expect(evaluateVpnRules([older, newer], 'alice', [])).toEqual({ allowed: true, ruleId: 'older' });
+    const twin = { ...older, id: 'a-twin', action: 'deny' as const };
+    expect(evaluateVpnRules([older, twin], 'alice', [])).toEqual({ allowed: false, ruleId: 'a-twin' });
+  });
+
   it('matches by group', () => {
     const rules = [rule('staff', 1, 'allow', [], ['staff'])];
     expect(evaluateVpnRules(rules, 'alice', ['staff'])).toEqual({ allowed: true, ruleId: 'staff' });

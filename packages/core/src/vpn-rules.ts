@@ -5,7 +5,7 @@ export type VpnRuleAction = 'allow' | 'deny';
 
 export interface VpnRule {
   id: string;
-  /** Order of evaluation, ascending. */
+  /** Order of evaluation, ascending; rules at one position are evaluated in the order they were made. */
   position: number;
   action: VpnRuleAction;
   /** Normalized account names; "*" matches every account. */
@@ -26,7 +26,13 @@ export function evaluateVpnRules(
   account: string,
   accountGroups: readonly string[],
 ): VpnDecision {
-  const ordered = [...rules].sort((a, b) => a.position - b.position);
+  // Rules at one position in the order they were made, then by id: the order the store lists them in.
+  const ordered = [...rules].sort(
+    (a, b) =>
+      a.position - b.position ||
+      a.createdAt.getTime() - b.createdAt.getTime() ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   for (const rule of ordered) {
     const byUser = rule.users.includes('*') || rule.users.includes(account);
     const byGroup = rule.groups.some((g) => accountGroups.includes(g));

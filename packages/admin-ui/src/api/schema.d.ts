@@ -1435,7 +1435,79 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a VPN-access rule: the fields given change, the others stay */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description any of the four fields (at least one): what is given replaces what the rule has */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description order of evaluation; rules at one position are evaluated in the order they were made */
+                        position?: number;
+                        /**
+                         * @description what a matching rule does
+                         * @enum {unknown}
+                         */
+                        action?: "allow" | "deny";
+                        /** @description local user names in any accepted spelling, or "*" for every user */
+                        users?: string[];
+                        /** @description local group names; a group may be named before it exists */
+                        groups?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description order of evaluation, ascending */
+                            position: number;
+                            /**
+                             * @description what a matching rule does
+                             * @enum {unknown}
+                             */
+                            action: "allow" | "deny";
+                            /** @description local user names; "*" matches every user */
+                            users: string[];
+                            /** @description local group names */
+                            groups: string[];
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            created_at: string;
+                        };
+                    };
+                };
+                /** @description An error: a stable code, a message for a person, and the JSON Pointer of the field at fault. */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                                field: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/exemptions": {

@@ -17,6 +17,7 @@ import { randomSecret, secretEquals, sha256Hex } from '../auth/secrets.js';
 import type { ApiApp, ApiContext, Principal } from './context.js';
 import { ApiError, ErrorBody, unauthorized } from './errors.js';
 import { noContent, RoleSchema } from './schemas.js';
+import { Password } from './users.js';
 
 export const sessionCookie = 'kordon_session';
 const sessionLifetimeMs = 12 * 60 * 60 * 1000;
@@ -130,10 +131,11 @@ const MeReply = Type.Object({
   }),
 });
 
+// The new password has the bounds of every administrator's (PUT /api/v1/admins/{name}/password).
 const OwnPasswordBody = Type.Object(
   {
     current_password: Type.String({ minLength: 1, maxLength: 1024 }),
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Password,
   },
   { additionalProperties: false },
 );

@@ -57,6 +57,25 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 
+const PatchBody = Type.Object(
+  {
+    position: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: maxPosition,
+        description: 'order of evaluation; rules at one position are evaluated in the order they were made',
+      }),
+    ),
+    action: Type.Optional(Action),
+    users: CreateBody.properties.users,
+    groups: CreateBody.properties.groups,
+  },
+  {
+    additionalProperties: false,
+    description: 'any of the four fields (at least one): what is given replaces what the rule has',
+  },
+);
+
 function ruleItem(rule: VpnRule): VpnRuleItem {
   return {
     id: rule.id,
@@ -110,6 +129,20 @@ export function registerVpnRuleRoutes(app: ApiApp, ctx: ApiContext): void {
       );
       return reply.status(201).send(ruleItem(rule));
     },
+  );
+
+  app.patch(
+    '/api/v1/vpn-rules/:id',
+    {
+      schema: {
+        summary: 'Change a VPN-access rule: the fields given change, the others stay',
+        tags,
+        params: Type.Object({ id: Type.String() }, { additionalProperties: false }),
+        body: PatchBody,
+        response: { 200: VpnRuleItem, ...errorReplies },
+      },
+    },
+    async (request) => ruleItem(await vpnRules.patch(request.params.id, request.body, actor(request))),
   );
 
   app.delete(

@@ -18,6 +18,7 @@ import {
   type PostureSettings,
   type Role,
   type Store,
+  type VpnRule,
 } from '@kordon/core';
 import { FirewallInputError, NftablesFirewall } from '@kordon/drivers';
 import { formatVersion, parseStrictJson } from '@kordon/protocol';
@@ -697,6 +698,85 @@ storeCommand(vpnRule.command('remove <id>')).action(async (id: string, opts: Sto
   process.stdout.write(`removed rule ${id}\n`);
 });
 
+/** A VPN-access rule as `vpn-rule move|set --json` prints it. */
+function vpnRuleJson(rule: VpnRule): Record<string, unknown> {
+  return {
+    id: rule.id,
+    position: rule.position,
+    action: rule.action,
+    users: rule.users,
+    groups: rule.groups,
+  };
+}
+
+/** `deny users eve, *; groups remote` */
+function vpnRuleText(rule: VpnRule): string {
+  const whom = [
+    ...(rule.users.length === 0 ? [] : [`users ${rule.users.join(', ')}`]),
+    ...(rule.groups.length === 0 ? [] : [`groups ${rule.groups.join(', ')}`]),
+  ];
+  return `${rule.action} ${whom.join('; ')}`;
+}
+
+/** Names given as one comma-separated option; `--users ""` is no names at all. */
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+storeCommand(vpnRule.command('move <id> <position>'))
+  .description('give a VPN-access rule another position (rules at one position: the older first)')
+  .addOption(jsonOption)
+  .action(async (id: string, positionText: string, opts: StoreOptions & { json?: boolean }) => {
+    const position = checkedPosition(positionText, 'the position');
+    const rule = await withAdmin(opts, (admin) => admin.vpnRules.patch(id, { position }, cliActor));
+    print(
+      opts.json === true,
+      vpnRuleJson(rule),
+      `rule ${rule.id} is at position ${rule.position}: ${vpnRuleText(rule)}`,
+    );
+  });
+storeCommand(vpnRule.command('set <id>'))
+  .description('change a VPN-access rule: what is given replaces what it had, the rest stays')
+  .option('--action <action>', 'allow or deny')
+  .option('--users <names>', 'user names, comma-separated ("*": every user; "": none)')
+  .option('--groups <names>', 'group names, comma-separated ("": none)')
+  .addOption(jsonOption)
+  .action(
+    async (
+      id: string,
+      opts: StoreOptions & { action?: string; users?: string; groups?: string; json?: boolean },
+    ) => {
+      const { action, users, groups } = opts;
+      if (action === undefined && users === undefined && groups === undefined) {
+        throw new UsageError('give what changes: --action, --users or --groups');
+      }
+      if (action !== undefined && action !== 'allow' && action !== 'deny') {
+        throw new UsageError(`--action: the action is "allow" or "deny", not ${JSON.stringify(action)}`);
+      }
+      const rule = await withAdmin(opts, (admin) =>
+        optionInput(['users', 'groups'], () =>
+          admin.vpnRules.patch(
+            id,
+            {
+              ...(action === undefined ? {} : { action }),
+              ...(users === undefined ? {} : { users: commaList(users) }),
+              ...(groups === undefined ? {} : { groups: commaList(groups) }),
+            },
+            cliActor,
+          ),
+        ),
+      );
+      print(
+        opts.json === true,
+        vpnRuleJson(rule),
+        `rule ${rule.id} at position ${rule.position}: ${vpnRuleText(rule)}`,
+      );
+    },
+  );
+
 // access rules by posture profile (docs/posture.md "Access rules") -------------------------------
 const accessRule = program
   .command('access-rule')
@@ -745,15 +825,20 @@ const listedName = (name: string): string =>
   /[,"]/.test(name) || name.trim() !== name || name === '' ? JSON.stringify(name) : name;
 
 /** A refused rule in the command line's terms: the option the field came from, in the API's words. */
-async function accessRuleInput<T>(work: () => Promise<T>): Promise<T> {
+async function optionInput<T>(options: readonly string[], work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof AdminError) || error.field === null || error.code === 'not_found') throw error;
-    const option = /^\/(profiles|to|action|position)/.exec(error.field)?.[1];
+    const field = error.field;
+    const option = options.find((name) => field === `/${name}` || field.startsWith(`/${name}/`));
     if (option === undefined) throw error;
     throw new UsageError(`--${option}: ${error.message}`);
   }
+}
+
+function accessRuleInput<T>(work: () => Promise<T>): Promise<T> {
+  return optionInput(['profiles', 'to', 'action', 'position'], work);
 }
 
 const accessRuleJson = (rule: AccessRule, profiles: readonly PostureProfile[]): Record<string, unknown> =>

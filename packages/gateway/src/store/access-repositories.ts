@@ -157,11 +157,17 @@ export function vpnRuleRepository(db: Db, dialect: StoreDialect): VpnRuleReposit
       return rows.map(vpnRuleFromRow);
     },
     async create(rule) {
-      await orConflict(dialect, db.insertInto('vpn_rules').values(vpnRuleToRow(rule)).execute(), (column) =>
-        column === 'position'
-          ? `a rule already has position ${rule.position}`
-          : `rule "${rule.id}" already exists`,
+      // A position may repeat (migration 0011); that a new rule takes a free one is the use case's rule.
+      await orConflict(
+        dialect,
+        db.insertInto('vpn_rules').values(vpnRuleToRow(rule)).execute(),
+        () => `rule "${rule.id}" already exists`,
       );
+    },
+    async update(rule) {
+      const { id, created_at: _createdAt, ...fields } = vpnRuleToRow(rule);
+      const result = await db.updateTable('vpn_rules').set(fields).where('id', '=', id).executeTakeFirst();
+      return changed(result.numUpdatedRows);
     },
     async remove(id) {
       const result = await db.deleteFrom('vpn_rules').where('id', '=', id).executeTakeFirst();

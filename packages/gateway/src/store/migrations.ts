@@ -331,5 +331,29 @@ export function kordonMigrations(dialect: StoreDialect): Record<string, Migratio
           .execute();
       },
     },
+    '0011_vpn_rule_positions_repeat': {
+      async up(db: Kysely<unknown>) {
+        // A VPN-access rule may be moved to the position of another (PATCH /api/v1/vpn-rules/{id}), as an
+        // access rule may: equal positions are evaluated by age. The UNIQUE of 0001 goes; SQLite cannot
+        // drop a constraint, so on both engines the table is made again with the same columns.
+        await db.schema
+          .createTable('vpn_rules_next')
+          .addColumn('id', 'text', primaryKey)
+          .addColumn('position', 'integer', required)
+          .addColumn('action', 'text', (column) => column.notNull().check(sql`action IN ('allow', 'deny')`))
+          .addColumn('users', 'text', required)
+          .addColumn('groups', 'text', required)
+          .addColumn('created_at', big, required)
+          .execute();
+        const columns = sql.join(
+          ['id', 'position', 'action', 'users', 'groups', 'created_at'].map((name) => sql.ref(name)),
+        );
+        await sql`INSERT INTO ${sql.table('vpn_rules_next')} (${columns}) SELECT ${columns} FROM ${sql.table('vpn_rules')}`.execute(
+          db,
+        );
+        await db.schema.dropTable('vpn_rules').execute();
+        await db.schema.alterTable('vpn_rules_next').renameTo('vpn_rules').execute();
+      },
+    },
   };
 }

@@ -42,6 +42,11 @@ const protectedRoutes: {
   { method: 'PATCH', url: '/agent_backend/agent-server/setting', body: { local_tunnel: true } },
   { method: 'GET', url: '/api/v1/me' },
   { method: 'POST', url: '/api/v1/logout' },
+  {
+    method: 'PUT',
+    url: '/api/v1/me/password',
+    body: { current_password: 'pw', password: 'a new password' },
+  },
   { method: 'GET', url: '/api/v1/users' },
   { method: 'POST', url: '/api/v1/users', body: { name: 'bob', password: 'pw' } },
   { method: 'PUT', url: '/api/v1/users/bob/password', body: { password: 'pw2' } },
@@ -54,6 +59,7 @@ const protectedRoutes: {
   { method: 'DELETE', url: '/api/v1/groups/staff/members/bob' },
   { method: 'GET', url: '/api/v1/vpn-rules' },
   { method: 'POST', url: '/api/v1/vpn-rules', body: { action: 'allow', users: ['*'] } },
+  { method: 'PATCH', url: '/api/v1/vpn-rules/r1', body: { position: 5 } },
   { method: 'DELETE', url: '/api/v1/vpn-rules/r1' },
   { method: 'GET', url: '/api/v1/sessions' },
   { method: 'DELETE', url: '/api/v1/sessions/s1' },
@@ -604,7 +610,7 @@ describe('metrics and the OpenAPI document', () => {
     expect(methods('/api/v1/groups/{name}')).toEqual(['delete']);
     expect(methods('/api/v1/groups/{name}/members/{user}')).toEqual(['delete', 'put']);
     expect(methods('/api/v1/vpn-rules')).toEqual(['get', 'post']);
-    expect(methods('/api/v1/vpn-rules/{id}')).toEqual(['delete']);
+    expect(methods('/api/v1/vpn-rules/{id}')).toEqual(['delete', 'patch']);
     const schemaOf = (content: unknown) =>
       (content as { content: { 'application/json': { schema: Record<string, unknown> } } }).content[
         'application/json'

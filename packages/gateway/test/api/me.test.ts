@@ -99,6 +99,79 @@ describe('the first administrator (DECISIONS 21)', () => {
     ).toBe(true);
   });
 
+  it('the forced change: refused elsewhere, a wrong current password counted, then a reloaded page changes it', async () => {
+    expect(await ensureInitialAdmin(h.store, hasher, h.clock, passwordFile)).toBe(passwordFile);
+    const initial = readFileSync(passwordFile, 'utf8').trim();
+    const here = await signIn('admin', initial);
+    const elsewhere = await signIn('admin', initial);
+
+    // Reads and changes alike, with the CSRF token; API tokens are not held back.
+    const made = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      cookies: here.cookies,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': here.csrf },
+      payload: JSON.stringify({ name: 'ci' }),
+    });
+    expect(made.statusCode).toBe(403);
+    expect(errorOf(made).code).toBe('password_change_required');
+    const third = await signIn('admin', initial);
+    const logout = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/logout',
+      cookies: third.cookies,
+      headers: { 'x-csrf-token': third.csrf },
+    });
+    expect(logout.statusCode).toBe(204);
+    expect((await h.asAdmin({ method: 'GET', url: '/api/v1/users' })).statusCode).toBe(200);
+
+    const wrong = await changeOwn(here, 'not the initial one', 'a much better password');
+    expect(wrong.statusCode).toBe(403);
+    expect(errorOf(wrong).code).toBe('wrong_password');
+    const failures = (await h.store.events.list(10)).filter((e) => e.kind === 'admin_login_failed');
+    expect(failures.map((e) => e.detail)).toStrictEqual([
+      'administrator "admin" gave a wrong current password',
+    ]);
+    expect((await h.store.admins.get('admin'))?.mustChangePassword).toBe(true);
+    expect(existsSync(passwordFile)).toBe(true);
+
+    // The page is reloaded: only the cookie is left, and /me gives the session's CSRF token again.
+    const me = await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies: here.cookies });
+    const reloaded: Signed = {
+      cookies: here.cookies,
+      csrf: me.json<{ csrf_token: string }>().csrf_token,
+      body: here.body,
+    };
+    expect(reloaded.csrf).toBe(here.csrf);
+    expect((await changeOwn(reloaded, initial, 'a much better password')).statusCode).toBe(204);
+    expect(existsSync(passwordFile)).toBe(false);
+
+    const users = await h.app.inject({ method: 'GET', url: '/api/v1/users', cookies: here.cookies });
+    expect(users.statusCode).toBe(200);
+    const token = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      cookies: here.cookies,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': reloaded.csrf },
+      payload: JSON.stringify({ name: 'ci' }),
+    });
+    expect(token.statusCode).toBe(201);
+    const after = await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies: here.cookies });
+    expect(after.json()).toStrictEqual({
+      name: 'admin',
+      role: 'admin',
+      must_change_password: false,
+      csrf_token: here.csrf,
+    });
+    // The other sign-in ended with the change.
+    const ended = await h.app.inject({ method: 'GET', url: '/api/v1/me', cookies: elsewhere.cookies });
+    expect(ended.statusCode).toBe(401);
+    const changed = (await h.store.events.list(10)).filter((e) => e.kind === 'admin_changed');
+    expect(changed.map((e) => e.detail)).toContain(
+      'administrator "admin" changed their own password; 1 other console sessions ended',
+    );
+  });
+
   it('leaves a file alone that holds another password', async () => {
     await h.addAdmin('ann', 'the old password', 'admin', true);
     writeFileSync(passwordFile, 'something else\n', { mode: 0o600 });
@@ -155,6 +228,27 @@ describe('PUT /api/v1/me/password', () => {
     );
     const logged = await h.store.events.list(10);
     expect(logged.filter((e) => e.kind === 'admin_login_failed')).toHaveLength(5);
+  });
+
+  it('shares the login throttle: wrong current passwords and failed logins count together (DECISIONS 47)', async () => {
+    await h.addAdmin('ann', 'the old password');
+    const session = await signIn('ann', 'the old password');
+    for (let i = 0; i < 4; i++) {
+      expect((await changeOwn(session, `guess ${i}`, 'the new password!')).statusCode).toBe(403);
+    }
+    const fifth = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      ...json({ name: 'ann', password: 'guess 4' }),
+    });
+    expect(errorOf(fifth).code).toBe('invalid_credentials');
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      ...json({ name: 'ann', password: 'the old password' }),
+    });
+    expect(login.statusCode).toBe(429);
+    expect(errorOf(login).code).toBe('throttled');
   });
 
   it('lets a viewer change its own; an API token has none; a directory administrator changes it there', async () => {

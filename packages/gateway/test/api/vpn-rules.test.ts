@@ -166,3 +166,113 @@ describe('VPN-access rules', () => {
     expect(await ruleChanges()).toEqual([]);
   });
 });
+
+describe('PATCH /api/v1/vpn-rules/{id}', () => {
+  const patch = (id: string, body: unknown) =>
+    h.asAdmin({ method: 'PATCH', url: `/api/v1/vpn-rules/${id}`, ...json(body) });
+  const vpnRuleRecords = (): number => h.control.all.filter((change) => change.kind === 'vpn_rules').length;
+  const order = async (): Promise<string[]> =>
+    (await h.asViewer({ method: 'GET', url: '/api/v1/vpn-rules' }))
+      .json<{ items: RuleItem[] }>()
+      .items.map((item) => item.id);
+
+  it('changes the fields given and keeps the others, with an event and a vpn_rules change record', async () => {
+    const rule = (await addRule({ action: 'allow', users: ['alice'] })).json<RuleItem>();
+    expect(vpnRuleRecords()).toBe(1);
+
+    const changed = await patch(rule.id, { action: 'deny', users: ['Bob', 'CORP\\carol', '*'] });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toStrictEqual({
+      ...rule,
+      action: 'deny',
+      users: ['bob', 'carol', '*'],
+    });
+    // The same transaction wrote the record every process follows: live sessions are judged again.
+    expect(vpnRuleRecords()).toBe(2);
+    expect(evaluateVpnRules(await h.store.vpnRules.list(), 'alice', []).allowed).toBe(false);
+
+    const grouped = await patch(rule.id, { groups: ['Staff', 'CORP\\VPN-Users'], users: [] });
+    expect(grouped.json()).toMatchObject({ users: [], groups: ['staff', 'CORP\\vpn-users'] });
+    expect(vpnRuleRecords()).toBe(3);
+    // What the rule already is writes nothing.
+    const same = await patch(rule.id, { action: 'deny', position: 10 });
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toStrictEqual(grouped.json());
+    expect(vpnRuleRecords()).toBe(3);
+
+    expect((await ruleChanges()).slice(1)).toStrictEqual([
+      `VPN-access rule ${rule.id} (position 10) changed by API token "test-admin": action allow -> deny; users alice -> bob, carol, *`,
+      `VPN-access rule ${rule.id} (position 10) changed by API token "test-admin": users bob, carol, * -> (none); groups (none) -> staff, CORP\\vpn-users`,
+    ]);
+  });
+
+  it("a rule dragged to another's position goes after the older rules there (as access rules)", async () => {
+    const a = (await addRule({ action: 'allow', users: ['alice'] })).json<RuleItem>();
+    h.clock.advance(1000);
+    const b = (await addRule({ action: 'deny', users: ['*'] })).json<RuleItem>();
+    h.clock.advance(1000);
+    const c = (await addRule({ action: 'deny', users: ['alice'] })).json<RuleItem>();
+    expect(await order()).toStrictEqual([a.id, b.id, c.id]);
+
+    const moved = await patch(c.id, { position: 10 });
+    expect(moved.json()).toStrictEqual({ ...c, position: 10 });
+    expect(await order()).toStrictEqual([a.id, c.id, b.id]);
+    // Older first at one position, in the list and in the login path alike.
+    expect(evaluateVpnRules(await h.store.vpnRules.list(), 'alice', [])).toStrictEqual({
+      allowed: true,
+      ruleId: a.id,
+    });
+    expect((await patch(b.id, { position: 0 })).json<RuleItem>().position).toBe(0);
+    expect(await order()).toStrictEqual([b.id, a.id, c.id]);
+    expect((await ruleChanges()).slice(3)).toStrictEqual([
+      `VPN-access rule ${c.id} (position 10) changed by API token "test-admin": position 30 -> 10`,
+      `VPN-access rule ${b.id} (position 0) changed by API token "test-admin": position 20 -> 0`,
+    ]);
+  });
+
+  it('refuses an empty body, unknown fields and wrong values as POST does; 404 for an unknown id', async () => {
+    const rule = (await addRule({ action: 'allow', users: ['alice'] })).json<RuleItem>();
+    const cases: [unknown, string, string | null, string][] = [
+      [{}, 'missing_field', null, 'nothing to change: give "position", "action", "users" or "groups"'],
+      [{ position: 5, user: ['*'] }, 'unknown_field', '/user', 'did you mean "users"'],
+      [{ id: 'other', position: 5 }, 'unknown_field', '/id', 'unknown field "id"'],
+      [{ created_at: '2026-11-26T10:00:00.000Z' }, 'unknown_field', '/created_at', 'unknown field'],
+      [{ position: 1.5 }, 'invalid_field', '/position', 'an integer'],
+      [{ position: -1 }, 'invalid_field', '/position', 'at least 0'],
+      [{ position: '10' }, 'invalid_field', '/position', 'an integer'],
+      [{ position: 1_000_000_000 }, 'invalid_field', '/position', 'at most 999999999'],
+      [{ action: 'permit' }, 'invalid_field', '/action', '"allow", "deny"'],
+      [{ action: null }, 'invalid_field', '/action', '"allow", "deny"'],
+      [{ users: ['alice', 'a b'] }, 'invalid_field', '/users/1', 'a user name is 1 to 64'],
+      [{ users: 'alice' }, 'invalid_field', '/users', 'must be an array'],
+      [{ groups: ['staff', 'CORP\\'] }, 'invalid_field', '/groups/1', 'a directory group is written'],
+      [{ users: [] }, 'missing_field', '/users', 'at least one user'],
+      [{ users: [], groups: [] }, 'missing_field', '/users', 'at least one user'],
+      [[{ position: 5 }], 'invalid_body', null, 'the request body must be a JSON object'],
+    ];
+    for (const [body, code, field, message] of cases) {
+      const response = await patch(rule.id, body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(errorOf(response), JSON.stringify(body)).toMatchObject({ code, field });
+      expect(errorOf(response).message).toContain(message);
+    }
+    const unknown = await patch('no-such-rule', { position: 5 });
+    expect(unknown.statusCode).toBe(404);
+    expect(errorOf(unknown)).toStrictEqual({
+      code: 'not_found',
+      message: 'no VPN-access rule with id "no-such-rule"',
+      field: null,
+    });
+    const viewer = await h.asViewer({
+      method: 'PATCH',
+      url: `/api/v1/vpn-rules/${rule.id}`,
+      ...json({ position: 5 }),
+    });
+    expect(errorOf(viewer).code).toBe('forbidden');
+    expect((await h.store.vpnRules.list()).map((r) => [r.id, r.position, r.action, r.users])).toStrictEqual([
+      [rule.id, 10, 'allow', ['alice']],
+    ]);
+    expect(await ruleChanges()).toHaveLength(1);
+    expect(vpnRuleRecords()).toBe(1);
+  });
+});

@@ -559,12 +559,12 @@ export function storeContract(harness: StoreHarness): void {
   });
 
   describe('VPN-access rules', () => {
-    it('lists rules in position order and refuses a taken position', async () => {
+    it('lists rules in position order and refuses a taken id', async () => {
       const rule = { action: 'allow' as const, users: ['alice'], groups: ['staff'], createdAt: t0 };
       await store.vpnRules.create({ ...rule, id: 'b', position: 20 });
       await store.vpnRules.create({ ...rule, id: 'a', position: 10, action: 'deny', users: ['*'] });
-      await expect(store.vpnRules.create({ ...rule, id: 'c', position: 10 })).rejects.toThrow(
-        'a rule already has position 10',
+      await expect(store.vpnRules.create({ ...rule, id: 'a', position: 30 })).rejects.toThrow(
+        'rule "a" already exists',
       );
       expect(await store.vpnRules.list()).toStrictEqual([
         { ...rule, id: 'a', position: 10, action: 'deny', users: ['*'] },
@@ -572,6 +572,43 @@ export function storeContract(harness: StoreHarness): void {
       ]);
       expect(await store.vpnRules.remove('a')).toBe(true);
       expect(await store.vpnRules.remove('a')).toBe(false);
+    });
+
+    it('updates a rule in place; equal positions are listed by age, then id (migration 0011)', async () => {
+      const rule = { action: 'allow' as const, users: ['alice'], groups: [], createdAt: t0 };
+      const later = new Date(t0.getTime() + 1000);
+      await store.vpnRules.create({ ...rule, id: 'old', position: 10 });
+      await store.vpnRules.create({ ...rule, id: 'new', position: 20, createdAt: later });
+      await store.vpnRules.create({ ...rule, id: 'z', position: 30 });
+      // Moved onto the older rule's position: the older is evaluated first.
+      expect(
+        await store.vpnRules.update({
+          ...rule,
+          id: 'new',
+          position: 10,
+          action: 'deny',
+          users: ['*'],
+          groups: ['staff'],
+          createdAt: t0,
+        }),
+      ).toBe(true);
+      expect(await store.vpnRules.update({ ...rule, id: 'a', position: 10 })).toBe(false);
+      await store.vpnRules.create({ ...rule, id: 'y', position: 10 });
+      expect(await store.vpnRules.list()).toStrictEqual([
+        { ...rule, id: 'old', position: 10 },
+        { ...rule, id: 'y', position: 10 },
+        // createdAt is not changed by an update.
+        {
+          ...rule,
+          id: 'new',
+          position: 10,
+          action: 'deny',
+          users: ['*'],
+          groups: ['staff'],
+          createdAt: later,
+        },
+        { ...rule, id: 'z', position: 30 },
+      ]);
     });
   });
 

@@ -57,6 +57,7 @@ describe('openSqliteStore', () => {
         `applied migration 0008_access_rules to ${temp.file}`,
         `applied migration 0009_session_posture to ${temp.file}`,
         `applied migration 0010_admin_must_change_password to ${temp.file}`,
+        `applied migration 0011_vpn_rule_positions_repeat to ${temp.file}`,
       ]);
     } finally {
       await store.close();
@@ -76,6 +77,7 @@ describe('openSqliteStore', () => {
       '0008_access_rules',
       '0009_session_posture',
       '0010_admin_must_change_password',
+      '0011_vpn_rule_positions_repeat',
     ]);
     expect(raw.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toStrictEqual([
       '0001_initial',
@@ -88,6 +90,7 @@ describe('openSqliteStore', () => {
       '0008_access_rules',
       '0009_session_posture',
       '0010_admin_must_change_password',
+      '0011_vpn_rule_positions_repeat',
     ]);
     raw.close();
   });
@@ -157,7 +160,7 @@ describe('openSqliteStore', () => {
     const error = await openFailure(temp.file);
     expect(error.database).toBe(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 10); ` +
+      `${temp.file} was written by a newer Kordon (schema 9999, this version knows up to 11); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -169,12 +172,12 @@ describe('openSqliteStore', () => {
     const raw = new Database(temp.file);
     raw
       .prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)')
-      .run('0011_future', new Date().toISOString());
+      .run('0012_future', new Date().toISOString());
     raw.close();
     const before = fs.readFileSync(temp.file);
     const error = await openFailure(temp.file);
     expect(error.message).toBe(
-      `${temp.file} was written by a newer Kordon (schema 11, this version knows up to 10); ` +
+      `${temp.file} was written by a newer Kordon (schema 12, this version knows up to 11); ` +
         'upgrade Kordon or restore a backup',
     );
     expect(fs.readFileSync(temp.file).equals(before)).toBe(true);
@@ -276,9 +279,10 @@ describe('several processes on one SQLite file', () => {
       `applied migration 0008_access_rules to ${temp.file}`,
       `applied migration 0009_session_posture to ${temp.file}`,
       `applied migration 0010_admin_must_change_password to ${temp.file}`,
+      `applied migration 0011_vpn_rule_positions_repeat to ${temp.file}`,
     ]);
     const raw = new Database(temp.file, { readonly: true });
-    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(10);
+    expect(raw.prepare('SELECT count(*) FROM kysely_migration').pluck().get()).toBe(11);
     raw.close();
   });
 

@@ -74,6 +74,7 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0008_access_rules to ${named()}`,
           `applied migration 0009_session_posture to ${named()}`,
           `applied migration 0010_admin_must_change_password to ${named()}`,
+          `applied migration 0011_vpn_rule_positions_repeat to ${named()}`,
         ]);
         // No release before the Migrator ran on PostgreSQL: no kordon_migrations.
         expect(await tables()).not.toContain('kordon_migrations');
@@ -92,6 +93,7 @@ describe.skipIf(missing !== undefined)(
           '0008_access_rules',
           '0009_session_posture',
           '0010_admin_must_change_password',
+          '0011_vpn_rule_positions_repeat',
         ]);
         const again: string[] = [];
         await (await openPostgresStore({ url: database().url, log: (msg) => again.push(msg) })).close();
@@ -130,6 +132,7 @@ describe.skipIf(missing !== undefined)(
           `applied migration 0008_access_rules to ${named()}`,
           `applied migration 0009_session_posture to ${named()}`,
           `applied migration 0010_admin_must_change_password to ${named()}`,
+          `applied migration 0011_vpn_rule_positions_repeat to ${named()}`,
         ]);
       });
 
@@ -146,18 +149,18 @@ describe.skipIf(missing !== undefined)(
 
       it('refuses a database a newer Kordon migrated and leaves it untouched', async () => {
         await (await openPostgresStore({ url: database().url })).close();
-        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0011_future', $1)", [
+        await database().query("INSERT INTO kysely_migration (name, timestamp) VALUES ('0012_future', $1)", [
           new Date().toISOString(),
         ]);
         const before = await tables();
         const error = await openFailure(openPostgresStore({ url: database().url }));
         expect(error.message).toBe(
-          `${named()} was written by a newer Kordon (schema 11, this version knows up to 10); ` +
+          `${named()} was written by a newer Kordon (schema 12, this version knows up to 11); ` +
             'upgrade Kordon or restore a backup',
         );
         expect(await tables()).toStrictEqual(before);
         const recorded = await database().query('SELECT name FROM kysely_migration');
-        expect(recorded).toHaveLength(11);
+        expect(recorded).toHaveLength(12);
       });
 
       it('names a database it cannot reach or open without its password', async () => {

@@ -111,6 +111,7 @@ const allMigrations = [
   '0008_access_rules',
   '0009_session_posture',
   '0010_admin_must_change_password',
+  '0011_vpn_rule_positions_repeat',
 ];
 
 /** What both fixtures hold in the tables of migrations 0001 and 0002. */
@@ -229,6 +230,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0008_access_rules to ${temp.file}`,
         `applied migration 0009_session_posture to ${temp.file}`,
         `applied migration 0010_admin_must_change_password to ${temp.file}`,
+        `applied migration 0011_vpn_rule_positions_repeat to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       // Stored before holders were kept: in grace from the next start (migration 0003).
@@ -282,6 +284,7 @@ describe('a data folder of an earlier release', () => {
         `applied migration 0008_access_rules to ${temp.file}`,
         `applied migration 0009_session_posture to ${temp.file}`,
         `applied migration 0010_admin_must_change_password to ${temp.file}`,
+        `applied migration 0011_vpn_rule_positions_repeat to ${temp.file}`,
       ]);
       await expectReleasedData(store);
       expect(await store.sessions.list()).toStrictEqual([
