@@ -14,6 +14,7 @@ import { SignIn } from './pages/sign-in/SignIn';
 import { Tokens } from './pages/tokens/Tokens';
 import { Users } from './pages/users/Users';
 import { VpnRules } from './pages/vpn-rules/VpnRules';
+import type { PageProps } from './pages/props';
 import { useRoute, type Route } from './router';
 
 type State =
@@ -22,22 +23,22 @@ type State =
   | { kind: 'signed-out'; expired: boolean }
   | { kind: 'signed-in'; me: Me };
 
-function Page({ route, canChange }: { route: Route; canChange: boolean }) {
+function Page({ route, ...props }: { route: Route } & PageProps) {
   switch (route) {
     case 'monitor':
-      return <Monitor canChange={canChange} />;
+      return <Monitor {...props} />;
     case 'settings':
-      return <Settings canChange={canChange} />;
+      return <Settings {...props} />;
     case 'users':
-      return <Users />;
+      return <Users {...props} />;
     case 'vpn-rules':
-      return <VpnRules />;
+      return <VpnRules {...props} />;
     case 'installers':
-      return <Installers />;
+      return <Installers {...props} />;
     case 'tokens':
-      return <Tokens />;
+      return <Tokens {...props} />;
     case 'events':
-      return <Events />;
+      return <Events {...props} />;
     case 'not-found':
       return <NotFound />;
   }
@@ -148,7 +149,7 @@ export function App() {
       title={entry === undefined ? t('notFoundTitle') : t(entry.label)}
       onSignOut={signOut}
     >
-      <Page route={route} canChange={me.role === 'admin'} />
+      <Page route={route} canChange={me.role === 'admin'} me={me} />
     </ConsoleShell>
   );
 }

@@ -1,5 +1,12 @@
 // English: the key set every language has (ru.ts is typed by it; test/i18n.test.ts checks the
-// placeholders match). {name} marks a value filled in when the text is shown.
+// placeholders match). {name} marks a value filled in when the text is shown. A page's own texts
+// live in its folder's messages.ts, in both languages, and are spread in here.
+import { usersEn } from '../pages/users/messages';
+import { vpnRulesEn } from '../pages/vpn-rules/messages';
+import { installersEn } from '../pages/installers/messages';
+import { tokensEn } from '../pages/tokens/messages';
+import { eventsEn } from '../pages/events/messages';
+
 export const en = {
   appName: 'Kordon',
   language: 'Language',
@@ -51,11 +58,6 @@ export const en = {
   navEvents: 'Event log',
   notYet: 'This page is not in the console yet.',
   notYetMeanwhile: 'Meanwhile the management API and the kordon-gateway command on the gateway do it:',
-  usersWhat: 'Local users (add, disable, set a password, remove) and the groups VPN-access rules name.',
-  vpnRulesWhat: 'Who may use the VPN: allow and deny rules for users and groups, in evaluation order.',
-  installersWhat: 'The client installers the gateway offers for download, per operating system.',
-  tokensWhat: 'API tokens for scripts, and the administrators who sign in to this console.',
-  eventsWhat: 'Logins, refusals, ended sessions and every change made, newest first.',
   notFoundTitle: 'No such page',
   notFoundText: 'The console has no page at this address.',
 
@@ -134,6 +136,11 @@ export const en = {
   liveOn: 'Live',
   liveConnecting: 'Connecting…',
   liveOff: 'Reconnecting…',
+  ...usersEn,
+  ...vpnRulesEn,
+  ...installersEn,
+  ...tokensEn,
+  ...eventsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,10 @@
 // Русский: те же ключи и те же подстановки {…}, что в en.ts.
 import type { MessageKey } from './en';
+import { usersRu } from '../pages/users/messages';
+import { vpnRulesRu } from '../pages/vpn-rules/messages';
+import { installersRu } from '../pages/installers/messages';
+import { tokensRu } from '../pages/tokens/messages';
+import { eventsRu } from '../pages/events/messages';
 
 export const ru: Record<MessageKey, string> = {
   appName: 'Kordon',
@@ -50,13 +55,6 @@ export const ru: Record<MessageKey, string> = {
   navEvents: 'Журнал событий',
   notYet: 'Этой страницы в консоли пока нет.',
   notYetMeanwhile: 'Пока это делают API управления и команда kordon-gateway на шлюзе:',
-  usersWhat:
-    'Локальные пользователи (добавить, отключить, задать пароль, удалить) и группы для правил доступа по VPN.',
-  vpnRulesWhat:
-    'Кому разрешён VPN: правила «разрешить» и «запретить» для пользователей и групп, по порядку проверки.',
-  installersWhat: 'Установщики клиента, которые шлюз раздаёт, для каждой операционной системы.',
-  tokensWhat: 'API-токены для сценариев и администраторы, которые входят в эту консоль.',
-  eventsWhat: 'Входы, отказы, завершённые сеансы и все изменения, сначала новые.',
   notFoundTitle: 'Страница не найдена',
   notFoundText: 'По этому адресу в консоли ничего нет.',
 
@@ -137,4 +135,9 @@ export const ru: Record<MessageKey, string> = {
   liveOn: 'В реальном времени',
   liveConnecting: 'Подключение…',
   liveOff: 'Переподключение…',
+  ...usersRu,
+  ...vpnRulesRu,
+  ...installersRu,
+  ...tokensRu,
+  ...eventsRu,
 };

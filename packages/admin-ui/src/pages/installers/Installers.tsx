@@ -1,8 +1,9 @@
+import type { PageProps } from '../props';
 import { NotYet } from '../../components/NotYet';
 import { useI18n } from '../../i18n';
 
 /** Client installers (GET /api/v1/installers): not in the console yet. */
-export function Installers() {
+export function Installers(_props: PageProps) {
   const { t } = useI18n();
   return (
     <NotYet

@@ -23,6 +23,7 @@ import {
   type Query,
   type SortField,
 } from './sessions';
+import type { PageProps } from '../props';
 
 const rowHeight = 34;
 const overscan = 12;
@@ -64,7 +65,7 @@ function kindOf(row: SessionItem, t: Translate): string {
   return row.local ? t('kindLocal') : t('kindExternal');
 }
 
-export function Monitor({ canChange }: { canChange: boolean }) {
+export function Monitor({ canChange }: PageProps) {
   const { t, dateTime, bytes } = useI18n();
   const [query, setQuery] = useState<Query>(() => remembered);
   const [typed, setTyped] = useState(query.search);

@@ -7,6 +7,7 @@ import { Confirm } from '../../components/Confirm';
 import { CheckField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n, type Translate } from '../../i18n';
 import { readPem, validAt, type PemBlock } from '../../pem/certificates';
+import type { PageProps } from '../props';
 
 type Status =
   | { kind: 'idle' }
@@ -28,7 +29,7 @@ const same = (a: ClientSettings, b: ClientSettings) =>
   a.device_vpn === b.device_vpn &&
   a.trusted_ca_cert === b.trusted_ca_cert;
 
-export function Settings({ canChange }: { canChange: boolean }) {
+export function Settings({ canChange }: PageProps) {
   const { t } = useI18n();
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
 

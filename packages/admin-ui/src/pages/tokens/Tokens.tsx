@@ -1,8 +1,9 @@
+import type { PageProps } from '../props';
 import { NotYet } from '../../components/NotYet';
 import { useI18n } from '../../i18n';
 
 /** API tokens and administrators (GET /api/v1/tokens, /api/v1/admins): not in the console yet. */
-export function Tokens() {
+export function Tokens(_props: PageProps) {
   const { t } = useI18n();
   return (
     <NotYet

@@ -1,8 +1,9 @@
+import type { PageProps } from '../props';
 import { NotYet } from '../../components/NotYet';
 import { useI18n } from '../../i18n';
 
 /** Users and groups (GET /api/v1/users, /api/v1/groups): not in the console yet. */
-export function Users() {
+export function Users(_props: PageProps) {
   const { t } = useI18n();
   return (
     <NotYet

@@ -1,8 +1,9 @@
+import type { PageProps } from '../props';
 import { NotYet } from '../../components/NotYet';
 import { useI18n } from '../../i18n';
 
 /** VPN-access rules (GET /api/v1/vpn-rules): not in the console yet. */
-export function VpnRules() {
+export function VpnRules(_props: PageProps) {
   const { t } = useI18n();
   return (
     <NotYet

@@ -1,0 +1,30 @@
+// The console's management pages in a real browser: Debian's Chromium against the real gateway, one of
+// each for the whole file (test/e2e/console/env.ts). Each page's tests are in test/e2e/console/<page>.ts
+// and check what the page did through the REST API; every step keeps a screenshot in test-results/console/.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminName, openConsole, viewerName, viewerPassword, type ConsoleEnv } from './console/env.js';
+
+let env: ConsoleEnv | undefined;
+const get = (): ConsoleEnv => {
+  if (env === undefined) throw new Error('the console did not open');
+  return env;
+};
+
+beforeAll(async () => {
+  env = await openConsole();
+}, 180_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('the console pages', () => {
+  it('an administrator made on the command line signs in without a forced change; a viewer too', async () => {
+    const { page } = get();
+    await expect.poll(() => page.getByText(adminName, { exact: true }).count()).toBeGreaterThan(0);
+    const viewer = await get().signedIn(viewerName, viewerPassword);
+    await expect.poll(() => viewer.getByText('You have the viewer role').count()).toBe(1);
+    await get().shot('pages-00-viewer-signed-in', viewer);
+    await viewer.context().close();
+  });
+});
