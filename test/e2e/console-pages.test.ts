@@ -1,8 +1,9 @@
 // The console's management pages in a real browser: Debian's Chromium against the real gateway, one of
 // each for the whole file (test/e2e/console/env.ts). Each page's tests are in test/e2e/console/<page>.ts
 // and check what the page did through the REST API; every step keeps a screenshot in test-results/console/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminName, openConsole, viewerName, viewerPassword, type ConsoleEnv } from './console/env.js';
+import { exemptionsPage } from './console/exemptions.js';
 
 let env: ConsoleEnv | undefined;
 const get = (): ConsoleEnv => {
@@ -18,6 +19,13 @@ afterAll(async () => {
   await env?.close();
 });
 
+// A failed test leaves what the administrator's page showed: test-results/console/failed-<test>.png.
+afterEach(async (context) => {
+  if (env === undefined || context.task.result?.state !== 'fail') return;
+  const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80);
+  await env.shot(`failed-${name}`).catch(() => undefined);
+});
+
 describe('the console pages', () => {
   it('an administrator made on the command line signs in without a forced change; a viewer too', async () => {
     const { page } = get();
@@ -27,4 +35,5 @@ describe('the console pages', () => {
     await get().shot('pages-00-viewer-signed-in', viewer);
     await viewer.context().close();
   });
+  exemptionsPage(get);
 });

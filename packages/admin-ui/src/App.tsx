@@ -6,6 +6,7 @@ import { ConsoleShell, Frame, navigation } from './components/Shell';
 import { useI18n } from './i18n';
 import { ChangePassword } from './pages/change-password/ChangePassword';
 import { Events } from './pages/events/Events';
+import { Exemptions } from './pages/exemptions/Exemptions';
 import { Installers } from './pages/installers/Installers';
 import { Monitor } from './pages/monitor/Monitor';
 import { NotFound } from './pages/not-found/NotFound';
@@ -33,6 +34,8 @@ function Page({ route, ...props }: { route: Route } & PageProps) {
       return <Users {...props} />;
     case 'vpn-rules':
       return <VpnRules {...props} />;
+    case 'exemptions':
+      return <Exemptions {...props} />;
     case 'installers':
       return <Installers {...props} />;
     case 'tokens':

@@ -2,7 +2,16 @@
 // library. /admin/ itself is the monitor.
 import { useEffect, useState } from 'react';
 
-const pages = ['monitor', 'settings', 'users', 'vpn-rules', 'installers', 'tokens', 'events'] as const;
+const pages = [
+  'monitor',
+  'settings',
+  'users',
+  'vpn-rules',
+  'exemptions',
+  'installers',
+  'tokens',
+  'events',
+] as const;
 export type PageName = (typeof pages)[number];
 export type Route = PageName | 'not-found';
 

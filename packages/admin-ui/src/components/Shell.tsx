@@ -12,6 +12,7 @@ export const navigation: readonly { page: PageName; label: MessageKey }[] = [
   { page: 'settings', label: 'navSettings' },
   { page: 'users', label: 'navUsers' },
   { page: 'vpn-rules', label: 'navVpnRules' },
+  { page: 'exemptions', label: 'navExemptions' },
   { page: 'installers', label: 'navInstallers' },
   { page: 'tokens', label: 'navTokens' },
   { page: 'events', label: 'navEvents' },

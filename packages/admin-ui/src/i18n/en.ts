@@ -6,6 +6,7 @@ import { vpnRulesEn } from '../pages/vpn-rules/messages';
 import { installersEn } from '../pages/installers/messages';
 import { tokensEn } from '../pages/tokens/messages';
 import { eventsEn } from '../pages/events/messages';
+import { exemptionsEn } from '../pages/exemptions/messages';
 
 export const en = {
   appName: 'Kordon',
@@ -54,6 +55,7 @@ export const en = {
   navUsers: 'Users and groups',
   navVpnRules: 'VPN-access rules',
   navInstallers: 'Installers',
+  navExemptions: 'Exemptions',
   navTokens: 'API tokens and administrators',
   navEvents: 'Event log',
   notYet: 'This page is not in the console yet.',
@@ -141,6 +143,7 @@ export const en = {
   ...installersEn,
   ...tokensEn,
   ...eventsEn,
+  ...exemptionsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

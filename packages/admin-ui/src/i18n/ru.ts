@@ -5,6 +5,7 @@ import { vpnRulesRu } from '../pages/vpn-rules/messages';
 import { installersRu } from '../pages/installers/messages';
 import { tokensRu } from '../pages/tokens/messages';
 import { eventsRu } from '../pages/events/messages';
+import { exemptionsRu } from '../pages/exemptions/messages';
 
 export const ru: Record<MessageKey, string> = {
   appName: 'Kordon',
@@ -51,6 +52,7 @@ export const ru: Record<MessageKey, string> = {
   navUsers: 'Пользователи и группы',
   navVpnRules: 'Правила доступа по VPN',
   navInstallers: 'Установщики',
+  navExemptions: 'Исключения',
   navTokens: 'API-токены и администраторы',
   navEvents: 'Журнал событий',
   notYet: 'Этой страницы в консоли пока нет.',
@@ -140,4 +142,5 @@ export const ru: Record<MessageKey, string> = {
   ...installersRu,
   ...tokensRu,
   ...eventsRu,
+  ...exemptionsRu,
 };
