@@ -5,11 +5,13 @@ import type { Me } from './api/types';
 import { ConsoleShell, Frame, navigation } from './components/Shell';
 import { useI18n } from './i18n';
 import { ChangePassword } from './pages/change-password/ChangePassword';
+import { Directory } from './pages/directory/Directory';
 import { Events } from './pages/events/Events';
 import { Exemptions } from './pages/exemptions/Exemptions';
 import { Installers } from './pages/installers/Installers';
 import { Monitor } from './pages/monitor/Monitor';
 import { NotFound } from './pages/not-found/NotFound';
+import { Posture } from './pages/posture/Posture';
 import { Settings } from './pages/settings/Settings';
 import { SignIn } from './pages/sign-in/SignIn';
 import { Tokens } from './pages/tokens/Tokens';
@@ -34,6 +36,10 @@ function Page({ route, ...props }: { route: Route } & PageProps) {
       return <Users {...props} />;
     case 'vpn-rules':
       return <VpnRules {...props} />;
+    case 'directory':
+      return <Directory {...props} />;
+    case 'posture':
+      return <Posture {...props} />;
     case 'exemptions':
       return <Exemptions {...props} />;
     case 'installers':

@@ -7,6 +7,8 @@ import { installersEn } from '../pages/installers/messages';
 import { tokensEn } from '../pages/tokens/messages';
 import { eventsEn } from '../pages/events/messages';
 import { exemptionsEn } from '../pages/exemptions/messages';
+import { directoryEn } from '../pages/directory/messages';
+import { postureEn } from '../pages/posture/messages';
 
 export const en = {
   appName: 'Kordon',
@@ -56,6 +58,8 @@ export const en = {
   navVpnRules: 'VPN-access rules',
   navInstallers: 'Installers',
   navExemptions: 'Exemptions',
+  navDirectory: 'Directory',
+  navPosture: 'Device posture',
   navTokens: 'API tokens and administrators',
   navEvents: 'Event log',
   notYet: 'This page is not in the console yet.',
@@ -144,6 +148,8 @@ export const en = {
   ...tokensEn,
   ...eventsEn,
   ...exemptionsEn,
+  ...directoryEn,
+  ...postureEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -6,6 +6,8 @@ import { installersRu } from '../pages/installers/messages';
 import { tokensRu } from '../pages/tokens/messages';
 import { eventsRu } from '../pages/events/messages';
 import { exemptionsRu } from '../pages/exemptions/messages';
+import { directoryRu } from '../pages/directory/messages';
+import { postureRu } from '../pages/posture/messages';
 
 export const ru: Record<MessageKey, string> = {
   appName: 'Kordon',
@@ -53,6 +55,8 @@ export const ru: Record<MessageKey, string> = {
   navVpnRules: 'Правила доступа по VPN',
   navInstallers: 'Установщики',
   navExemptions: 'Исключения',
+  navDirectory: 'Каталог',
+  navPosture: 'Состояние устройств',
   navTokens: 'API-токены и администраторы',
   navEvents: 'Журнал событий',
   notYet: 'Этой страницы в консоли пока нет.',
@@ -143,4 +147,6 @@ export const ru: Record<MessageKey, string> = {
   ...tokensRu,
   ...eventsRu,
   ...exemptionsRu,
+  ...directoryRu,
+  ...postureRu,
 };
