@@ -3781,7 +3781,8 @@ export interface paths {
                         admin_group: string | null;
                         /** @description members may read the management API */
                         viewer_group: string | null;
-                        bind_password: string;
+                        /** @description absent: keep the one set (needed when no directory is set yet) */
+                        bind_password?: string;
                         /** @description the keytab with the key of HTTP/<auth_domain>, base64 (Kerberos single sign-on); absent: keep the one set, null: remove it */
                         keytab?: string | null;
                         /** @description NTLM single sign-on through winbind; absent: keep as set */

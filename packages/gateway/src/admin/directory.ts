@@ -30,7 +30,9 @@ export type DirectoryView = Omit<DirectoryConfig, 'bindPassword' | 'keytab'> & {
  * is there (re-running `directory set` to change a group must not drop the keytab); `keytab: null`
  * removes it.
  */
-export type DirectoryInput = Omit<DirectoryConfig, 'updatedAt' | 'keytab' | 'ntlm'> & {
+export type DirectoryInput = Omit<DirectoryConfig, 'updatedAt' | 'keytab' | 'ntlm' | 'bindPassword'> & {
+  /** Absent: the one set stays (a console changing a group need not know it); needed the first time. */
+  bindPassword?: string;
   keytab?: string | null;
   ntlm?: boolean;
 };
@@ -87,8 +89,17 @@ export class DirectoryAdmin {
       return parsed;
     };
     const current = await this.deps.store.directory.get();
+    const bindPassword = input.bindPassword ?? current?.bindPassword;
+    if (bindPassword === undefined) {
+      throw new AdminError(
+        'missing_field',
+        'the bind password is needed: no directory is set yet',
+        '/bind_password',
+      );
+    }
     const config: DirectoryConfig = {
       ...input,
+      bindPassword,
       keytab: input.keytab === undefined ? (current?.keytab ?? null) : input.keytab,
       ntlm: input.ntlm ?? current?.ntlm ?? false,
       ...domains,

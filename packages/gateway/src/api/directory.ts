@@ -45,7 +45,14 @@ type DirectoryItem = Type.Static<typeof DirectoryItem>;
 const DirectoryBody = Type.Object(
   {
     ...fields,
-    bind_password: Type.String({ minLength: 1, maxLength: 1024, writeOnly: true }),
+    bind_password: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        writeOnly: true,
+        description: 'absent: keep the one set (needed when no directory is set yet)',
+      }),
+    ),
     keytab: Type.Optional(
       Type.Union([Type.String({ maxLength: 1_048_576 }), Type.Null()], {
         writeOnly: true,
@@ -152,7 +159,7 @@ export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
           realm: b.realm,
           baseDn: b.base_dn,
           bindDn: b.bind_dn,
-          bindPassword: b.bind_password,
+          ...(b.bind_password !== undefined ? { bindPassword: b.bind_password } : {}),
           caCert: b.ca_cert,
           adminGroup: b.admin_group,
           viewerGroup: b.viewer_group,

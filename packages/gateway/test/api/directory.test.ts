@@ -58,6 +58,29 @@ describe('the directory', () => {
     expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(404);
   });
 
+  it('keeps the bind password set when a change leaves it out, and needs one the first time', async () => {
+    const { bind_password: _secret, ...withoutPassword } = body;
+    const first = await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(withoutPassword) });
+    expect(first.statusCode).toBe(400);
+    expect(errorOf(first)).toMatchObject({ code: 'missing_field', field: '/bind_password' });
+    expect(await h.store.directory.get()).toBeUndefined();
+
+    expect((await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(body) })).statusCode).toBe(
+      200,
+    );
+    const changed = await h.asAdmin({
+      method: 'PUT',
+      url: '/api/v1/directory',
+      ...json({ ...withoutPassword, viewer_group: 'CORP\\helpdesk' }),
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ viewer_group: 'CORP\\helpdesk', bind_password_set: true });
+    expect(await h.store.directory.get()).toMatchObject({
+      bindPassword: 'service-secret',
+      viewerGroup: 'CORP\\helpdesk',
+    });
+  });
+
   it('takes its administrators with it when removed, at once, and leaves local ones', async () => {
     expect((await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(body) })).statusCode).toBe(
       200,
