@@ -3,6 +3,7 @@
 // and check what the page did through the REST API; every step keeps a screenshot in test-results/console/.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminName, openConsole, viewerName, viewerPassword, type ConsoleEnv } from './console/env.js';
+import { directoryPage } from './console/directory.js';
 import { exemptionsPage } from './console/exemptions.js';
 
 let env: ConsoleEnv | undefined;
@@ -36,4 +37,5 @@ describe('the console pages', () => {
     await viewer.context().close();
   });
   exemptionsPage(get);
+  directoryPage(get);
 });

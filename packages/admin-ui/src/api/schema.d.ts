@@ -3629,8 +3629,8 @@ export interface paths {
                 query?: {
                     /** @description a part of a name; none: all */
                     search?: string;
-                    /** @description at most; 100 */
-                    limit?: number;
+                    /** @description 1 to 1000, default 100 */
+                    limit?: string;
                 };
                 header?: never;
                 path?: never;

@@ -2,6 +2,7 @@
 import Type from 'typebox';
 import type { DirectoryView } from '../admin/directory.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
+import { PageQuery, parseLimit } from './paging.js';
 import { errorReplies, ItemsOf, noContent, Timestamp } from './schemas.js';
 
 const tags = ['directory'];
@@ -108,7 +109,8 @@ export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
             search: Type.Optional(
               Type.String({ maxLength: 256, description: 'a part of a name; none: all' }),
             ),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'at most; 100' })),
+            // A query string holds text: a Type.Integer here could never be met (nothing is coerced).
+            limit: PageQuery.limit,
           },
           { additionalProperties: false },
         ),
@@ -116,12 +118,14 @@ export function registerDirectoryRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => ({
-      items: (await directory.users(request.query.search ?? '', request.query.limit ?? 100)).map((u) => ({
-        account: u.account,
-        name: u.name,
-        display_name: u.displayName,
-        restriction: u.restriction,
-      })),
+      items: (await directory.users(request.query.search ?? '', parseLimit(request.query.limit))).map(
+        (u) => ({
+          account: u.account,
+          name: u.name,
+          display_name: u.displayName,
+          restriction: u.restriction,
+        }),
+      ),
     }),
   );
 

@@ -52,7 +52,8 @@ export interface PageReply<T> {
   next_cursor: string | null;
 }
 
-function parseLimit(text: string | undefined): number {
+/** `?limit=`: nothing is coerced (DECISIONS 7), so the number arrives as text and is read here. */
+export function parseLimit(text: string | undefined): number {
   if (text === undefined) return defaultLimit;
   const limit = /^[0-9]{1,4}$/.test(text) ? Number(text) : NaN;
   if (!(limit >= 1 && limit <= maxLimit)) {

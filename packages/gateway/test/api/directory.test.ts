@@ -58,6 +58,17 @@ describe('the directory', () => {
     expect((await h.asAdmin({ method: 'DELETE', url: '/api/v1/directory' })).statusCode).toBe(404);
   });
 
+  it('reads ?limit= of the directory users as text, as every list does', async () => {
+    const users = (query: string) => h.asAdmin({ method: 'GET', url: `/api/v1/directory/users?${query}` });
+    // No directory yet: the limit is read and the answer is "none configured", not a bad request.
+    const none = await users('search=alice&limit=5');
+    expect(none.statusCode).toBe(404);
+    expect(errorOf(none).code).toBe('not_found');
+    const bad = await users('limit=abc');
+    expect(bad.statusCode).toBe(400);
+    expect(errorOf(bad)).toMatchObject({ field: '/limit' });
+  });
+
   it('keeps the bind password set when a change leaves it out, and needs one the first time', async () => {
     const { bind_password: _secret, ...withoutPassword } = body;
     const first = await h.asAdmin({ method: 'PUT', url: '/api/v1/directory', ...json(withoutPassword) });

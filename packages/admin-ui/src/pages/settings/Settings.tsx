@@ -1,19 +1,16 @@
 // The client settings (the vendor's /agent_backend/wireguard routes): the on/off state, saved at once,
 // and the settings object, saved as a whole with the API's errors shown at their field.
-import { useCallback, useEffect, useMemo, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
 import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
 import type { ClientSettings } from '../../api/types';
 import { Confirm } from '../../components/Confirm';
-import { CheckField, TextAreaField, TextField } from '../../components/Field';
-import { useI18n, type Translate } from '../../i18n';
-import { readPem, validAt, type PemBlock } from '../../pem/certificates';
+import { CertificateField } from '../../components/CertificateField';
+import { CheckField, TextField } from '../../components/Field';
+import { StatusLine, type SaveStatus } from '../../components/StatusLine';
+import { useI18n } from '../../i18n';
 import type { PageProps } from '../props';
 
-type Status =
-  | { kind: 'idle' }
-  | { kind: 'saving' }
-  | { kind: 'saved' }
-  | { kind: 'failed'; text: string; atField?: boolean };
+type Status = SaveStatus;
 
 type Loaded =
   | { kind: 'loading' }
@@ -106,29 +103,13 @@ function AuthorizationState({ initial, canChange }: { initial: boolean; canChang
   );
 }
 
-function certificateProblems(blocks: readonly PemBlock[], t: Translate): string[] {
-  const problems: string[] = [];
-  blocks.forEach((block, index) => {
-    if (block.kind === 'unreadable')
-      problems.push(t('unreadableCertificate', { index: index + 1, reason: block.reason }));
-    if (block.kind === 'other') problems.push(t('otherBlock', { label: block.label }));
-  });
-  return problems;
-}
-
 function SettingsForm({ initial, canChange }: { initial: ClientSettings; canChange: boolean }) {
-  const { t, dateTime } = useI18n();
+  const { t } = useI18n();
   const [stored, setStored] = useState(initial);
   const [draft, setDraft] = useState(initial);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [confirmCount, setConfirmCount] = useState<number | null>(null);
-
-  const pem = draft.trusted_ca_cert ?? '';
-  const blocks = useMemo(() => readPem(pem), [pem]);
-  const certificates = blocks.flatMap((block) => (block.kind === 'certificate' ? [block.certificate] : []));
-  const problems = certificateProblems(blocks, t);
-  const now = new Date();
 
   const save = async () => {
     setConfirmCount(null);
@@ -178,12 +159,6 @@ function SettingsForm({ initial, canChange }: { initial: ClientSettings; canChan
     );
   };
 
-  const readFile = (file: File) => {
-    void file.text().then((text) => {
-      update({ trusted_ca_cert: text.trim() === '' ? null : text });
-    });
-  };
-
   const dirty = !same(draft, stored);
   return (
     <form className="card" onSubmit={(event) => void submit(event)} noValidate>
@@ -221,88 +196,16 @@ function SettingsForm({ initial, canChange }: { initial: ClientSettings; canChan
             update({ device_vpn: event.target.checked });
           }}
         />
-        <TextAreaField
+        <CertificateField
           id="trusted_ca_cert"
           label={t('trustedCa')}
           hint={t('trustedCaHint')}
-          rows={7}
-          spellCheck={false}
-          value={pem}
-          placeholder="-----BEGIN CERTIFICATE-----"
+          value={draft.trusted_ca_cert}
           error={fieldErrors['/trusted_ca_cert']}
-          onChange={(event) => {
-            update({ trusted_ca_cert: event.target.value.trim() === '' ? null : event.target.value });
-          }}
-          onDragOver={(event) => {
-            event.preventDefault();
-          }}
-          onDrop={(event) => {
-            const file = event.dataTransfer.files[0];
-            if (file === undefined) return;
-            event.preventDefault();
-            readFile(file);
+          onChange={(pem) => {
+            update({ trusted_ca_cert: pem });
           }}
         />
-        <div className="field">
-          <label htmlFor="trusted_ca_file">{t('uploadPem')}</label>
-          <input
-            id="trusted_ca_file"
-            type="file"
-            accept=".pem,.crt,.cer,application/x-pem-file,application/x-x509-ca-cert"
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file !== undefined) readFile(file);
-              // The same file chosen again is read again.
-              event.target.value = '';
-            }}
-          />
-        </div>
-        {pem.trim() !== '' && blocks.length === 0 && <p className="problem">{t('noCertificate')}</p>}
-        {problems.map((problem) => (
-          <p className="problem" key={problem}>
-            {problem}
-          </p>
-        ))}
-        {certificates.length > 0 && (
-          <div className="table-wrap">
-            <table className="grid certificates" aria-label={t('certificates')}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('subject')}</th>
-                  <th scope="col">{t('issuer')}</th>
-                  <th scope="col">{t('validity')}</th>
-                  <th scope="col">{t('isCa')}</th>
-                  <th scope="col">{t('serialNumber')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {certificates.map((certificate, index) => {
-                  const valid = validAt(certificate, now);
-                  return (
-                    <tr key={index}>
-                      <td>{certificate.subject}</td>
-                      <td>{certificate.issuer}</td>
-                      <td>
-                        <span className="nowrap">{dateTime(certificate.notBefore)}</span> –{' '}
-                        <span className="nowrap">{dateTime(certificate.notAfter)}</span>
-                        {!valid && (
-                          <span className="problem">
-                            {' '}
-                            ({certificate.notAfter < now ? t('expired') : t('notYetValid')})
-                          </span>
-                        )}
-                      </td>
-                      <td>
-                        {certificate.ca === true ? t('yes') : <span className="problem">{t('notCa')}</span>}
-                      </td>
-                      <td className="mono serial">{certificate.serialNumber}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
         <div className="buttons">
           <button type="submit" className="primary" disabled={status.kind === 'saving'}>
             {status.kind === 'saving' ? t('saving') : t('save')}
@@ -322,22 +225,5 @@ function SettingsForm({ initial, canChange }: { initial: ClientSettings; canChan
         />
       )}
     </form>
-  );
-}
-
-/** Saved or not, in a live region that is always there (its words change; nothing moves). */
-function StatusLine({ status, saved, idle = '' }: { status: Status; saved: string; idle?: string }) {
-  const { t } = useI18n();
-  if (status.kind === 'failed') {
-    return (
-      <span role="alert" className="status problem">
-        {status.atField === true ? t('saveFailedField') : t('saveFailed', { message: status.text })}
-      </span>
-    );
-  }
-  return (
-    <span role="status" className={status.kind === 'saved' ? 'status saved' : 'status muted'}>
-      {status.kind === 'saved' ? saved : status.kind === 'saving' ? t('saving') : idle}
-    </span>
   );
 }
