@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminName, openConsole, viewerName, viewerPassword, type ConsoleEnv } from './console/env.js';
 import { directoryPage } from './console/directory.js';
 import { exemptionsPage } from './console/exemptions.js';
+import { usersPage } from './console/users.js';
 
 let env: ConsoleEnv | undefined;
 const get = (): ConsoleEnv => {
@@ -38,4 +39,5 @@ describe('the console pages', () => {
   });
   exemptionsPage(get);
   directoryPage(get);
+  usersPage(get);
 });
