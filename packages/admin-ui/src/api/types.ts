@@ -1,7 +1,10 @@
 // Shapes the console reads, taken from the generated OpenAPI types (never written by hand).
 import type { paths } from './schema';
 
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
+/** The JSON body of an operation's 200 reply. */
+export type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } }
+  ? R
+  : never;
 
 export type Me = Json200<paths['/api/v1/me']['get']>;
 export type SessionPage = Json200<paths['/api/v1/sessions']['get']>;

@@ -1,8 +1,7 @@
 // The directory form without the DOM: what the form holds, the PUT body it makes (secrets only when
 // typed or chosen: DECISIONS 14), and a keytab file's bytes as the base64 the API takes.
 import type { paths } from '../../api/schema';
-
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
+import type { Json200 } from '../../api/types';
 
 export type DirectoryItem = NonNullable<Json200<paths['/api/v1/directory']['get']>>;
 export type DirectoryBody = paths['/api/v1/directory']['put']['requestBody']['content']['application/json'];

@@ -2,8 +2,7 @@
 // list queries it sends, who is in which group, and an API refusal split into the form's fields.
 import { ApiFailure, messageOf } from '../../api/client';
 import type { paths } from '../../api/schema';
-
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
+import type { Json200 } from '../../api/types';
 
 export type UserPage = Json200<paths['/api/v1/users']['get']>;
 export type UserItem = UserPage['items'][number];
