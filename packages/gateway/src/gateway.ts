@@ -214,6 +214,7 @@ async function run(
       ...(workers ? { workerMetrics: () => workers.metrics() } : {}),
       clock,
       installersDir: paths.installers,
+      clientPort: config.listen.port,
       logger,
       https: { key: tls.key, cert: tls.cert },
       console: consoleFiles,

@@ -4357,6 +4357,11 @@ export interface paths {
                                 created_at: string;
                                 /** @description whether they must choose a new password at the next sign-in */
                                 must_change_password: boolean;
+                                /**
+                                 * @description local: signs in with the password set here; directory: a member of the directory's admin or viewer group (DECISIONS 14), its password and role are the directory's
+                                 * @enum {unknown}
+                                 */
+                                source: "local" | "directory";
                             }[];
                             /** @description how many items match the search and filters, on every page */
                             total: number;
@@ -4427,6 +4432,11 @@ export interface paths {
                             created_at: string;
                             /** @description whether they must choose a new password at the next sign-in */
                             must_change_password: boolean;
+                            /**
+                             * @description local: signs in with the password set here; directory: a member of the directory's admin or viewer group (DECISIONS 14), its password and role are the directory's
+                             * @enum {unknown}
+                             */
+                            source: "local" | "directory";
                         };
                     };
                 };
@@ -4612,7 +4622,8 @@ export interface paths {
                                  * @description ISO 8601, UTC
                                  */
                                 at: string;
-                                kind: string;
+                                /** @enum {unknown} */
+                                kind: "login" | "login_failed" | "session_ended" | "session_posture" | "settings_changed" | "user_changed" | "group_changed" | "vpn_rule_changed" | "exemption_changed" | "token_changed" | "admin_changed" | "admin_login_failed" | "installer_changed" | "directory_changed" | "posture_changed" | "access_rule_changed";
                                 account: string | null;
                                 source_address: string | null;
                                 detail: string;
@@ -4700,6 +4711,8 @@ export interface paths {
                                  * @description ISO 8601, UTC
                                  */
                                 added_at: string;
+                                /** @description what clients are told to download (DECISIONS 48): ":<client port>/<file_name>" */
+                                download_url: string | null;
                             }[];
                             /** @description how many items match the search and filters, on every page */
                             total: number;
@@ -4781,6 +4794,8 @@ export interface paths {
                              * @description ISO 8601, UTC
                              */
                             added_at: string;
+                            /** @description what clients are told to download (DECISIONS 48): ":<client port>/<file_name>" */
+                            download_url: string | null;
                         };
                     };
                 };

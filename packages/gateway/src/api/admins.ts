@@ -1,6 +1,6 @@
 // Administrators of the management API: /api/v1/admins. At least one with the admin role always remains.
 import Type from 'typebox';
-import type { Admin, ListSpec } from '@kordon/core';
+import { isDirectoryAccount, type Admin, type ListSpec } from '@kordon/core';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { page, PageOf, PageQuerystring } from './paging.js';
 import { errorReplies, noContent, RoleSchema, Timestamp } from './schemas.js';
@@ -17,6 +17,10 @@ const AdminItem = Type.Object({
   role: RoleSchema,
   created_at: Timestamp,
   must_change_password: MustChange,
+  source: Type.Enum(['local', 'directory'], {
+    description:
+      "local: signs in with the password set here; directory: a member of the directory's admin or viewer group (DECISIONS 14), its password and role are the directory's",
+  }),
 });
 type AdminItem = Type.Static<typeof AdminItem>;
 
@@ -35,6 +39,7 @@ function adminItem(admin: Admin): AdminItem {
     role: admin.role,
     created_at: admin.createdAt.toISOString(),
     must_change_password: admin.mustChangePassword,
+    source: isDirectoryAccount(admin.name) ? 'directory' : 'local',
   };
 }
 

@@ -20,6 +20,8 @@ export interface ManagementApiDeps {
   clock: Clock;
   /** Where installers are kept (and served from by the client endpoint). */
   installersDir: string;
+  /** The port the client endpoint listens on: an installer's `download_url` names it (DECISIONS 48). */
+  clientPort?: number;
   logger: Logger | false;
   /** PEM key and certificate: the API then serves HTTPS (the default listener is TLS on 127.0.0.1:8443). */
   https?: { key: string; cert: string };

@@ -9,7 +9,7 @@ import { errorReplies, Timestamp } from './schemas.js';
 
 const EventItem = Type.Object({
   at: Timestamp,
-  kind: Type.String(),
+  kind: Type.Enum([...EVENT_KINDS]),
   account: Type.Union([Type.String(), Type.Null()]),
   source_address: Type.Union([Type.String(), Type.Null()]),
   detail: Type.String(),

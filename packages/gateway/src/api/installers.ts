@@ -27,6 +27,9 @@ const InstallerItem = Type.Object({
   sha256: Type.String(),
   policy: Type.Enum([...updatePolicies]),
   added_at: Timestamp,
+  download_url: Type.Union([Type.String(), Type.Null()], {
+    description: 'what clients are told to download (DECISIONS 48): ":<client port>/<file_name>"',
+  }),
 });
 type InstallerItem = Type.Static<typeof InstallerItem>;
 
@@ -39,7 +42,7 @@ const installerList: ListSpec<InstallerItem> = {
 
 const OsParams = Type.Object({ os: Type.Enum([...installerOsNames]) }, { additionalProperties: false });
 
-function installerItem(installer: Installer): InstallerItem {
+function installerItem(installer: Installer, clientPort: number | undefined): InstallerItem {
   return {
     os: installer.os,
     version: versionText(installer),
@@ -48,6 +51,7 @@ function installerItem(installer: Installer): InstallerItem {
     sha256: installer.sha256,
     policy: installer.policy,
     added_at: installer.addedAt.toISOString(),
+    download_url: clientPort === undefined ? null : `:${clientPort}/${installer.fileName}`,
   };
 }
 
@@ -61,7 +65,8 @@ function installerErrorToApi(error: InstallerError): ApiError {
 }
 
 export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
-  const { store, clock, installersDir } = ctx.deps;
+  const { store, clock, installersDir, clientPort } = ctx.deps;
+  const itemOf = (installer: Installer): InstallerItem => installerItem(installer, clientPort);
 
   app.get(
     '/api/v1/installers',
@@ -75,7 +80,7 @@ export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) =>
-      page((await store.installers.list()).map(installerItem), request.query, installerList, (item) => item),
+      page((await store.installers.list()).map(itemOf), request.query, installerList, (item) => item),
   );
 
   // The upload is handed to the route as the raw request stream; nothing is buffered.
@@ -129,7 +134,7 @@ export function registerInstallerRoutes(app: ApiApp, ctx: ApiContext): void {
           clock,
           actor: actorOf(ctx.principal(request)),
         });
-        return await reply.status(201).send(installerItem(installer));
+        return await reply.status(201).send(itemOf(installer));
       } catch (error) {
         if (error instanceof InstallerError) throw installerErrorToApi(error);
         throw error;

@@ -10,7 +10,7 @@ import { createHarness, errorOf, type Harness } from './harness.js';
 let h: Harness;
 
 beforeEach(async () => {
-  h = await createHarness();
+  h = await createHarness({ deps: { clientPort: 14765 } });
 });
 
 afterEach(async () => {
@@ -43,6 +43,8 @@ describe('installers through the API', () => {
       sha256: sha256(bytes),
       policy: 'minimum',
       added_at: '2026-11-26T10:00:00.000Z',
+      // What clients are told to download (DECISIONS 48): the client endpoint's port.
+      download_url: ':14765/KordonSetup_x64.msi',
     };
     expect(response.json()).toStrictEqual(item);
     const file = join(h.installersDir, 'KordonSetup_x64.msi');

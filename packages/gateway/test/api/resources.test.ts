@@ -294,6 +294,24 @@ describe('sessions', () => {
 });
 
 describe('administrators', () => {
+  it('says which administrators come from the directory (their password and role are its own)', async () => {
+    await h.addAdmin('alice', 'pw');
+    await h.store.admins.create({
+      id: 'd1',
+      name: 'bob@corp.example',
+      role: 'viewer',
+      passwordHash: '!directory',
+      mustChangePassword: false,
+      createdAt: h.clock.now(),
+    });
+    const list = await h.asAdmin({ method: 'GET', url: '/api/v1/admins' });
+    const sources = list.json<{ items: { name: string; source: string }[] }>().items;
+    expect(sources.map((item) => [item.name, item.source])).toEqual([
+      ['alice', 'local'],
+      ['bob@corp.example', 'directory'],
+    ]);
+  });
+
   it('creates, lists and deletes; the last admin-role administrator stays', async () => {
     await h.addAdmin('alice', 'pw');
     const created = await h.asAdmin({
@@ -307,6 +325,7 @@ describe('administrators', () => {
       role: 'viewer',
       created_at: '2026-11-26T10:00:00.000Z',
       must_change_password: false,
+      source: 'local',
     });
     const byDefault = await h.asAdmin({
       method: 'POST',
@@ -330,7 +349,9 @@ describe('administrators', () => {
     expect(
       list
         .json<{ items: object[] }>()
-        .items.every((item) => Object.keys(item).join() === 'name,role,created_at,must_change_password'),
+        .items.every(
+          (item) => Object.keys(item).join() === 'name,role,created_at,must_change_password,source',
+        ),
     ).toBe(true);
     expect(list.body).not.toContain('argon2');
 
