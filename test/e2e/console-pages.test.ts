@@ -6,6 +6,11 @@ import { adminName, openConsole, viewerName, viewerPassword, type ConsoleEnv } f
 import { directoryPage } from './console/directory.js';
 import { exemptionsPage } from './console/exemptions.js';
 import { usersPage } from './console/users.js';
+import { tokensPage } from './console/tokens.js';
+import { installersPage } from './console/installers.js';
+import { vpnRulesPage } from './console/vpn-rules.js';
+import { eventsPage } from './console/events.js';
+import { posturePage } from './console/posture.js';
 
 let env: ConsoleEnv | undefined;
 const get = (): ConsoleEnv => {
@@ -40,4 +45,9 @@ describe('the console pages', () => {
   exemptionsPage(get);
   directoryPage(get);
   usersPage(get);
+  tokensPage(get);
+  installersPage(get);
+  vpnRulesPage(get);
+  eventsPage(get);
+  posturePage(get);
 });

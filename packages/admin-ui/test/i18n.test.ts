@@ -1,6 +1,6 @@
 // English and Russian have the same keys, the same {placeholders} in each text, and no empty text.
 import { describe, expect, it } from 'vitest';
-import { en } from '../src/i18n/en.js';
+import { en, messageParts } from '../src/i18n/en.js';
 import { fill, formatBytes, formatDateTime, placeholdersOf } from '../src/i18n/format.js';
 import { ru } from '../src/i18n/ru.js';
 
@@ -15,6 +15,17 @@ describe('the languages', () => {
       expect(russian.trim(), key).not.toBe('');
       expect(placeholdersOf(russian), key).toStrictEqual(placeholdersOf(english));
     }
+  });
+
+  it('define each key in one part only (a later part would silently replace an earlier one)', () => {
+    const owners = new Map<string, string[]>();
+    for (const [part, texts] of Object.entries(messageParts)) {
+      for (const key of Object.keys(texts)) owners.set(key, [...(owners.get(key) ?? []), part]);
+    }
+    const twice = [...owners]
+      .filter(([, parts]) => parts.length > 1)
+      .map(([key, parts]) => `${key}: ${parts.join(', ')}`);
+    expect(twice).toStrictEqual([]);
   });
 
   it('name the same number of byte units', () => {

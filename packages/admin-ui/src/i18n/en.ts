@@ -10,7 +10,8 @@ import { exemptionsEn } from '../pages/exemptions/messages';
 import { directoryEn } from '../pages/directory/messages';
 import { postureEn } from '../pages/posture/messages';
 
-export const en = {
+/** The texts of the shell, sign-in, the monitor and the client settings. */
+const common = {
   appName: 'Kordon',
   language: 'Language',
   skipToContent: 'Skip to the content',
@@ -142,6 +143,23 @@ export const en = {
   liveOn: 'Live',
   liveConnecting: 'Connecting…',
   liveOff: 'Reconnecting…',
+} as const;
+
+/** Each part's texts apart: test/i18n.test.ts checks that no two define one key (a spread would hide it). */
+export const messageParts = {
+  common,
+  users: usersEn,
+  vpnRules: vpnRulesEn,
+  installers: installersEn,
+  tokens: tokensEn,
+  events: eventsEn,
+  exemptions: exemptionsEn,
+  directory: directoryEn,
+  posture: postureEn,
+} as const;
+
+export const en = {
+  ...common,
   ...usersEn,
   ...vpnRulesEn,
   ...installersEn,

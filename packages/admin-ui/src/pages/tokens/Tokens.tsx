@@ -1,20 +1,19 @@
+// API tokens and administrators: two lists of who may use the management API, the scripts' tokens
+// and the people who sign in to this console.
 import type { PageProps } from '../props';
-import { NotYet } from '../../components/NotYet';
 import { useI18n } from '../../i18n';
+import { AdminSection } from './AdminSection';
+import { TokenSection } from './TokenSection';
+import './tokens.css';
 
-/** API tokens and administrators (GET /api/v1/tokens, /api/v1/admins): not in the console yet. */
-export function Tokens(_props: PageProps) {
+export function Tokens({ canChange, me }: PageProps) {
   const { t } = useI18n();
   return (
-    <NotYet
-      title={t('navTokens')}
-      what={t('tokensWhat')}
-      commands={[
-        'GET/POST /api/v1/tokens, DELETE /api/v1/tokens/{id}',
-        'GET/POST /api/v1/admins, PUT /api/v1/admins/{name}/password, DELETE /api/v1/admins/{name}',
-        'kordon-gateway token create',
-        'kordon-gateway admin add',
-      ]}
-    />
+    <section className="tokens-page" aria-labelledby="page-title">
+      <h1 id="page-title">{t('navTokens')}</h1>
+      <p className="muted">{t('tokensWhat')}</p>
+      <TokenSection canChange={canChange} />
+      <AdminSection canChange={canChange} me={me} />
+    </section>
   );
 }

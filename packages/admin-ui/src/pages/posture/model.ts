@@ -1,0 +1,63 @@
+// The shapes the posture page reads and sends, taken from the generated OpenAPI types (never written
+// by hand), and the one place where the schema's flat description of nesting is bridged.
+import type { paths } from '../../api/schema';
+
+type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
+
+type ObjectPage = Json200<paths['/api/v1/posture/objects']['get']>;
+export type PostureObject = ObjectPage['items'][number];
+export type Criterion = PostureObject['criteria'][number];
+export type Check = Criterion['check'];
+
+type ProfilePage = Json200<paths['/api/v1/posture/profiles']['get']>;
+export type PostureProfile = ProfilePage['items'][number];
+type ApiExpression = PostureProfile['expression'];
+export type ObjectReference = Extract<ApiExpression, { object: string }>;
+export type Operation = Extract<ApiExpression, { op: string }>['op'];
+/** What the API means by an expression: the schema describes a nested combination as `{}`. */
+export type Expression = ObjectReference | { op: Operation; of: Expression[] };
+
+type RulePage = Json200<paths['/api/v1/access-rules']['get']>;
+export type AccessRule = RulePage['items'][number];
+export type RuleAction = AccessRule['action'];
+
+export type PostureSettings = Json200<paths['/api/v1/posture/settings']['get']>;
+
+/** The reserved profile key of access rules: the sessions that match no profile (docs/posture.md). */
+export const noProfileKey = 'device without profile';
+
+/** The largest position an access rule takes (the API's limit). */
+export const maxPosition = 999_999_999;
+
+/** A profile's expression as the page reads it (a nested combination is one, whatever the schema says). */
+export function expressionOf(profile: PostureProfile): Expression {
+  return profile.expression as unknown as Expression;
+}
+
+/** An expression as the request body types it (the schema's `{}` for a nested combination). */
+export function apiExpression(expression: Expression): ApiExpression {
+  return expression as unknown as ApiExpression;
+}
+
+/** A JSON Pointer's tokens (RFC 6901): `/criteria/1/max_days` is ["criteria", "1", "max_days"]. */
+export function pointerTokens(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** Everything a list route gives, page after page (posture lists hold tens of items, not thousands). */
+export async function allPages<T>(
+  fetchPage: (cursor: string | null) => Promise<{ items: T[]; next_cursor: string | null }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const reply: { items: T[]; next_cursor: string | null } = await fetchPage(cursor);
+    items.push(...reply.items);
+    cursor = reply.next_cursor;
+  } while (cursor !== null);
+  return items;
+}
