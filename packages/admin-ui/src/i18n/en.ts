@@ -63,8 +63,6 @@ const common = {
   navPosture: 'Device posture',
   navTokens: 'API tokens and administrators',
   navEvents: 'Event log',
-  notYet: 'This page is not in the console yet.',
-  notYetMeanwhile: 'Meanwhile the management API and the kordon-gateway command on the gateway do it:',
   notFoundTitle: 'No such page',
   notFoundText: 'The console has no page at this address.',
 

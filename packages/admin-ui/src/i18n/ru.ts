@@ -59,8 +59,6 @@ export const ru: Record<MessageKey, string> = {
   navPosture: 'Состояние устройств',
   navTokens: 'API-токены и администраторы',
   navEvents: 'Журнал событий',
-  notYet: 'Этой страницы в консоли пока нет.',
-  notYetMeanwhile: 'Пока это делают API управления и команда kordon-gateway на шлюзе:',
   notFoundTitle: 'Страница не найдена',
   notFoundText: 'По этому адресу в консоли ничего нет.',
 

@@ -3,7 +3,7 @@
 import type { EventItem } from './api';
 
 /** The CSV's columns: the API's field names, in its order. */
-export const csvColumns = ['at', 'kind', 'account', 'source_address', 'detail'] as const;
+const csvColumns = ['at', 'kind', 'account', 'source_address', 'detail'] as const;
 
 const crlf = '\r\n';
 
@@ -16,7 +16,7 @@ export function guardFormula(text: string): string {
 }
 
 /** One RFC 4180 field: quoted when it holds a comma, a quote, CR or LF, its quotes doubled. */
-export function csvField(text: string): string {
+function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -8,7 +8,7 @@ import type { EventItem, EventQuery } from './api';
 export type EventKind = EventItem['kind'];
 
 /** Each kind in words, in the order the filter lists them (a kind missing here does not compile). */
-export const kindLabels: Record<EventKind, MessageKey> = {
+const kindLabels: Record<EventKind, MessageKey> = {
   login: 'eventsKindLogin',
   login_failed: 'eventsKindLoginFailed',
   session_ended: 'eventsKindSessionEnded',
@@ -29,7 +29,7 @@ export const kindLabels: Record<EventKind, MessageKey> = {
 
 export const eventKinds = Object.keys(kindLabels) as readonly EventKind[];
 
-export function isEventKind(kind: string): kind is EventKind {
+function isEventKind(kind: string): kind is EventKind {
   return (eventKinds as readonly string[]).includes(kind);
 }
 

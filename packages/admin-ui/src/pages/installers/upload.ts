@@ -3,7 +3,7 @@
 import { ApiFailure, api, messageOf, sessionEnded, unwrap } from '../../api/client';
 import { readUploadReply, uploadUrl, type Installed, type OsName, type UploadQuery } from './model';
 
-export type UploadResult =
+type UploadResult =
   | { kind: 'stored'; installer: Installed }
   | { kind: 'refused'; failure: ApiFailure }
   | { kind: 'cancelled' }

@@ -29,12 +29,12 @@ export const catalogue: Readonly<Record<Check, Shape>> = {
 export const checks = Object.keys(catalogue) as Check[];
 
 type OperatorOf<C extends Check> = Extract<Criterion, { check: C; operator: string }>['operator'];
-export type ListOperator = OperatorOf<'processes'>;
-export type VersionOperator = OperatorOf<'os_version'>;
+type ListOperator = OperatorOf<'processes'>;
+type VersionOperator = OperatorOf<'os_version'>;
 export type OsType = Extract<Criterion, { check: 'os_type' }>['values'][number];
 
-export const listOperators = ['contains', 'does_not_contain'] as const satisfies readonly ListOperator[];
-export const versionOperators = [
+const listOperators = ['contains', 'does_not_contain'] as const satisfies readonly ListOperator[];
+const versionOperators = [
   '>=',
   '<=',
   '=',

@@ -1,8 +1,7 @@
 // The shapes the posture page reads and sends, taken from the generated OpenAPI types (never written
 // by hand), and the one place where the schema's flat description of nesting is bridged.
 import type { paths } from '../../api/schema';
-
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
+import type { Json200 } from '../../api/types';
 
 type ObjectPage = Json200<paths['/api/v1/posture/objects']['get']>;
 export type PostureObject = ObjectPage['items'][number];
@@ -12,8 +11,8 @@ export type Check = Criterion['check'];
 type ProfilePage = Json200<paths['/api/v1/posture/profiles']['get']>;
 export type PostureProfile = ProfilePage['items'][number];
 type ApiExpression = PostureProfile['expression'];
-export type ObjectReference = Extract<ApiExpression, { object: string }>;
-export type Operation = Extract<ApiExpression, { op: string }>['op'];
+type ObjectReference = Extract<ApiExpression, { object: string }>;
+type Operation = Extract<ApiExpression, { op: string }>['op'];
 /** What the API means by an expression: the schema describes a nested combination as `{}`. */
 export type Expression = ObjectReference | { op: Operation; of: Expression[] };
 

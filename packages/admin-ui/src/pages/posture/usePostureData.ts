@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf, unwrap } from '../../api/client';
 import { allPages, type AccessRule, type PostureObject, type PostureProfile } from './model';
 
-export interface PostureData {
+interface PostureData {
   objects: PostureObject[];
   profiles: PostureProfile[];
   rules: AccessRule[];

@@ -2,20 +2,15 @@
 // types), where an API error is shown, the usage line of a new token, the directory's line, and how
 // many times a removal asks. Unit-tested in test/tokens.test.ts.
 import type { paths } from '../../api/schema';
+import type { Json200 } from '../../api/types';
 
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
 type Json201<T> = T extends { responses: { 201: { content: { 'application/json': infer R } } } } ? R : never;
 
-export type TokenPage = Json200<paths['/api/v1/tokens']['get']>;
+type TokenPage = Json200<paths['/api/v1/tokens']['get']>;
 export type TokenItem = TokenPage['items'][number];
 export type NewToken = Json201<paths['/api/v1/tokens']['post']>;
-export type TokenBody = paths['/api/v1/tokens']['post']['requestBody']['content']['application/json'];
-export type AdminPage = Json200<paths['/api/v1/admins']['get']>;
+type AdminPage = Json200<paths['/api/v1/admins']['get']>;
 export type AdminItem = AdminPage['items'][number];
-export type AdminBody = paths['/api/v1/admins']['post']['requestBody']['content']['application/json'];
-export type PasswordBody = NonNullable<
-  paths['/api/v1/admins/{name}/password']['put']['requestBody']
->['content']['application/json'];
 export type Directory = Json200<paths['/api/v1/directory']['get']>;
 export type Role = AdminItem['role'];
 

@@ -4,9 +4,9 @@ import { ApiFailure, messageOf } from '../../api/client';
 import type { paths } from '../../api/schema';
 import type { Json200 } from '../../api/types';
 
-export type UserPage = Json200<paths['/api/v1/users']['get']>;
+type UserPage = Json200<paths['/api/v1/users']['get']>;
 export type UserItem = UserPage['items'][number];
-export type GroupPage = Json200<paths['/api/v1/groups']['get']>;
+type GroupPage = Json200<paths['/api/v1/groups']['get']>;
 export type GroupItem = GroupPage['items'][number];
 export type ListQuery = NonNullable<paths['/api/v1/users']['get']['parameters']['query']>;
 

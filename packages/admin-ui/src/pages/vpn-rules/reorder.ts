@@ -6,7 +6,7 @@
 /** The largest position the API takes. */
 export const maxPosition = 999_999_999;
 /** Room left between rules that are spread apart (the gateway's own step after the last rule). */
-export const positionStep = 10;
+const positionStep = 10;
 
 /** What orders a rule: its position, then its age, then its id (as GET /api/v1/vpn-rules lists them). */
 export interface Placed {

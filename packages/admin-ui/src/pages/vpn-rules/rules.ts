@@ -2,10 +2,9 @@
 // without the DOM: every page of the list, the names typed in a field, an API error's field.
 import { api, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
+import type { Json200 } from '../../api/types';
 
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer R } } } } ? R : never;
-
-export type VpnRulePage = Json200<paths['/api/v1/vpn-rules']['get']>;
+type VpnRulePage = Json200<paths['/api/v1/vpn-rules']['get']>;
 export type VpnRule = VpnRulePage['items'][number];
 export type VpnRuleAction = VpnRule['action'];
 
