@@ -11,8 +11,8 @@ import {
   unusedCheck,
   withCheck,
 } from '../src/pages/posture/criteria.js';
-import { appendName, expressionText, nameText, parseExpression } from '../src/pages/posture/expression.js';
-import type { Criterion, Expression } from '../src/pages/posture/model.js';
+import { appendName, nameText } from '../src/pages/posture/expression.js';
+import type { Criterion } from '../src/pages/posture/model.js';
 import { allPages, pointerTokens } from '../src/pages/posture/model.js';
 import { compareRules, moveOne, type Placed } from '../src/pages/posture/order.js';
 
@@ -121,44 +121,11 @@ describe('where an error belongs', () => {
 });
 
 describe('the expression text', () => {
-  const objects = [
-    { id: 'o1', name: 'Antivirus' },
-    { id: 'o2', name: 'Firewall' },
-    { id: 'o3', name: 'OS updates' },
-    { id: 'o4', name: 'and' },
-  ];
-
-  it('binds and tighter than or, and groups with parentheses', () => {
-    expect(parseExpression('antivirus and Firewall or "OS updates"', objects)).toStrictEqual({
-      ok: true,
-      expression: {
-        op: 'or',
-        of: [{ op: 'and', of: [{ object: 'o1' }, { object: 'o2' }] }, { object: 'o3' }],
-      },
-    });
-    expect(parseExpression('Antivirus and (Firewall or o3)', objects)).toStrictEqual({
-      ok: true,
-      expression: {
-        op: 'and',
-        of: [{ object: 'o1' }, { op: 'or', of: [{ object: 'o2' }, { object: 'o3' }] }],
-      },
-    });
-    expect(parseExpression('"and"', objects)).toStrictEqual({ ok: true, expression: { object: 'o4' } });
-  });
-
-  it('writes names back as they parse, quoted when needed', () => {
-    const expression: Expression = {
-      op: 'and',
-      of: [{ object: 'o1' }, { op: 'or', of: [{ object: 'o3' }, { object: 'o4' }] }, { object: 'gone' }],
-    };
-    const text = expressionText(expression, objects);
-    expect(text).toBe('Antivirus and ("OS updates" or "and") and gone');
+  it('quotes a name where the gateway would not read it bare', () => {
+    expect(nameText('Antivirus')).toBe('Antivirus');
+    expect(nameText('OS updates')).toBe('"OS updates"');
     expect(nameText('a(b')).toBe('"a(b"');
-    const all = [...objects, { id: 'gone', name: 'gone' }];
-    expect(parseExpression(expressionText(expression, all), all)).toStrictEqual({
-      ok: true,
-      expression,
-    });
+    expect(nameText('AND')).toBe('"AND"');
   });
 
   it('appends a name where one is expected, else with and', () => {
@@ -169,24 +136,6 @@ describe('the expression text', () => {
     expect(appendName('Antivirus and (', 'Firewall')).toBe('Antivirus and (Firewall');
     expect(appendName('Brand', 'Firewall')).toBe('Brand and Firewall');
     expect(appendName('"Tor"', 'Firewall')).toBe('"Tor" and Firewall');
-  });
-
-  it('says what is wrong', () => {
-    const problem = (text: string) => {
-      const parsed = parseExpression(text, objects);
-      return parsed.ok ? null : parsed.problem;
-    };
-    expect(problem('  ')).toStrictEqual({ kind: 'empty' });
-    expect(problem('Antivirus and')).toStrictEqual({ kind: 'endsEarly' });
-    expect(problem('(Antivirus or Firewall')).toStrictEqual({ kind: 'unclosedParen' });
-    expect(problem('Antivirus )')).toStrictEqual({ kind: 'trailing', token: ')' });
-    expect(problem('Antivirus Firewall')).toStrictEqual({ kind: 'trailing', token: 'Firewall' });
-    expect(problem('Antivirus (')).toStrictEqual({ kind: 'trailing', token: '(' });
-    expect(problem(')')).toStrictEqual({ kind: 'unexpectedClose' });
-    expect(problem('or Firewall')).toStrictEqual({ kind: 'keywordAsName', word: 'or' });
-    expect(problem('Antivirus and Nothing')).toStrictEqual({ kind: 'unknownName', name: 'Nothing' });
-    expect(problem('"OS updates')).toStrictEqual({ kind: 'unclosedQuote', text: '"OS updates' });
-    expect(problem('"bad \\q"')).toStrictEqual({ kind: 'badQuote', text: '"bad \\q"' });
   });
 });
 

@@ -120,14 +120,15 @@ export function posturePage(env: () => ConsoleEnv): void {
         .poll(() => form.getByRole('alert').first().textContent())
         .toContain('is the profile of devices that match no profile');
 
-      // An expression that names no object, then one that ends early: said at the expression.
+      // An expression that names no object, then one that ends early: the gateway reads the text and
+      // says why at the expression.
       await name.fill('Compliant');
       await expression.fill('Antivirus and Firewall');
       await form.getByRole('button', { name: 'Save' }).click();
       await expect.poll(() => expression.getAttribute('aria-invalid')).toBe('true');
       await expect
         .poll(() => form.getByRole('alert').textContent())
-        .toContain('No posture object is named “Firewall”');
+        .toContain('no posture object is named "Firewall"');
       await expression.fill('Antivirus and');
       await form.getByRole('button', { name: 'Save' }).click();
       await expect
@@ -145,6 +146,7 @@ export function posturePage(env: () => ConsoleEnv): void {
       expect(body.items[0]).toMatchObject({
         name: 'Compliant',
         expression: { op: 'and', of: [{ object: antivirus.id }, { object: firewall.id }] },
+        expression_text: 'Antivirus and "Firewall on"',
       });
       await env().shot('posture-05-profile-added');
 

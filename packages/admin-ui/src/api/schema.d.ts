@@ -2794,6 +2794,8 @@ export interface paths {
                                         object: string;
                                     } | Record<string, never>)[];
                                 };
+                                /** @description the expression as a person writes it, objects by name: Antivirus and (Firewall or "OS updates") */
+                                expression_text: string;
                             }[];
                             /** @description how many items match the search and filters, on every page */
                             total: number;
@@ -2835,8 +2837,7 @@ export interface paths {
                         id?: string;
                         /** @description unique without regard to case; "device without profile" is the gateway's own */
                         name: string;
-                        /** @description objects combined with and/or; never other profiles */
-                        expression: {
+                        expression: ({
                             /** @description a posture object's id */
                             object: string;
                         } | {
@@ -2847,7 +2848,7 @@ export interface paths {
                                 /** @description a posture object's id */
                                 object: string;
                             } | Record<string, never>)[];
-                        };
+                        }) | string;
                     };
                 };
             };
@@ -2875,6 +2876,8 @@ export interface paths {
                                     object: string;
                                 } | Record<string, never>)[];
                             };
+                            /** @description the expression as a person writes it, objects by name: Antivirus and (Firewall or "OS updates") */
+                            expression_text: string;
                         };
                     };
                 };
@@ -2943,6 +2946,8 @@ export interface paths {
                                     object: string;
                                 } | Record<string, never>)[];
                             };
+                            /** @description the expression as a person writes it, objects by name: Antivirus and (Firewall or "OS updates") */
+                            expression_text: string;
                         };
                     };
                 };
@@ -2980,8 +2985,7 @@ export interface paths {
                         id?: string;
                         /** @description unique without regard to case; "device without profile" is the gateway's own */
                         name: string;
-                        /** @description objects combined with and/or; never other profiles */
-                        expression: {
+                        expression: ({
                             /** @description a posture object's id */
                             object: string;
                         } | {
@@ -2992,7 +2996,7 @@ export interface paths {
                                 /** @description a posture object's id */
                                 object: string;
                             } | Record<string, never>)[];
-                        };
+                        }) | string;
                     };
                 };
             };
@@ -3020,6 +3024,8 @@ export interface paths {
                                     object: string;
                                 } | Record<string, never>)[];
                             };
+                            /** @description the expression as a person writes it, objects by name: Antivirus and (Firewall or "OS updates") */
+                            expression_text: string;
                         };
                     };
                 };

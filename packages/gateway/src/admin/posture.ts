@@ -261,7 +261,7 @@ export class PostureAdmin {
     objects: readonly PostureObject[],
     others: readonly PostureProfile[],
   ): Omit<PostureProfile, 'id'> {
-    const parsed = parsePostureProfile(input, objects, []);
+    const parsed = parsePostureProfile(withParsedExpression(input, objects), objects, []);
     if (!parsed.ok) throw refused(parsed.problem, input);
     const taken = others.find((p) => sameName(p.name, parsed.value.name));
     if (taken) throw nameTaken('profile', taken.name);
@@ -344,6 +344,21 @@ function unquote(text: string): string {
 
 function expressionError(message: string): AdminError {
   return invalidField('/expression', `${message}; write names joined by and/or, with parentheses`);
+}
+
+/**
+ * A body whose `expression` is the text form (`Antivirus and Firewall`, as the console and the CLI take
+ * it) with that text read into the structured form, against the objects of the same transaction, and
+ * without the read-only `expression_text` a GET gave (so what was read can be sent back); any other
+ * body as it is, for the core's parser to judge.
+ */
+function withParsedExpression(input: unknown, objects: readonly PostureObject[]): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const { expression_text: _shown, ...body } = input as Record<string, unknown>;
+  const { expression } = body;
+  return typeof expression === 'string'
+    ? { ...body, expression: expressionFromText(expression, objects) }
+    : body;
 }
 
 /**

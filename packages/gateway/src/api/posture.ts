@@ -10,8 +10,10 @@ import {
   VERSION_OPERATORS,
   defaultPostureSettings,
   type ListSpec,
+  type PostureObject,
+  type PostureProfile,
 } from '@kordon/core';
-import { PostureInputError, postureSettingsRange } from '../admin/posture.js';
+import { expressionText, PostureInputError, postureSettingsRange } from '../admin/posture.js';
 import { actorOf, type ApiApp, type ApiContext } from './context.js';
 import { ApiError } from './errors.js';
 import { page, PageOf, PageQuerystring } from './paging.js';
@@ -152,6 +154,10 @@ const PostureProfileItem = Type.Object(
       description: 'unique without regard to case; "device without profile" is the gateway\'s own',
     }),
     expression: Expression,
+    expression_text: Type.String({
+      description:
+        'the expression as a person writes it, objects by name: Antivirus and (Firewall or "OS updates")',
+    }),
   },
   { additionalProperties: false },
 );
@@ -160,7 +166,14 @@ const PostureProfileBody = Type.Object(
   {
     id: Type.Optional(Type.String({ description: "PUT only, and then the path's id" })),
     name: PostureProfileItem.properties.name,
-    expression: Expression,
+    expression: Type.Union([
+      Expression,
+      Type.String({
+        maxLength: 65_536,
+        description:
+          'or the text form: object names (or ids) joined by and/or, AND binding tighter, parentheses grouping, a name with spaces in double quotes',
+      }),
+    ]),
   },
   { additionalProperties: false },
 );
@@ -216,6 +229,11 @@ async function asApi<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** A profile as the API shows it: the core's data and its expression in words. */
+function profileItem(profile: PostureProfile, objects: readonly PostureObject[]) {
+  return { ...profile, expression_text: expressionText(profile.expression, objects) };
 }
 
 export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -313,7 +331,10 @@ export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
       },
       ...describedOnly,
     },
-    async (request) => page(await posture.listProfiles(), request.query, byName, (item) => item),
+    async (request) => {
+      const objects = await posture.listObjects();
+      return page(await posture.listProfiles(), request.query, byName, (item) => profileItem(item, objects));
+    },
   );
 
   app.post(
@@ -329,7 +350,7 @@ export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const created = await asApi(() => posture.createProfile(request.body as unknown, actor(request)));
-      return reply.status(201).send(created);
+      return reply.status(201).send(profileItem(created, await posture.listObjects()));
     },
   );
 
@@ -344,7 +365,7 @@ export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
       },
       ...describedOnly,
     },
-    async (request) => posture.getProfile(request.params.id),
+    async (request) => profileItem(await posture.getProfile(request.params.id), await posture.listObjects()),
   );
 
   app.put(
@@ -360,7 +381,10 @@ export function registerPostureRoutes(app: ApiApp, ctx: ApiContext): void {
       ...describedOnly,
     },
     async (request) =>
-      asApi(() => posture.replaceProfile(request.params.id, request.body as unknown, actor(request))),
+      profileItem(
+        await asApi(() => posture.replaceProfile(request.params.id, request.body as unknown, actor(request))),
+        await posture.listObjects(),
+      ),
   );
 
   app.delete(

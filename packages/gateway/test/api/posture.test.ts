@@ -253,7 +253,11 @@ describe('posture profiles', () => {
     const created = await h.asAdmin({ method: 'POST', url: profiles, ...json(compliantBody) });
     expect(created.statusCode).toBe(201);
     const compliant = created.json<PostureProfile>();
-    expect(compliant).toStrictEqual({ id: compliant.id, ...compliantBody });
+    expect(compliant).toStrictEqual({
+      id: compliant.id,
+      ...compliantBody,
+      expression_text: 'Antivirus and (Firewall or Updates)',
+    });
     const office = (
       await h.asAdmin({
         method: 'POST',
@@ -290,7 +294,13 @@ describe('posture profiles', () => {
       url: `${profiles}/${office.id}`,
       ...json({ ...office, expression: { object: os.id } }),
     });
-    expect(replaced.json()).toStrictEqual({ ...office, expression: { object: os.id } });
+    // What a GET gave goes back as it is (expression_text is read-only, and ignored in a body).
+    expect(replaced.json()).toStrictEqual({
+      ...office,
+      expression: { object: os.id },
+      expression_text: 'Updates',
+    });
+    expect(office).toMatchObject({ expression_text: 'Firewall' });
     expect((await h.asAdmin({ method: 'DELETE', url: `${profiles}/${compliant.id}` })).statusCode).toBe(204);
     expect((await h.asAdmin({ method: 'DELETE', url: `${objects}/${fw.id}` })).statusCode).toBe(204);
     expect((await h.asAdmin({ method: 'DELETE', url: `${profiles}/${compliant.id}` })).statusCode).toBe(404);
@@ -304,6 +314,35 @@ describe('posture profiles', () => {
       `posture object "Firewall" (${fw.id}) removed by API token "test-admin"`,
     ]);
     expect(postureChanges()).toBe(8);
+  });
+
+  it('takes the expression as text too, objects by name, and says at /expression what it cannot read', async () => {
+    const av = await addObject(antivirusBody);
+    const fw = await addObject({ name: 'Firewall on', criteria: [{ check: 'fw_active' }] });
+    const created = await h.asAdmin({
+      method: 'POST',
+      url: profiles,
+      ...json({ name: 'Office', expression: 'antivirus and "Firewall on"' }),
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      expression: { op: 'and', of: [{ object: av.id }, { object: fw.id }] },
+      expression_text: 'Antivirus and "Firewall on"',
+    });
+    for (const [text, words] of [
+      ['Antivirus and', 'the expression ends where a name was expected'],
+      ['Antivirus or Nothing', 'no posture object is named "Nothing"'],
+    ] as const) {
+      const refused = await h.asAdmin({
+        method: 'POST',
+        url: profiles,
+        ...json({ name: 'Q', expression: text }),
+      });
+      expect(refused.statusCode, text).toBe(400);
+      expect(errorOf(refused), text).toMatchObject({ field: '/expression' });
+      expect(errorOf(refused).message, text).toContain(words);
+    }
+    expect(await h.store.posture.listProfiles()).toHaveLength(1);
   });
 
   it('validates the body, naming the field; names are unique and the gateway keeps its own', async () => {
@@ -449,7 +488,8 @@ describe('posture and roles', () => {
       expect(errorOf(response).code).toBe('forbidden');
     }
     expect(await h.store.posture.listObjects()).toStrictEqual([av]);
-    expect(await h.store.posture.listProfiles()).toStrictEqual([profile]);
+    const { expression_text: _text, ...stored } = profile as PostureProfile & { expression_text: string };
+    expect(await h.store.posture.listProfiles()).toStrictEqual([stored]);
     expect(await h.store.posture.getSettings()).toStrictEqual(defaultPostureSettings);
     expect(await postureEvents()).toHaveLength(2);
   });

@@ -1,14 +1,13 @@
 // Adding or editing a posture profile: a name and an expression over objects, written with their names
-// (`Antivirus and (Firewall or "OS updates")`); the page reads the text into the API's JSON form, and
-// the API's own refusal is shown at the field its pointer names.
+// (`Antivirus and (Firewall or "OS updates")`) and sent as text: the gateway reads it and its refusal is
+// shown at the field its pointer names.
 import { useState, type SyntheticEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import { TextField } from '../../components/Field';
 import { useI18n } from '../../i18n';
-import { appendName, expressionText, parseExpression } from './expression';
-import { apiExpression, expressionOf, pointerTokens, type PostureObject, type PostureProfile } from './model';
+import { appendName } from './expression';
+import { pointerTokens, type PostureObject, type PostureProfile } from './model';
 import { fieldOf, messageOf, Problem } from './parts';
-import { expressionProblemWords } from './words';
 
 type Refusal = { at: 'name' | 'expression' | 'form'; text: string } | null;
 
@@ -31,19 +30,14 @@ export function ProfileForm({
 }) {
   const { t } = useI18n();
   const [name, setName] = useState(editing?.name ?? '');
-  const [text, setText] = useState(editing === null ? '' : expressionText(expressionOf(editing), objects));
+  const [text, setText] = useState(editing?.expression_text ?? '');
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<Refusal>(null);
   const title = editing === null ? t('postureProfileNew') : t('postureProfileEdit', { name: editing.name });
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
-    const parsed = parseExpression(text, objects);
-    if (!parsed.ok) {
-      setRefusal({ at: 'expression', text: expressionProblemWords(parsed.problem, t) });
-      return;
-    }
-    const body = { name: name.trim(), expression: apiExpression(parsed.expression) };
+    const body = { name: name.trim(), expression: text.trim() };
     setBusy(true);
     setRefusal(null);
     const request =

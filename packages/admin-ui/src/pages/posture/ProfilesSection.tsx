@@ -4,8 +4,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { Confirm } from '../../components/Confirm';
 import { useI18n } from '../../i18n';
-import { expressionText } from './expression';
-import { expressionOf, type PostureObject, type PostureProfile } from './model';
+import type { PostureObject, PostureProfile } from './model';
 import { messageOf, Problem, type Editing } from './parts';
 import { ProfileForm } from './ProfileForm';
 
@@ -90,7 +89,7 @@ export function ProfilesSection({
             {profiles.map((profile) => (
               <tr key={profile.id}>
                 <td>{profile.name}</td>
-                <td className="mono">{expressionText(expressionOf(profile), objects)}</td>
+                <td className="mono">{profile.expression_text}</td>
                 {canChange && (
                   <td className="actions">
                     <button

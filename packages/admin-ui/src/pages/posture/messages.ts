@@ -78,15 +78,6 @@ export const postureEn = {
     'Object names joined by and/or, with parentheses; quote a name that has spaces: "OS updates".',
   postureObjectNames: 'Objects',
   postureInsertName: 'Insert the object {name}',
-  postureExprEmpty: 'The expression is empty: name at least one object.',
-  postureExprUnclosedQuote: 'A quote is not closed: {text}',
-  postureExprBadQuote: '{text} is not a quoted name (a backslash escapes \\ and ").',
-  postureExprEndsEarly: 'The expression ends where a name was expected.',
-  postureExprUnclosedParen: 'A “(” is not closed.',
-  postureExprUnexpectedClose: 'A name was expected, not “)”.',
-  postureExprKeyword: 'A name was expected, not “{word}” (quote a name that is a keyword).',
-  postureExprUnknownName: 'No posture object is named “{name}”.',
-  postureExprTrailing: 'Unexpected “{token}”: and/or was expected.',
 
   postureRulesTitle: 'Access rules',
   postureRulesHint:
@@ -210,15 +201,6 @@ export const postureRu: Record<keyof typeof postureEn, string> = {
     'Названия объектов через and/or, со скобками; название с пробелами — в кавычках: "OS updates".',
   postureObjectNames: 'Объекты',
   postureInsertName: 'Вставить объект {name}',
-  postureExprEmpty: 'Выражение пусто: назовите хотя бы один объект.',
-  postureExprUnclosedQuote: 'Кавычка не закрыта: {text}',
-  postureExprBadQuote: '{text} — не название в кавычках (обратная косая черта экранирует \\ и ").',
-  postureExprEndsEarly: 'Выражение кончается там, где ожидалось название.',
-  postureExprUnclosedParen: 'Скобка «(» не закрыта.',
-  postureExprUnexpectedClose: 'Ожидалось название, а не «)».',
-  postureExprKeyword: 'Ожидалось название, а не «{word}» (название-ключевое слово берите в кавычки).',
-  postureExprUnknownName: 'Нет объекта состояния с названием «{name}».',
-  postureExprTrailing: 'Неожиданное «{token}»: ожидалось and/or.',
 
   postureRulesTitle: 'Правила доступа',
   postureRulesHint:

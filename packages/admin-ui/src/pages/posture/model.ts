@@ -1,5 +1,5 @@
 // The shapes the posture page reads and sends, taken from the generated OpenAPI types (never written
-// by hand), and the one place where the schema's flat description of nesting is bridged.
+// by hand). A profile's expression travels as text (`expression_text`), so its nesting is the gateway's.
 import type { paths } from '../../api/schema';
 import type { Json200 } from '../../api/types';
 
@@ -10,11 +10,6 @@ export type Check = Criterion['check'];
 
 type ProfilePage = Json200<paths['/api/v1/posture/profiles']['get']>;
 export type PostureProfile = ProfilePage['items'][number];
-type ApiExpression = PostureProfile['expression'];
-type ObjectReference = Extract<ApiExpression, { object: string }>;
-type Operation = Extract<ApiExpression, { op: string }>['op'];
-/** What the API means by an expression: the schema describes a nested combination as `{}`. */
-export type Expression = ObjectReference | { op: Operation; of: Expression[] };
 
 type RulePage = Json200<paths['/api/v1/access-rules']['get']>;
 export type AccessRule = RulePage['items'][number];
@@ -27,16 +22,6 @@ export const noProfileKey = 'device without profile';
 
 /** The largest position an access rule takes (the API's limit). */
 export const maxPosition = 999_999_999;
-
-/** A profile's expression as the page reads it (a nested combination is one, whatever the schema says). */
-export function expressionOf(profile: PostureProfile): Expression {
-  return profile.expression as unknown as Expression;
-}
-
-/** An expression as the request body types it (the schema's `{}` for a nested combination). */
-export function apiExpression(expression: Expression): ApiExpression {
-  return expression as unknown as ApiExpression;
-}
 
 /** A JSON Pointer's tokens (RFC 6901): `/criteria/1/max_days` is ["criteria", "1", "max_days"]. */
 export function pointerTokens(pointer: string): string[] {

@@ -1,7 +1,6 @@
 // Criteria and expression problems in words for a person, in the console's language.
 import type { MessageKey } from '../../i18n/en';
 import type { Translate } from '../../i18n';
-import type { ExpressionProblem } from './expression';
 import type { Check, Criterion } from './model';
 
 export const checkLabel: Readonly<Record<Check, MessageKey>> = {
@@ -66,29 +65,5 @@ export function criterionWords(criterion: Criterion, t: Translate): string {
     }
     default:
       return `${label}: ${operatorWords(criterion.operator, false, t)} ${criterion.value}`;
-  }
-}
-
-/** What is wrong with an expression's text. */
-export function expressionProblemWords(problem: ExpressionProblem, t: Translate): string {
-  switch (problem.kind) {
-    case 'empty':
-      return t('postureExprEmpty');
-    case 'unclosedQuote':
-      return t('postureExprUnclosedQuote', { text: problem.text });
-    case 'badQuote':
-      return t('postureExprBadQuote', { text: problem.text });
-    case 'endsEarly':
-      return t('postureExprEndsEarly');
-    case 'unclosedParen':
-      return t('postureExprUnclosedParen');
-    case 'unexpectedClose':
-      return t('postureExprUnexpectedClose');
-    case 'keywordAsName':
-      return t('postureExprKeyword', { word: problem.word });
-    case 'unknownName':
-      return t('postureExprUnknownName', { name: problem.name });
-    case 'trailing':
-      return t('postureExprTrailing', { token: problem.token });
   }
 }
