@@ -1,20 +1,9 @@
 // `kordon-gateway access-rule add|list|move|set|remove` as an administrator runs it (docs/posture.md).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliOnOneStore } from '../support/cli.js';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kordon-cli-access-rules-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-// Each command is a process of its own (about a second here): the steps share one data folder.
-const d = (): string[] => ['--data-dir', join(dir, 'rules')];
+// The steps share one data folder.
+const { ok, refused } = cliOnOneStore('access-rules');
 const slow = 90_000;
 
 interface RuleJson {
@@ -25,12 +14,6 @@ interface RuleJson {
   profile_names: string[];
   to: string[];
   created_at: string;
-}
-
-async function ok(args: string[]): Promise<string> {
-  const run = await cli([...args, ...d()]);
-  expect(run.code, run.stderr).toBe(0);
-  return run.stdout;
 }
 
 const list = async (): Promise<RuleJson[]> =>
@@ -124,11 +107,6 @@ describe('access-rule commands, in order on one store', () => {
   it(
     "refuse mistakes with the option and the field's message, exiting 2",
     async () => {
-      const refused = async (args: string[]): Promise<string> => {
-        const run = await cli([...args, ...d()]);
-        expect(run.code, run.stdout).toBe(2);
-        return run.stderr;
-      };
       expect(await refused(['access-rule', 'add', '--profiles', 'Compliant', '--to', '10.0.0.1/8'])).toBe(
         'kordon-gateway: --to: "10.0.0.1/8" has host bits set; did you mean 10.0.0.0/8?\n',
       );
@@ -194,9 +172,9 @@ describe('access-rule commands, in order on one store', () => {
         `access rule ${ids['second']} is at position 1: deny "Office, Berlin", "Compliant" to ::/0\n`,
       );
       // Unquoted, a comma separates names.
-      expect(
-        (await cli(['access-rule', 'set', ids['first']!, '--profiles', 'Office, Berlin', ...d()])).stderr,
-      ).toContain('no posture profile is named "Office"');
+      expect(await refused(['access-rule', 'set', ids['first']!, '--profiles', 'Office, Berlin'])).toContain(
+        'no posture profile is named "Office"',
+      );
       expect(
         await ok(['access-rule', 'set', ids['first']!, '--profiles', '"Office, Berlin"', '--action', 'deny']),
       ).toBe(

@@ -1,21 +1,10 @@
 // `kordon-gateway vpn-rule move|set` as an administrator runs it: PATCH /api/v1/vpn-rules/{id} on the
 // command line, through the same use case (DECISIONS 17, 67).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliOnOneStore } from '../support/cli.js';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kordon-cli-vpn-rules-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-// Each command is a process of its own (about a second here): the steps share one data folder.
-const d = (): string[] => ['--data-dir', join(dir, 'rules')];
+// The steps share one data folder.
+const { ok, refused } = cliOnOneStore('vpn-rules');
 const slow = 90_000;
 
 interface RuleJson {
@@ -24,18 +13,6 @@ interface RuleJson {
   action: string;
   users: string[];
   groups: string[];
-}
-
-async function ok(args: string[]): Promise<string> {
-  const run = await cli([...args, ...d()]);
-  expect(run.code, run.stderr).toBe(0);
-  return run.stdout;
-}
-
-async function refused(args: string[]): Promise<string> {
-  const run = await cli([...args, ...d()]);
-  expect(run.code, run.stdout).toBe(2);
-  return run.stderr;
 }
 
 const list = async (): Promise<RuleJson[]> =>
