@@ -1,17 +1,18 @@
 // Benchmark (not a test): the console's monitor with 10,000 sessions in Debian's Chromium. Measures the
 // first render (navigation to the first rows and the count) and a filter (the "Only VPN users" box, and a
 // search, whose figure includes the console's 250 ms typing pause) against the targets of 2 s and 200 ms.
-// Run with the project's Node 24 after a build: `npm run bench:console` (`--sessions N`, `--runs N`,
+// Run with the project's Node 24 after a build: `npm run bench -- console` (`--sessions N`, `--runs N`,
 // `--no-write`). It starts the built gateway on loopback with a temporary data folder, removes it at the
 // end, and writes the section "Admin console" of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, release, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { runCommand } from '@kordon/drivers';
+import { machine, writeSection } from './support/report.ts';
 // The built gateway's store (the bench runs on what npm run build made).
 import { openSqliteStore } from '../packages/gateway/dist/store/index.js';
 
@@ -25,7 +26,6 @@ const { values: options } = parseArgs({
 const sessions = Number(options.sessions);
 const runs = Number(options.runs);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const docsPath = join(root, 'docs', 'benchmarks.md');
 const gatewayBin = join(root, 'packages', 'gateway', 'bin', 'kordon-gateway.js');
 const adminPort = 28_543;
 const targets = { firstRenderMs: 2000, filterMs: 200 };
@@ -208,10 +208,7 @@ async function main(): Promise<void> {
     '',
     `Written by \`bench/console-monitor.ts\` on ${new Date().toISOString()}: the built gateway on loopback (one`,
     `process, SQLite), ${n} sessions in the store (a quarter with tunnels), the console in headless`,
-    `${chromiumVersion}, ${runs} runs. Machine: ${availableParallelism()} CPUs, Linux ${release()}, Node ${process.version},`,
-    `load average at the start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}. Run: \`npm run bench:console\`.`,
+    `${chromiumVersion}, ${runs} runs. Machine: ${machine()}. Run: \`npm run bench -- console\`.`,
     '',
     '| Measure | Median | Max | Target | Met |',
     '| --- | ---: | ---: | ---: | :---: |',
@@ -224,15 +221,8 @@ async function main(): Promise<void> {
     'rows in view; the gateway reads the live sessions from the store for each request (docs/console.md).',
     '',
   ].join('\n');
-  const docs = readFileSync(docsPath, 'utf8');
-  const start = docs.indexOf('## Admin console');
-  const next = start < 0 ? -1 : docs.indexOf('\n## ', start + 1);
-  const updated =
-    start < 0
-      ? `${docs.trimEnd()}\n\n${section}`
-      : `${docs.slice(0, start)}${section}${next < 0 ? '' : docs.slice(next + 1)}`;
-  writeFileSync(docsPath, updated.endsWith('\n') ? updated : `${updated}\n`);
-  console.log(`wrote the "Admin console" section of ${docsPath}`);
+  await writeSection('Admin console', section);
+  console.log('wrote the "Admin console" section of docs/benchmarks.md');
 }
 
 await main();

@@ -4,10 +4,8 @@
 // It runs in a fresh network namespace, removes it at the end, and writes the section
 // "WireGuard peers" of docs/benchmarks.md (replacing the one from an earlier run).
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, release } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   Netns,
@@ -17,6 +15,7 @@ import {
   runCommand,
   withSecretPipe,
 } from '@kordon/drivers';
+import { writeSection } from './support/report.ts';
 
 interface Peer {
   publicKey: string;
@@ -42,7 +41,6 @@ const BATCH = 100;
 /** The counts as printed: 10,000. */
 const N = PEERS.toLocaleString('en-US');
 const M = SYNCCONF_PEERS.toLocaleString('en-US');
-const docsPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md');
 
 function makePeers(count: number): Peer[] {
   // Addresses in 100.64.0.0/16 from .0.2 on (the tunnel pool of the tests).
@@ -288,8 +286,8 @@ async function main(): Promise<void> {
     });
     console.log(`\n${section}`);
     if (!options['no-write']) {
-      await writeSection(section);
-      console.log(`written to ${docsPath}`);
+      await writeSection('WireGuard peers', section);
+      console.log('written to docs/benchmarks.md');
     }
   } finally {
     await driver.down();
@@ -343,24 +341,6 @@ async function renderSection(
     ...facts.map((f) => `- ${f}`),
     '',
   ].join('\n');
-}
-
-async function writeSection(section: string): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(docsPath, 'utf8');
-  } catch {
-    text =
-      '# Benchmarks\n\nMeasured on the development machines; each section is written by its own bench script.\n';
-  }
-  const start = text.indexOf('\n## WireGuard peers\n');
-  if (start < 0) {
-    text = `${text.trimEnd()}\n\n${section}`;
-  } else {
-    const next = text.indexOf('\n## ', start + 1);
-    text = `${text.slice(0, start + 1)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-  }
-  await writeFile(docsPath, `${text.trimEnd()}\n`);
 }
 
 await main();
