@@ -9,6 +9,10 @@ const scenarios: Record<string, { script: string; what: string }> = {
     script: 's0-bound.ts',
     what: 'the bound: a bare ws server over TLS, memory per connection and rates',
   },
+  s1: {
+    script: 's1-density.ts',
+    what: 'density: local sessions on the gateway, memory per session against the bound, lag, idle CPU',
+  },
   s4: {
     script: 'wireguard-peers.ts',
     what: 'peer provisioning: 10,000 peers through the WireGuard driver (root)',
