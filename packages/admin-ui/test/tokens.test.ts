@@ -8,7 +8,6 @@ import {
   directoryLine,
   isYou,
   problemOf,
-  repeatProblem,
   type AdminItem,
   type Directory,
 } from '../src/pages/tokens/model.js';
@@ -102,12 +101,5 @@ describe('who is you, and removing', () => {
   it('asks twice before removing yourself, once for anyone else', () => {
     expect(confirmationsToRemove(admin('root'), { name: 'root' })).toBe(2);
     expect(confirmationsToRemove(admin('ops', 'viewer'), { name: 'root' })).toBe(1);
-  });
-});
-
-describe('repeatProblem', () => {
-  it('is null when the passwords match, else at /repeat', () => {
-    expect(repeatProblem('a', 'a', 'differ')).toBeNull();
-    expect(repeatProblem('a', 'b', 'differ')).toStrictEqual({ field: '/repeat', text: 'differ' });
   });
 });

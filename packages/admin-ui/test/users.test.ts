@@ -2,12 +2,12 @@
 // sends, sorting by a column, who is in which group, and where an API refusal is shown.
 import { describe, expect, it } from 'vitest';
 import { ApiFailure } from '../src/api/client.js';
+import { repeatDiffers } from '../src/components/NewPasswordFields.js';
 import {
   candidatesFor,
   formProblemOf,
   initialUserSort,
   membershipsOf,
-  passwordsDiffer,
   toggledSort,
   userPageSize,
   userQuery,
@@ -97,8 +97,8 @@ describe('a refusal shown in a form', () => {
   });
 
   it('the repeated password is checked here, the rest by the gateway', () => {
-    expect(passwordsDiffer('secret one', 'secret one')).toBe(false);
-    expect(passwordsDiffer('secret one', 'secret two')).toBe(true);
-    expect(passwordsDiffer('', '')).toBe(false);
+    expect(repeatDiffers({ password: 'secret one', repeat: 'secret one' })).toBe(false);
+    expect(repeatDiffers({ password: 'secret one', repeat: 'secret two' })).toBe(true);
+    expect(repeatDiffers({ password: '', repeat: '' })).toBe(false);
   });
 });

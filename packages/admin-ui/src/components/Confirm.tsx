@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef } from 'react';
+import { useRef } from 'react';
 import { useI18n } from '../i18n';
+import { Dialog } from './Dialog';
 
 /**
- * A modal question with one action and Cancel: the browser's own modal <dialog> (the page behind it
- * is inert, focus stays inside, Escape cancels). Cancel has the focus first, so Enter never ends
- * anything by accident.
+ * A modal question with one action and Cancel (Escape cancels too). Cancel has the focus first, so
+ * Enter never ends anything by accident.
  */
 export function Confirm({
   title,
@@ -22,32 +22,9 @@ export function Confirm({
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  const titleId = useId();
-  const textId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (!element.open) element.showModal();
-    cancel.current?.focus();
-    return () => {
-      element.close();
-    };
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={textId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id={titleId}>{title}</h2>
-      <p id={textId}>{text}</p>
+    <Dialog title={title} text={text} focusFirst={cancel} onEscape={onCancel}>
       <div className="buttons">
         <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm}>
           {action}
@@ -56,6 +33,6 @@ export function Confirm({
           {t('cancel')}
         </button>
       </div>
-    </dialog>
+    </Dialog>
   );
 }

@@ -1,6 +1,6 @@
 // Labelled controls with their hint and their error: the error (from the API's `field`, or the
 // form's own check) is announced, marks the control invalid, and is what the control is described by.
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 interface Described {
   /** A stable id, also the base of the hint's and the error's ids (CSS-safe: no colons). */
@@ -65,6 +65,30 @@ export function TextAreaField({
         aria-describedby={describedBy({ id, label, hint, error })}
         {...area}
       />
+      <Notes id={id} label={label} hint={hint} error={error} />
+    </div>
+  );
+}
+
+export function SelectField({
+  id,
+  label,
+  hint,
+  error,
+  children,
+  ...select
+}: Described & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & { children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        aria-invalid={error != null ? true : undefined}
+        aria-describedby={describedBy({ id, label, hint, error })}
+        {...select}
+      >
+        {children}
+      </select>
       <Notes id={id} label={label} hint={hint} error={error} />
     </div>
   );

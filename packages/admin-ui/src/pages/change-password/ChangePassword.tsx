@@ -4,6 +4,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
 import { TextField } from '../../components/Field';
+import { NewPasswordFields, noNewPassword, repeatDiffers } from '../../components/NewPasswordFields';
 import { useI18n, type Translate } from '../../i18n';
 
 type Field = '/current_password' | '/password' | '/repeat';
@@ -22,21 +23,24 @@ function problemOf(error: unknown, t: Translate): Problem {
 export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void; onSignOut: () => void }) {
   const { t } = useI18n();
   const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [newPassword, setNewPassword] = useState(noNewPassword);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
-    if (password !== repeat) {
+    if (repeatDiffers(newPassword)) {
       setProblem({ field: '/repeat', text: t('passwordsDiffer') });
       return;
     }
     setBusy(true);
     setProblem(null);
     try {
-      unwrap(await api.PUT('/api/v1/me/password', { body: { current_password: current, password } }));
+      unwrap(
+        await api.PUT('/api/v1/me/password', {
+          body: { current_password: current, password: newPassword.password },
+        }),
+      );
       onChanged();
     } catch (error) {
       setProblem(problemOf(error, t));
@@ -64,30 +68,14 @@ export function ChangePassword({ onChanged, onSignOut }: { onChanged: () => void
           setCurrent(event.target.value);
         }}
       />
-      <TextField
-        id="new-password"
-        label={t('newPassword')}
+      <NewPasswordFields
+        ids={{ password: 'new-password', repeat: 'repeat-password' }}
+        labels={{ password: t('newPassword'), repeat: t('repeatPassword') }}
         hint={t('newPasswordHint')}
-        type="password"
-        autoComplete="new-password"
         required
-        value={password}
-        error={errorAt('/password')}
-        onChange={(event) => {
-          setPassword(event.target.value);
-        }}
-      />
-      <TextField
-        id="repeat-password"
-        label={t('repeatPassword')}
-        type="password"
-        autoComplete="new-password"
-        required
-        value={repeat}
-        error={errorAt('/repeat')}
-        onChange={(event) => {
-          setRepeat(event.target.value);
-        }}
+        value={newPassword}
+        errors={{ password: errorAt('/password'), repeat: errorAt('/repeat') }}
+        onChange={setNewPassword}
       />
       <p role="alert" className="problem" hidden={problem === null || problem.field !== null}>
         {problem?.field === null ? problem.text : null}

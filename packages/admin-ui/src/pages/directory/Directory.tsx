@@ -1,21 +1,19 @@
 // The directory (DECISIONS 14): where directory accounts log in, single sign-on (the Kerberos keytab,
 // NTLM) and the groups of directory administrators; saved as a whole, with the API's errors at their
 // field. The bind password and the keytab are write-only: shown as "set", sent only when given.
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
 import { CertificateField } from '../../components/CertificateField';
 import { Confirm } from '../../components/Confirm';
 import { CheckField, TextField } from '../../components/Field';
 import { StatusLine, type SaveStatus } from '../../components/StatusLine';
+import { useLoaded } from '../../components/useLoaded';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
 import type { PageProps } from '../props';
 import { DirectoryUsers } from './DirectoryUsers';
 import { KeytabField } from './KeytabField';
 import { bodyOf, draftOf, fieldPointers, type DirectoryItem, type Draft } from './model';
-
-type Loaded =
-  { kind: 'loading' } | { kind: 'failed'; text: string } | { kind: 'ready'; item: DirectoryItem | null };
 
 type TextKey = 'url' | 'domain' | 'realm' | 'base_dn' | 'bind_dn' | 'admin_group' | 'viewer_group';
 
@@ -42,20 +40,13 @@ const groupFields: readonly { key: TextKey; label: MessageKey; hint: MessageKey 
   { key: 'viewer_group', label: 'directoryViewerGroup', hint: 'directoryViewerGroupHint' },
 ];
 
+async function fetchDirectory(): Promise<DirectoryItem | null> {
+  return unwrap(await api.GET('/api/v1/directory'));
+}
+
 export function Directory({ canChange }: PageProps) {
   const { t } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
-  const load = useCallback(() => {
-    api
-      .GET('/api/v1/directory')
-      .then((result) => {
-        setLoaded({ kind: 'ready', item: unwrap(result) });
-      })
-      .catch((error: unknown) => {
-        setLoaded({ kind: 'failed', text: messageOf(error) });
-      });
-  }, []);
-  useEffect(load, [load]);
+  const { loaded, show } = useLoaded(fetchDirectory);
 
   return (
     <section aria-labelledby="page-title">
@@ -69,14 +60,8 @@ export function Directory({ canChange }: PageProps) {
       )}
       {loaded.kind === 'ready' && (
         <>
-          <DirectoryForm
-            item={loaded.item}
-            canChange={canChange}
-            onStored={(item) => {
-              setLoaded({ kind: 'ready', item });
-            }}
-          />
-          {loaded.item !== null && <DirectoryUsers />}
+          <DirectoryForm item={loaded.data} canChange={canChange} onStored={show} />
+          {loaded.data !== null && <DirectoryUsers />}
         </>
       )}
     </section>

@@ -3,6 +3,7 @@
 // an export of everything they match. Reading the log changes nothing: a viewer sees the same page.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiFailure, api, unwrap } from '../../api/client';
+import { ShowMore } from '../../components/ListParts';
 import { usePagedList, useSettled } from '../../components/usePagedList';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../props';
@@ -103,13 +104,7 @@ export function Events(_props: PageProps) {
       {!list.loading && list.problem === null && list.total === 0 && (
         <p className="empty">{hasFilters(applied) ? t('eventsNoMatches') : t('eventsNone')}</p>
       )}
-      {list.more !== null && (
-        <div className="list-more">
-          <button type="button" onClick={list.more}>
-            {t('eventsMore')}
-          </button>
-        </div>
-      )}
+      <ShowMore more={list.more} label={t('eventsMore')} />
     </section>
   );
 }

@@ -4,8 +4,8 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { Confirm } from '../../components/Confirm';
 import { TextField } from '../../components/Field';
+import { useConfirm } from '../../components/useConfirm';
 import { usePagedList } from '../../components/usePagedList';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../props';
@@ -141,7 +141,6 @@ function DirectionSection({
 export function Exemptions({ canChange }: PageProps) {
   const { t } = useI18n();
   const list = usePagedList(fetchAll, 'all');
-  const [removing, setRemoving] = useState<Exemption | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const { more } = list;
   // Every page is wanted (the sections split them by direction).
@@ -150,7 +149,6 @@ export function Exemptions({ canChange }: PageProps) {
   }, [more]);
 
   const remove = (exemption: Exemption) => {
-    setRemoving(null);
     api
       .DELETE('/api/v1/exemptions/{id}', { params: { path: { id: exemption.id } } })
       .then((result) => {
@@ -162,6 +160,16 @@ export function Exemptions({ canChange }: PageProps) {
       })
       .finally(list.reload);
   };
+  const removal = useConfirm<Exemption>(
+    (exemption) => ({
+      title: t('exemptionRemoveTitle', { network: exemption.network }),
+      text: t(exemption.direction === 'from' ? 'exemptionRemoveFromText' : 'exemptionRemoveToText', {
+        network: exemption.network,
+      }),
+      action: t('exemptionRemove'),
+    }),
+    remove,
+  );
 
   return (
     <section aria-labelledby="page-title">
@@ -181,24 +189,10 @@ export function Exemptions({ canChange }: PageProps) {
           items={list.items.filter((item) => item.direction === direction)}
           canChange={canChange}
           onChanged={list.reload}
-          onRemove={setRemoving}
+          onRemove={removal.ask}
         />
       ))}
-      {removing !== null && (
-        <Confirm
-          title={t('exemptionRemoveTitle', { network: removing.network })}
-          text={t(removing.direction === 'from' ? 'exemptionRemoveFromText' : 'exemptionRemoveToText', {
-            network: removing.network,
-          })}
-          action={t('exemptionRemove')}
-          onConfirm={() => {
-            remove(removing);
-          }}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
+      {removal.dialog}
     </section>
   );
 }

@@ -1,9 +1,11 @@
 // Client installers and the versions clients must run (DECISIONS 12, 48): GET /api/v1/installers as a
 // table of every OS, an upload with a progress bar, and removal after a confirmation. A viewer sees
 // the table only.
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, messageOf, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { LoadState } from '../../components/LoadState';
+import { useConfirm } from '../../components/useConfirm';
+import { useLoaded } from '../../components/useLoaded';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../props';
 import { InstallersTable } from './InstallersTable';
@@ -11,8 +13,6 @@ import type { Installer } from './model';
 import { useOsName } from './osName';
 import { UploadForm } from './UploadForm';
 import './installers.css';
-
-type Loaded = { kind: 'loading' } | { kind: 'failed'; text: string } | { kind: 'ready'; items: Installer[] };
 
 // One installer per OS: the first page holds them all.
 async function fetchInstallers(): Promise<Installer[]> {
@@ -22,23 +22,10 @@ async function fetchInstallers(): Promise<Installer[]> {
 export function Installers({ canChange }: PageProps) {
   const { t } = useI18n();
   const osName = useOsName();
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
-  const [removing, setRemoving] = useState<Installer | null>(null);
+  const { loaded, reload, retry } = useLoaded(fetchInstallers);
   const [notice, setNotice] = useState<{ problem: boolean; text: string } | null>(null);
 
-  const load = useCallback(() => {
-    fetchInstallers()
-      .then((items) => {
-        setLoaded({ kind: 'ready', items });
-      })
-      .catch((error: unknown) => {
-        setLoaded({ kind: 'failed', text: messageOf(error) });
-      });
-  }, []);
-  useEffect(load, [load]);
-
   const remove = (installer: Installer) => {
-    setRemoving(null);
     api
       .DELETE('/api/v1/installers/{os}', { params: { path: { os: installer.os } } })
       .then((result) => {
@@ -48,28 +35,22 @@ export function Installers({ canChange }: PageProps) {
       .catch((error: unknown) => {
         setNotice({ problem: true, text: t('error', { message: messageOf(error) }) });
       })
-      .finally(load);
+      .finally(() => void reload());
   };
+  const removal = useConfirm<Installer>(
+    (installer) => ({
+      title: t('installerRemoveTitle', { os: osName(installer.os), version: installer.version }),
+      text: t('installerRemoveText', { os: osName(installer.os), file: installer.file_name }),
+      action: t('installerRemove'),
+    }),
+    remove,
+  );
 
   return (
     <section aria-labelledby="page-title" className="installers-page">
       <h1 id="page-title">{t('installersTitle')}</h1>
       <p>{t('installersIntro')}</p>
-      {loaded.kind === 'loading' && <p className="muted">{t('loading')}</p>}
-      {loaded.kind === 'failed' && (
-        <div role="alert" className="problem">
-          <p>{t('error', { message: loaded.text })}</p>
-          <button
-            type="button"
-            onClick={() => {
-              setLoaded({ kind: 'loading' });
-              load();
-            }}
-          >
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      <LoadState loaded={loaded} onRetry={retry} />
       {notice !== null && (
         <p role={notice.problem ? 'alert' : 'status'} className={notice.problem ? 'problem' : 'saved'}>
           {notice.text}
@@ -77,31 +58,19 @@ export function Installers({ canChange }: PageProps) {
       )}
       {loaded.kind === 'ready' && (
         <>
-          <InstallersTable installers={loaded.items} canChange={canChange} onRemove={setRemoving} />
+          <InstallersTable installers={loaded.data} canChange={canChange} onRemove={removal.ask} />
           {canChange && (
             <UploadForm
-              installers={loaded.items}
+              installers={loaded.data}
               onStored={() => {
                 setNotice(null);
-                load();
+                void reload();
               }}
             />
           )}
         </>
       )}
-      {removing !== null && (
-        <Confirm
-          title={t('installerRemoveTitle', { os: osName(removing.os), version: removing.version })}
-          text={t('installerRemoveText', { os: osName(removing.os), file: removing.file_name })}
-          action={t('installerRemove')}
-          onConfirm={() => {
-            remove(removing);
-          }}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
+      {removal.dialog}
     </section>
   );
 }

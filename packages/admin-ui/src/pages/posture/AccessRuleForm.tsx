@@ -2,12 +2,14 @@
 // allow or deny, and optionally its position (left empty: after the last rule when added, kept when
 // edited). The API's error is shown at the field its pointer names.
 import { useState, type SyntheticEvent } from 'react';
-import { api, unwrap } from '../../api/client';
-import { CheckField, TextAreaField, TextField } from '../../components/Field';
+import { api } from '../../api/client';
+import { CheckField, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
 import { useI18n } from '../../i18n';
 import { splitItems } from './criteria';
 import { noProfileKey, pointerTokens, type AccessRule, type PostureProfile, type RuleAction } from './model';
-import { fieldOf, messageOf, Problem, SelectField } from './parts';
+import { fieldOf, messageOf, Problem } from './parts';
+import { useSave } from './useSave';
 
 type At = 'profiles' | 'to' | 'action' | 'position' | 'form';
 const fields: readonly At[] = ['profiles', 'to', 'action', 'position'];
@@ -36,8 +38,7 @@ export function AccessRuleForm({
   const [to, setTo] = useState(editing?.to.join('\n') ?? '');
   const [action, setAction] = useState<RuleAction>(editing?.action ?? 'allow');
   const [position, setPosition] = useState(editing === null ? '' : String(editing.position));
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<{ at: At; text: string } | null>(null);
+  const { busy, refusal, setRefusal, save } = useSave<{ at: At; text: string }>(onSaved);
   const title = editing === null ? t('postureRuleNew') : t('postureRuleEdit', { position: editing.position });
   // The reserved key first, then the profiles by name; a profile the rule names that is gone stays.
   const choices = [
@@ -60,23 +61,12 @@ export function AccessRuleForm({
       action,
       ...(at === undefined ? {} : { position: at }),
     };
-    setBusy(true);
-    setRefusal(null);
-    const request =
+    save(
       editing === null
         ? api.POST('/api/v1/access-rules', { body })
-        : api.PUT('/api/v1/access-rules/{id}', { params: { path: { id: editing.id } }, body });
-    request
-      .then((result) => {
-        unwrap(result);
-        onSaved();
-      })
-      .catch((error: unknown) => {
-        setRefusal({ at: placeOf(fieldOf(error)), text: messageOf(error) });
-      })
-      .finally(() => {
-        setBusy(false);
-      });
+        : api.PUT('/api/v1/access-rules/{id}', { params: { path: { id: editing.id } }, body }),
+      (error) => ({ at: placeOf(fieldOf(error)), text: messageOf(error) }),
+    );
   };
 
   const errorAt = (at: At): string | null => (refusal?.at === at ? refusal.text : null);
@@ -157,14 +147,7 @@ export function AccessRuleForm({
         }}
       />
       <Problem text={errorAt('form') === null ? null : t('saveFailed', { message: errorAt('form') ?? '' })} />
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('saving') : t('save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormButtons label={t('save')} busyLabel={t('saving')} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

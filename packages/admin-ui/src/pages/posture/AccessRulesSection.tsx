@@ -2,12 +2,13 @@
 // rule, what none allows is dropped): add, edit, move one place up or down, remove after confirming.
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { useConfirm } from '../../components/useConfirm';
 import { useI18n } from '../../i18n';
 import { AccessRuleForm } from './AccessRuleForm';
+import { ActionsHeader, EditRemove, ListSection } from './ListSection';
 import { noProfileKey, type AccessRule, type PostureProfile } from './model';
 import { moveOne } from './order';
-import { messageOf, Problem, type Editing } from './parts';
+import { messageOf, type Editing } from './parts';
 
 export function AccessRulesSection({
   rules,
@@ -23,7 +24,6 @@ export function AccessRulesSection({
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<Editing<AccessRule>>({ kind: 'none' });
-  const [removing, setRemoving] = useState<AccessRule | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -53,7 +53,6 @@ export function AccessRulesSection({
   };
 
   const remove = (rule: AccessRule) => {
-    setRemoving(null);
     api
       .DELETE('/api/v1/access-rules/{id}', { params: { path: { id: rule.id } } })
       .then((result) => {
@@ -73,41 +72,31 @@ export function AccessRulesSection({
   const described = (rule: AccessRule): string =>
     t('postureRuleDescribed', { position: rule.position, profiles: names(rule), to: rule.to.join(', ') });
 
+  const removal = useConfirm<AccessRule>(
+    (rule) => ({
+      title: t('postureRuleRemoveTitle', { position: rule.position }),
+      text: t('postureRuleRemoveText', { rule: described(rule) }),
+      action: t('postureRemove'),
+    }),
+    remove,
+  );
+
   return (
-    <section className="page-section" aria-labelledby="posture-rules-title">
-      <h2 id="posture-rules-title">{t('postureRulesTitle')}</h2>
-      <p className="muted">{rules.length === 0 ? t('postureRulesNoneHint') : t('postureRulesHint')}</p>
-      {canChange && editing.kind === 'none' && (
-        <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setEditing({ kind: 'new' });
-            }}
-          >
-            {t('postureRuleAdd')}
-          </button>
-        </div>
+    <ListSection
+      id="posture-rules-title"
+      title={t('postureRulesTitle')}
+      hint={rules.length === 0 ? t('postureRulesNoneHint') : t('postureRulesHint')}
+      addLabel={t('postureRuleAdd')}
+      canChange={canChange}
+      editing={editing}
+      onEditing={setEditing}
+      onChanged={onChanged}
+      form={(rule, close) => (
+        <AccessRuleForm key={rule?.id ?? 'new'} editing={rule} profiles={profiles} {...close} />
       )}
-      {canChange && editing.kind !== 'none' && (
-        <AccessRuleForm
-          key={editing.kind === 'edit' ? editing.item.id : 'new'}
-          editing={editing.kind === 'edit' ? editing.item : null}
-          profiles={profiles}
-          onSaved={() => {
-            setEditing({ kind: 'none' });
-            onChanged();
-          }}
-          onCancel={() => {
-            setEditing({ kind: 'none' });
-          }}
-        />
-      )}
-      <Problem text={problem} />
-      {rules.length === 0 ? (
-        <p className="empty">{t('postureRulesNone')}</p>
-      ) : (
+      problem={problem}
+      empty={rules.length === 0 ? t('postureRulesNone') : null}
+      table={
         <table className="list" aria-labelledby="posture-rules-title">
           <thead>
             <tr>
@@ -115,11 +104,7 @@ export function AccessRulesSection({
               <th scope="col">{t('postureRuleAction')}</th>
               <th scope="col">{t('postureRuleProfiles')}</th>
               <th scope="col">{t('postureRuleTo')}</th>
-              {canChange && (
-                <th scope="col" className="actions">
-                  {t('postureActions')}
-                </th>
-              )}
+              {canChange && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -157,46 +142,24 @@ export function AccessRulesSection({
                     >
                       {t('postureMoveDown')}
                     </button>
-                    <button
-                      type="button"
-                      className="small"
-                      aria-label={t('postureEditNamed', { name: described(rule) })}
-                      onClick={() => {
+                    <EditRemove
+                      name={described(rule)}
+                      onEdit={() => {
                         setEditing({ kind: 'edit', item: rule });
                       }}
-                    >
-                      {t('postureEdit')}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger small"
-                      aria-label={t('postureRemoveNamed', { name: described(rule) })}
-                      onClick={() => {
-                        setRemoving(rule);
+                      onRemove={() => {
+                        removal.ask(rule);
                       }}
-                    >
-                      {t('postureRemove')}
-                    </button>
+                    />
                   </td>
                 )}
               </tr>
             ))}
           </tbody>
         </table>
-      )}
-      {removing !== null && (
-        <Confirm
-          title={t('postureRuleRemoveTitle', { position: removing.position })}
-          text={t('postureRuleRemoveText', { rule: described(removing) })}
-          action={t('postureRemove')}
-          onConfirm={() => {
-            remove(removing);
-          }}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
-    </section>
+      }
+    >
+      {removal.dialog}
+    </ListSection>
   );
 }

@@ -1,7 +1,7 @@
 // One criterion of an object's form: the kind of check, then that kind's own fields (a number of days,
 // an operator and a text, a list, operating system types, or the criterion as JSON for registry keys),
 // each with the API's error at it.
-import { CheckField, TextAreaField, TextField } from '../../components/Field';
+import { CheckField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n';
 import {
   catalogue,
@@ -13,7 +13,6 @@ import {
   type CriterionPart,
 } from './criteria';
 import type { Check } from './model';
-import { SelectField } from './parts';
 import { checkLabel, operatorWords } from './words';
 
 export function CriterionEditor({

@@ -1,8 +1,9 @@
 // Adding or editing a posture object: a name and its criteria (all must hold), sent as a whole; the
 // API's error is shown at the field its pointer names, down to one criterion's field.
 import { useState, type SyntheticEvent } from 'react';
-import { api, unwrap } from '../../api/client';
+import { api } from '../../api/client';
 import { TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
 import { useI18n } from '../../i18n';
 import {
   buildCriterion,
@@ -16,8 +17,9 @@ import {
 import { CriterionEditor } from './CriterionEditor';
 import type { Criterion, PostureObject } from './model';
 import { fieldOf, messageOf, Problem } from './parts';
+import { useSave } from './useSave';
 
-type Refusal = { place: Place; text: string } | null;
+type Refusal = { place: Place; text: string };
 
 export function ObjectForm({
   editing,
@@ -34,8 +36,7 @@ export function ObjectForm({
   const [drafts, setDrafts] = useState<CriterionDraft[]>(() =>
     editing === null ? [newDraft('av_active')] : editing.criteria.map(draftOf),
   );
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>(null);
+  const { busy, refusal, setRefusal, save } = useSave<Refusal>(onSaved);
   const title = editing === null ? t('postureObjectNew') : t('postureObjectEdit', { name: editing.name });
 
   const submit = (event: SyntheticEvent) => {
@@ -51,23 +52,12 @@ export function ObjectForm({
       criteria.push(built.criterion);
     }
     const body = { name: name.trim(), criteria };
-    setBusy(true);
-    setRefusal(null);
-    const request =
+    save(
       editing === null
         ? api.POST('/api/v1/posture/objects', { body })
-        : api.PUT('/api/v1/posture/objects/{id}', { params: { path: { id: editing.id } }, body });
-    request
-      .then((result) => {
-        unwrap(result);
-        onSaved();
-      })
-      .catch((error: unknown) => {
-        setRefusal({ place: placeOf(fieldOf(error), drafts), text: messageOf(error) });
-      })
-      .finally(() => {
-        setBusy(false);
-      });
+        : api.PUT('/api/v1/posture/objects/{id}', { params: { path: { id: editing.id } }, body }),
+      (error) => ({ place: placeOf(fieldOf(error), drafts), text: messageOf(error) }),
+    );
   };
 
   const place = refusal?.place;
@@ -132,14 +122,13 @@ export function ObjectForm({
         </button>
       </div>
       <Problem text={errorAt('form') === null ? null : t('saveFailed', { message: errorAt('form') ?? '' })} />
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy || name.trim() === ''}>
-          {busy ? t('saving') : t('save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormButtons
+        label={t('save')}
+        busyLabel={t('saving')}
+        busy={busy}
+        disabled={name.trim() === ''}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -2,11 +2,12 @@
 // (refused while a profile uses the object: the API's words say which).
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { useConfirm } from '../../components/useConfirm';
 import { useI18n } from '../../i18n';
+import { ActionsHeader, EditRemove, ListSection } from './ListSection';
 import type { PostureObject } from './model';
 import { ObjectForm } from './ObjectForm';
-import { messageOf, Problem, type Editing } from './parts';
+import { messageOf, type Editing } from './parts';
 import { criterionWords } from './words';
 
 export function ObjectsSection({
@@ -20,11 +21,9 @@ export function ObjectsSection({
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<Editing<PostureObject>>({ kind: 'none' });
-  const [removing, setRemoving] = useState<PostureObject | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   const remove = (object: PostureObject) => {
-    setRemoving(null);
     api
       .DELETE('/api/v1/posture/objects/{id}', { params: { path: { id: object.id } } })
       .then((result) => {
@@ -37,50 +36,35 @@ export function ObjectsSection({
       });
   };
 
+  const removal = useConfirm<PostureObject>(
+    (object) => ({
+      title: t('postureObjectRemoveTitle', { name: object.name }),
+      text: t('postureObjectRemoveText', { name: object.name }),
+      action: t('postureRemove'),
+    }),
+    remove,
+  );
+
   return (
-    <section className="page-section" aria-labelledby="posture-objects-title">
-      <h2 id="posture-objects-title">{t('postureObjectsTitle')}</h2>
-      <p className="muted">{t('postureObjectsHint')}</p>
-      {canChange && editing.kind === 'none' && (
-        <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setEditing({ kind: 'new' });
-            }}
-          >
-            {t('postureObjectAdd')}
-          </button>
-        </div>
-      )}
-      {canChange && editing.kind !== 'none' && (
-        <ObjectForm
-          key={editing.kind === 'edit' ? editing.item.id : 'new'}
-          editing={editing.kind === 'edit' ? editing.item : null}
-          onSaved={() => {
-            setEditing({ kind: 'none' });
-            onChanged();
-          }}
-          onCancel={() => {
-            setEditing({ kind: 'none' });
-          }}
-        />
-      )}
-      <Problem text={problem} />
-      {objects.length === 0 ? (
-        <p className="empty">{t('postureObjectsNone')}</p>
-      ) : (
+    <ListSection
+      id="posture-objects-title"
+      title={t('postureObjectsTitle')}
+      hint={t('postureObjectsHint')}
+      addLabel={t('postureObjectAdd')}
+      canChange={canChange}
+      editing={editing}
+      onEditing={setEditing}
+      onChanged={onChanged}
+      form={(object, close) => <ObjectForm key={object?.id ?? 'new'} editing={object} {...close} />}
+      problem={problem}
+      empty={objects.length === 0 ? t('postureObjectsNone') : null}
+      table={
         <table className="list" aria-labelledby="posture-objects-title">
           <thead>
             <tr>
               <th scope="col">{t('postureName')}</th>
               <th scope="col">{t('postureCriteria')}</th>
-              {canChange && (
-                <th scope="col" className="actions">
-                  {t('postureActions')}
-                </th>
-              )}
+              {canChange && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -96,46 +80,24 @@ export function ObjectsSection({
                 </td>
                 {canChange && (
                   <td className="actions">
-                    <button
-                      type="button"
-                      className="small"
-                      aria-label={t('postureEditNamed', { name: object.name })}
-                      onClick={() => {
+                    <EditRemove
+                      name={object.name}
+                      onEdit={() => {
                         setEditing({ kind: 'edit', item: object });
                       }}
-                    >
-                      {t('postureEdit')}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger small"
-                      aria-label={t('postureRemoveNamed', { name: object.name })}
-                      onClick={() => {
-                        setRemoving(object);
+                      onRemove={() => {
+                        removal.ask(object);
                       }}
-                    >
-                      {t('postureRemove')}
-                    </button>
+                    />
                   </td>
                 )}
               </tr>
             ))}
           </tbody>
         </table>
-      )}
-      {removing !== null && (
-        <Confirm
-          title={t('postureObjectRemoveTitle', { name: removing.name })}
-          text={t('postureObjectRemoveText', { name: removing.name })}
-          action={t('postureRemove')}
-          onConfirm={() => {
-            remove(removing);
-          }}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
-    </section>
+      }
+    >
+      {removal.dialog}
+    </ListSection>
   );
 }

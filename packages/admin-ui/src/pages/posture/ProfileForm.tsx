@@ -2,14 +2,16 @@
 // (`Antivirus and (Firewall or "OS updates")`) and sent as text: the gateway reads it and its refusal is
 // shown at the field its pointer names.
 import { useState, type SyntheticEvent } from 'react';
-import { api, unwrap } from '../../api/client';
+import { api } from '../../api/client';
 import { TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
 import { useI18n } from '../../i18n';
 import { appendName } from './expression';
 import { pointerTokens, type PostureObject, type PostureProfile } from './model';
 import { fieldOf, messageOf, Problem } from './parts';
+import { useSave } from './useSave';
 
-type Refusal = { at: 'name' | 'expression' | 'form'; text: string } | null;
+type Refusal = { at: 'name' | 'expression' | 'form'; text: string };
 
 const placeOf = (field: string | null): 'name' | 'expression' | 'form' => {
   const first = field === null ? undefined : pointerTokens(field)[0];
@@ -31,30 +33,18 @@ export function ProfileForm({
   const { t } = useI18n();
   const [name, setName] = useState(editing?.name ?? '');
   const [text, setText] = useState(editing?.expression_text ?? '');
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<Refusal>(null);
+  const { busy, refusal, setRefusal, save } = useSave<Refusal>(onSaved);
   const title = editing === null ? t('postureProfileNew') : t('postureProfileEdit', { name: editing.name });
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     const body = { name: name.trim(), expression: text.trim() };
-    setBusy(true);
-    setRefusal(null);
-    const request =
+    save(
       editing === null
         ? api.POST('/api/v1/posture/profiles', { body })
-        : api.PUT('/api/v1/posture/profiles/{id}', { params: { path: { id: editing.id } }, body });
-    request
-      .then((result) => {
-        unwrap(result);
-        onSaved();
-      })
-      .catch((error: unknown) => {
-        setRefusal({ at: placeOf(fieldOf(error)), text: messageOf(error) });
-      })
-      .finally(() => {
-        setBusy(false);
-      });
+        : api.PUT('/api/v1/posture/profiles/{id}', { params: { path: { id: editing.id } }, body }),
+      (error) => ({ at: placeOf(fieldOf(error)), text: messageOf(error) }),
+    );
   };
 
   const errorAt = (at: 'name' | 'expression' | 'form'): string | null =>
@@ -111,14 +101,13 @@ export function ProfileForm({
         ))}
       </div>
       <Problem text={errorAt('form') === null ? null : t('saveFailed', { message: errorAt('form') ?? '' })} />
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy || name.trim() === ''}>
-          {busy ? t('saving') : t('save')}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormButtons
+        label={t('save')}
+        busyLabel={t('saving')}
+        busy={busy}
+        disabled={name.trim() === ''}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

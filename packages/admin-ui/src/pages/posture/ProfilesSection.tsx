@@ -2,10 +2,11 @@
 // confirming (refused while an access rule names the profile: the API's words say which).
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { useConfirm } from '../../components/useConfirm';
 import { useI18n } from '../../i18n';
+import { ActionsHeader, EditRemove, ListSection } from './ListSection';
 import type { PostureObject, PostureProfile } from './model';
-import { messageOf, Problem, type Editing } from './parts';
+import { messageOf, type Editing } from './parts';
 import { ProfileForm } from './ProfileForm';
 
 export function ProfilesSection({
@@ -21,11 +22,9 @@ export function ProfilesSection({
 }) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<Editing<PostureProfile>>({ kind: 'none' });
-  const [removing, setRemoving] = useState<PostureProfile | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   const remove = (profile: PostureProfile) => {
-    setRemoving(null);
     api
       .DELETE('/api/v1/posture/profiles/{id}', { params: { path: { id: profile.id } } })
       .then((result) => {
@@ -38,51 +37,37 @@ export function ProfilesSection({
       });
   };
 
+  const removal = useConfirm<PostureProfile>(
+    (profile) => ({
+      title: t('postureProfileRemoveTitle', { name: profile.name }),
+      text: t('postureProfileRemoveText', { name: profile.name }),
+      action: t('postureRemove'),
+    }),
+    remove,
+  );
+
   return (
-    <section className="page-section" aria-labelledby="posture-profiles-title">
-      <h2 id="posture-profiles-title">{t('postureProfilesTitle')}</h2>
-      <p className="muted">{t('postureProfilesHint')}</p>
-      {canChange && editing.kind === 'none' && (
-        <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setEditing({ kind: 'new' });
-            }}
-          >
-            {t('postureProfileAdd')}
-          </button>
-        </div>
+    <ListSection
+      id="posture-profiles-title"
+      title={t('postureProfilesTitle')}
+      hint={t('postureProfilesHint')}
+      addLabel={t('postureProfileAdd')}
+      canChange={canChange}
+      editing={editing}
+      onEditing={setEditing}
+      onChanged={onChanged}
+      form={(profile, close) => (
+        <ProfileForm key={profile?.id ?? 'new'} editing={profile} objects={objects} {...close} />
       )}
-      {canChange && editing.kind !== 'none' && (
-        <ProfileForm
-          key={editing.kind === 'edit' ? editing.item.id : 'new'}
-          editing={editing.kind === 'edit' ? editing.item : null}
-          objects={objects}
-          onSaved={() => {
-            setEditing({ kind: 'none' });
-            onChanged();
-          }}
-          onCancel={() => {
-            setEditing({ kind: 'none' });
-          }}
-        />
-      )}
-      <Problem text={problem} />
-      {profiles.length === 0 ? (
-        <p className="empty">{t('postureProfilesNone')}</p>
-      ) : (
+      problem={problem}
+      empty={profiles.length === 0 ? t('postureProfilesNone') : null}
+      table={
         <table className="list" aria-labelledby="posture-profiles-title">
           <thead>
             <tr>
               <th scope="col">{t('postureName')}</th>
               <th scope="col">{t('postureExpression')}</th>
-              {canChange && (
-                <th scope="col" className="actions">
-                  {t('postureActions')}
-                </th>
-              )}
+              {canChange && <ActionsHeader />}
             </tr>
           </thead>
           <tbody>
@@ -92,47 +77,25 @@ export function ProfilesSection({
                 <td className="mono">{profile.expression_text}</td>
                 {canChange && (
                   <td className="actions">
-                    <button
-                      type="button"
-                      className="small"
-                      aria-label={t('postureEditNamed', { name: profile.name })}
-                      onClick={() => {
+                    <EditRemove
+                      name={profile.name}
+                      onEdit={() => {
                         setEditing({ kind: 'edit', item: profile });
                       }}
-                    >
-                      {t('postureEdit')}
-                    </button>
-                    <button
-                      type="button"
-                      className="danger small"
-                      aria-label={t('postureRemoveNamed', { name: profile.name })}
-                      onClick={() => {
-                        setRemoving(profile);
+                      onRemove={() => {
+                        removal.ask(profile);
                       }}
-                    >
-                      {t('postureRemove')}
-                    </button>
+                    />
                   </td>
                 )}
               </tr>
             ))}
           </tbody>
         </table>
-      )}
+      }
+    >
       <p className="muted">{t('postureNoProfileNote')}</p>
-      {removing !== null && (
-        <Confirm
-          title={t('postureProfileRemoveTitle', { name: removing.name })}
-          text={t('postureProfileRemoveText', { name: removing.name })}
-          action={t('postureRemove')}
-          onConfirm={() => {
-            remove(removing);
-          }}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
-    </section>
+      {removal.dialog}
+    </ListSection>
   );
 }

@@ -1,8 +1,9 @@
 // The three lists the page's sections read one another's names from (objects in profiles' expressions,
 // profiles in access rules), loaded together and again after any change: a renamed object shows in
 // every expression at once.
-import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf, unwrap } from '../../api/client';
+import { useCallback } from 'react';
+import { api, unwrap } from '../../api/client';
+import { useLoaded, type Loaded } from '../../components/useLoaded';
 import { allPages, type AccessRule, type PostureObject, type PostureProfile } from './model';
 
 interface PostureData {
@@ -10,9 +11,6 @@ interface PostureData {
   profiles: PostureProfile[];
   rules: AccessRule[];
 }
-
-export type Loaded =
-  { kind: 'loading' } | { kind: 'failed'; text: string } | { kind: 'ready'; data: PostureData };
 
 const page = (cursor: string | null) => ({ limit: '1000', ...(cursor === null ? {} : { cursor }) });
 
@@ -32,24 +30,10 @@ async function load(): Promise<PostureData> {
 }
 
 /** The lists, and `reload` after a change (what is shown stays until the new lists come). */
-export function usePostureData(): { loaded: Loaded; reload: () => void } {
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  useEffect(() => {
-    let current = true;
-    load()
-      .then((data) => {
-        if (current) setLoaded({ kind: 'ready', data });
-      })
-      .catch((error: unknown) => {
-        if (current) setLoaded({ kind: 'failed', text: messageOf(error) });
-      });
-    return () => {
-      current = false;
-    };
-  }, [generation]);
-  const reload = useCallback(() => {
-    setGeneration((value) => value + 1);
-  }, []);
-  return { loaded, reload };
+export function usePostureData(): { loaded: Loaded<PostureData>; reload: () => void } {
+  const { loaded, reload } = useLoaded(load);
+  const again = useCallback(() => {
+    void reload();
+  }, [reload]);
+  return { loaded, reload: again };
 }

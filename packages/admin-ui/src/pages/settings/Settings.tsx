@@ -1,21 +1,18 @@
 // The client settings (the vendor's /agent_backend/wireguard routes): the on/off state, saved at once,
 // and the settings object, saved as a whole with the API's errors shown at their field.
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
 import type { ClientSettings } from '../../api/types';
-import { Confirm } from '../../components/Confirm';
 import { CertificateField } from '../../components/CertificateField';
+import { Confirm } from '../../components/Confirm';
 import { CheckField, TextField } from '../../components/Field';
+import { LoadState } from '../../components/LoadState';
 import { StatusLine, type SaveStatus } from '../../components/StatusLine';
+import { useLoaded } from '../../components/useLoaded';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../props';
 
 type Status = SaveStatus;
-
-type Loaded =
-  | { kind: 'loading' }
-  | { kind: 'failed'; text: string }
-  | { kind: 'ready'; enabled: boolean; settings: ClientSettings };
 
 /** The fields the form shows, as the API's JSON Pointers name them. */
 const fields = new Set(['/auth_domain', '/local_tunnel', '/device_vpn', '/trusted_ca_cert']);
@@ -26,43 +23,26 @@ const same = (a: ClientSettings, b: ClientSettings) =>
   a.device_vpn === b.device_vpn &&
   a.trusted_ca_cert === b.trusted_ca_cert;
 
+async function fetchSettings(): Promise<{ enabled: boolean; settings: ClientSettings }> {
+  const [state, setting] = await Promise.all([
+    api.GET('/agent_backend/wireguard/state'),
+    api.GET('/agent_backend/wireguard/setting'),
+  ]);
+  return { enabled: unwrap(state).enabled, settings: unwrap(setting) };
+}
+
 export function Settings({ canChange }: PageProps) {
   const { t } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
-
-  const load = useCallback(() => {
-    void Promise.all([api.GET('/agent_backend/wireguard/state'), api.GET('/agent_backend/wireguard/setting')])
-      .then(([state, setting]) => {
-        setLoaded({ kind: 'ready', enabled: unwrap(state).enabled, settings: unwrap(setting) });
-      })
-      .catch((error: unknown) => {
-        setLoaded({ kind: 'failed', text: messageOf(error) });
-      });
-  }, []);
-  useEffect(load, [load]);
+  const { loaded, retry } = useLoaded(fetchSettings);
 
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{t('settingsTitle')}</h1>
-      {loaded.kind === 'loading' && <p className="muted">{t('loading')}</p>}
-      {loaded.kind === 'failed' && (
-        <div role="alert" className="problem">
-          <p>{t('error', { message: loaded.text })}</p>
-          <button
-            type="button"
-            onClick={() => {
-              setLoaded({ kind: 'loading' });
-              load();
-            }}
-          >
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      <LoadState loaded={loaded} onRetry={retry} />
       {loaded.kind === 'ready' && (
         <>
-          <AuthorizationState initial={loaded.enabled} canChange={canChange} />
-          <SettingsForm initial={loaded.settings} canChange={canChange} />
+          <AuthorizationState initial={loaded.data.enabled} canChange={canChange} />
+          <SettingsForm initial={loaded.data.settings} canChange={canChange} />
         </>
       )}
     </section>

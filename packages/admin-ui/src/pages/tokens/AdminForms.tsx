@@ -2,36 +2,33 @@
 // /api/v1/admins/{name}/password). The gateway holds the rules for names and passwords, so its errors
 // are shown at their field; the form itself only checks that the two passwords were typed alike.
 import { useState, type SyntheticEvent } from 'react';
-import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
 import { CheckField, TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
+import {
+  NewPasswordFields,
+  noNewPassword,
+  repeatDiffers,
+  type NewPassword,
+} from '../../components/NewPasswordFields';
 import { useI18n } from '../../i18n';
-import { problemOf, repeatProblem, type AdminItem, type Problem, type Role } from './model';
-import { ModalDialog, RoleField } from './parts';
+import { failureOf, FormProblem } from './FormProblem';
+import type { AdminItem, Problem, Role } from './model';
+import { RoleField } from './parts';
 
 const addFields = ['/name', '/password', '/role', '/must_change_password'];
 const resetFields = ['/password', '/must_change_password'];
 
-function failureOf(error: unknown, fields: readonly string[]): Problem {
-  return error instanceof ApiFailure
-    ? problemOf(error, fields, error.message)
-    : { field: null, text: messageOf(error) };
-}
-
-function FormProblem({ problem }: { problem: Problem | null }) {
-  const { t } = useI18n();
-  if (problem === null) return null;
-  return (
-    <span role="alert" className="problem">
-      {problem.field === null ? t('tkFailed', { message: problem.text }) : t('tkFailedField')}
-    </span>
-  );
+/** The form's own check before it asks the gateway (the gateway holds every other rule). */
+function repeatProblem(newPassword: NewPassword, differ: string): Problem | null {
+  return repeatDiffers(newPassword) ? { field: '/repeat', text: differ } : null;
 }
 
 export function AddAdminForm({ onAdded }: { onAdded: (name: string) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [newPassword, setNewPassword] = useState(noNewPassword);
   const [role, setRole] = useState<Role>('admin');
   const [mustChange, setMustChange] = useState(true);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -39,19 +36,18 @@ export function AddAdminForm({ onAdded }: { onAdded: (name: string) => void }) {
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
-    const mismatch = repeatProblem(password, repeat, t('tkAdminPasswordsDiffer'));
+    const mismatch = repeatProblem(newPassword, t('tkAdminPasswordsDiffer'));
     setProblem(mismatch);
     if (mismatch !== null) return;
     setBusy(true);
     try {
       const admin = unwrap(
         await api.POST('/api/v1/admins', {
-          body: { name, password, role, must_change_password: mustChange },
+          body: { name, password: newPassword.password, role, must_change_password: mustChange },
         }),
       );
       setName('');
-      setPassword('');
-      setRepeat('');
+      setNewPassword(noNewPassword);
       setRole('admin');
       setMustChange(true);
       onAdded(admin.name);
@@ -84,28 +80,13 @@ export function AddAdminForm({ onAdded }: { onAdded: (name: string) => void }) {
           setName(event.target.value);
         }}
       />
-      <TextField
-        id="admin-password"
-        label={t('tkAdminPassword')}
+      <NewPasswordFields
+        ids={{ password: 'admin-password', repeat: 'admin-repeat' }}
+        labels={{ password: t('tkAdminPassword'), repeat: t('tkAdminRepeat') }}
         hint={t('tkAdminPasswordHint')}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        error={errorAt('/password')}
-        onChange={(event) => {
-          setPassword(event.target.value);
-        }}
-      />
-      <TextField
-        id="admin-repeat"
-        label={t('tkAdminRepeat')}
-        type="password"
-        autoComplete="new-password"
-        value={repeat}
-        error={errorAt('/repeat')}
-        onChange={(event) => {
-          setRepeat(event.target.value);
-        }}
+        value={newPassword}
+        errors={{ password: errorAt('/password'), repeat: errorAt('/repeat') }}
+        onChange={setNewPassword}
       />
       <RoleField
         id="admin-role"
@@ -147,15 +128,14 @@ export function ResetPasswordDialog({
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [newPassword, setNewPassword] = useState(noNewPassword);
   const [mustChange, setMustChange] = useState(true);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
-    const mismatch = repeatProblem(password, repeat, t('tkAdminPasswordsDiffer'));
+    const mismatch = repeatProblem(newPassword, t('tkAdminPasswordsDiffer'));
     setProblem(mismatch);
     if (mismatch !== null) return;
     setBusy(true);
@@ -163,7 +143,7 @@ export function ResetPasswordDialog({
       unwrap(
         await api.PUT('/api/v1/admins/{name}/password', {
           params: { path: { name: admin.name } },
-          body: { password, must_change_password: mustChange },
+          body: { password: newPassword.password, must_change_password: mustChange },
         }),
       );
       onDone();
@@ -175,35 +155,16 @@ export function ResetPasswordDialog({
 
   const errorAt = (field: string) => (problem?.field === field ? problem.text : null);
   return (
-    <ModalDialog
-      title={t('tkResetPasswordTitle', { name: admin.name })}
-      onEscape={onCancel}
-      onClosed={onCancel}
-    >
+    <Dialog title={t('tkResetPasswordTitle', { name: admin.name })} onEscape={onCancel} onClosed={onCancel}>
       <form noValidate onSubmit={(event) => void submit(event)}>
         <p className={you ? 'note' : 'muted'}>{you ? t('tkResetOwnPassword') : t('tkResetPasswordWhy')}</p>
-        <TextField
-          id="reset-password"
-          label={t('tkNewAdminPassword')}
-          type="password"
-          autoComplete="new-password"
+        <NewPasswordFields
+          ids={{ password: 'reset-password', repeat: 'reset-repeat' }}
+          labels={{ password: t('tkNewAdminPassword'), repeat: t('tkRepeatAdminPassword') }}
           autoFocus
-          value={password}
-          error={errorAt('/password')}
-          onChange={(event) => {
-            setPassword(event.target.value);
-          }}
-        />
-        <TextField
-          id="reset-repeat"
-          label={t('tkRepeatAdminPassword')}
-          type="password"
-          autoComplete="new-password"
-          value={repeat}
-          error={errorAt('/repeat')}
-          onChange={(event) => {
-            setRepeat(event.target.value);
-          }}
+          value={newPassword}
+          errors={{ password: errorAt('/password'), repeat: errorAt('/repeat') }}
+          onChange={setNewPassword}
         />
         <CheckField
           id="reset-must-change"
@@ -215,16 +176,14 @@ export function ResetPasswordDialog({
             setMustChange(event.target.checked);
           }}
         />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? t('tkSettingPassword') : t('tkSetPassword')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+        <FormButtons
+          label={t('tkSetPassword')}
+          busyLabel={t('tkSettingPassword')}
+          busy={busy}
+          onCancel={onCancel}
+        />
         <FormProblem problem={problem} />
       </form>
-    </ModalDialog>
+    </Dialog>
   );
 }

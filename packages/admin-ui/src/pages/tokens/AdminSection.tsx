@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n';
 import { AddAdminForm, ResetPasswordDialog } from './AdminForms';
 import { DirectoryNote } from './DirectoryNote';
 import { confirmationsToRemove, isYou, problemOf, type AdminItem } from './model';
-import { OutcomeLine, type Outcome } from './parts';
+import { OutcomeLine, VisibleList, type Outcome } from './parts';
 import { useVisibleList } from './useVisibleList';
 
 type Removing = { admin: AdminItem; step: 1 | 2 };
@@ -57,101 +57,82 @@ export function AdminSection({ canChange, me }: { canChange: boolean; me: Me }) 
       <h2 id="admins-title">{t('tkAdminsSection')}</h2>
       <p className="muted">{t('tkAdminsHint')}</p>
       <DirectoryNote />
-      {list.forbidden ? (
-        <p className="note">{t('tkAdminsForbidden')}</p>
-      ) : (
-        <>
-          <div className="toolbar">
-            <span role="status" className="count">
-              {list.loading ? t('loading') : t('tkAdminsCount', { count: list.total })}
-            </span>
-          </div>
-          {list.problem !== null && (
-            <p role="alert" className="problem">
-              {t('error', { message: list.problem })}
-            </p>
-          )}
-          {list.items.length > 0 && (
-            <table className="list" aria-labelledby="admins-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t('tkColName')}</th>
-                  <th scope="col">{t('tkColRole')}</th>
-                  <th scope="col">{t('tkColCreated')}</th>
-                  {canChange && <th scope="col">{t('colActions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((admin) => (
-                  <tr key={admin.name}>
-                    <td>
-                      {/* Spaces between the name and its tags: the row's accessible name reads them apart. */}
-                      {admin.name}
-                      {isYou(admin, me) && (
-                        <>
-                          {' '}
-                          <span className="tag you">{t('tkYouTag')}</span>
-                        </>
-                      )}
-                      {admin.must_change_password && (
-                        <>
-                          {' '}
-                          <span className="tag warn">{t('tkMustChangeTag')}</span>
-                        </>
-                      )}
-                      {admin.source === 'directory' && (
-                        <>
-                          {' '}
-                          <span className="tag" title={t('tkDirectoryTagHint')}>
-                            {t('tkDirectoryTag')}
-                          </span>
-                        </>
-                      )}
-                    </td>
-                    <td>{admin.role === 'admin' ? t('roleAdmin') : t('roleViewer')}</td>
-                    <td className="nowrap">{dateTime(admin.created_at)}</td>
-                    {canChange && (
-                      <td className="actions">
-                        {/* A directory administrator's password is the directory's: nothing to reset here. */}
-                        {admin.source === 'local' && (
-                          <button
-                            type="button"
-                            className="small"
-                            aria-label={`${t('tkResetPassword')}: ${admin.name}`}
-                            onClick={() => {
-                              setResetting(admin);
-                            }}
-                          >
-                            {t('tkResetPassword')}
-                          </button>
-                        )}
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={`${t('tkRemoveAdmin')}: ${admin.name}`}
-                          onClick={() => {
-                            setRemoving({ admin, step: 1 });
-                          }}
-                        >
-                          {t('tkRemoveAdmin')}
-                        </button>
-                      </td>
+      <VisibleList
+        list={list}
+        forbidden={t('tkAdminsForbidden')}
+        count={t('tkAdminsCount', { count: list.total })}
+        none={t('tkNoAdmins')}
+      >
+        <table className="list" aria-labelledby="admins-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('tkColName')}</th>
+              <th scope="col">{t('tkColRole')}</th>
+              <th scope="col">{t('tkColCreated')}</th>
+              {canChange && <th scope="col">{t('colActions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((admin) => (
+              <tr key={admin.name}>
+                <td>
+                  {/* Spaces between the name and its tags: the row's accessible name reads them apart. */}
+                  {admin.name}
+                  {isYou(admin, me) && (
+                    <>
+                      {' '}
+                      <span className="tag you">{t('tkYouTag')}</span>
+                    </>
+                  )}
+                  {admin.must_change_password && (
+                    <>
+                      {' '}
+                      <span className="tag warn">{t('tkMustChangeTag')}</span>
+                    </>
+                  )}
+                  {admin.source === 'directory' && (
+                    <>
+                      {' '}
+                      <span className="tag" title={t('tkDirectoryTagHint')}>
+                        {t('tkDirectoryTag')}
+                      </span>
+                    </>
+                  )}
+                </td>
+                <td>{admin.role === 'admin' ? t('roleAdmin') : t('roleViewer')}</td>
+                <td className="nowrap">{dateTime(admin.created_at)}</td>
+                {canChange && (
+                  <td className="actions">
+                    {/* A directory administrator's password is the directory's: nothing to reset here. */}
+                    {admin.source === 'local' && (
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`${t('tkResetPassword')}: ${admin.name}`}
+                        onClick={() => {
+                          setResetting(admin);
+                        }}
+                      >
+                        {t('tkResetPassword')}
+                      </button>
                     )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {!list.loading && list.total === 0 && <p className="empty">{t('tkNoAdmins')}</p>}
-          {list.more !== null && (
-            <div className="list-more">
-              <button type="button" onClick={list.more}>
-                {t('tkMore')}
-              </button>
-            </div>
-          )}
-        </>
-      )}
+                    <button
+                      type="button"
+                      className="danger small"
+                      aria-label={`${t('tkRemoveAdmin')}: ${admin.name}`}
+                      onClick={() => {
+                        setRemoving({ admin, step: 1 });
+                      }}
+                    >
+                      {t('tkRemoveAdmin')}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </VisibleList>
       <OutcomeLine outcome={outcome} />
       {canChange && (
         <AddAdminForm

@@ -1,9 +1,9 @@
 // The one moment a new API token's secret is shown (DECISIONS 45: only its hash is kept): the token,
 // a Copy button, how scripts send it, and a button that closes it for good.
 import { useRef, useState } from 'react';
+import { Dialog } from '../../components/Dialog';
 import { useI18n } from '../../i18n';
 import { bearerHeader, curlExample, type NewToken } from './model';
-import { ModalDialog } from './parts';
 
 export function NewTokenDialog({ created, onClose }: { created: NewToken; onClose: () => void }) {
   const { t } = useI18n();
@@ -28,7 +28,7 @@ export function NewTokenDialog({ created, onClose }: { created: NewToken; onClos
   };
 
   return (
-    <ModalDialog
+    <Dialog
       title={t('tkTokenCreatedTitle', { name: created.name })}
       className="token-dialog"
       onClosed={onClose}
@@ -64,6 +64,6 @@ export function NewTokenDialog({ created, onClose }: { created: NewToken; onClos
           {t('tkTokenDone')}
         </button>
       </div>
-    </ModalDialog>
+    </Dialog>
   );
 }

@@ -1,13 +1,14 @@
 // API tokens (GET/POST /api/v1/tokens, DELETE /api/v1/tokens/{id}): the list, a form that makes one
 // (its secret shown once), and revoking with a confirmation.
 import { useCallback, useState, type SyntheticEvent } from 'react';
-import { ApiFailure, api, messageOf, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { api, messageOf, unwrap } from '../../api/client';
 import { TextField } from '../../components/Field';
+import { useConfirm } from '../../components/useConfirm';
 import { useI18n } from '../../i18n';
-import { problemOf, type NewToken, type Problem, type Role, type TokenItem } from './model';
+import { failureOf, FormProblem } from './FormProblem';
+import type { NewToken, Problem, Role, TokenItem } from './model';
 import { NewTokenDialog } from './NewTokenDialog';
-import { OutcomeLine, RoleField, type Outcome } from './parts';
+import { OutcomeLine, RoleField, VisibleList, type Outcome } from './parts';
 import { useVisibleList } from './useVisibleList';
 
 const tokenFields = ['/name', '/role'];
@@ -21,11 +22,9 @@ export function TokenSection({ canChange }: { canChange: boolean }) {
   );
   const list = useVisibleList<TokenItem>(fetchPage);
   const [created, setCreated] = useState<NewToken | null>(null);
-  const [revoking, setRevoking] = useState<TokenItem | null>(null);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' });
 
   const revoke = async (token: TokenItem) => {
-    setRevoking(null);
     try {
       const result = await api.DELETE('/api/v1/tokens/{id}', { params: { path: { id: token.id } } });
       // Already gone (404) is what was asked for.
@@ -36,72 +35,61 @@ export function TokenSection({ canChange }: { canChange: boolean }) {
     }
     list.reload();
   };
+  const revoking = useConfirm<TokenItem>(
+    (token) => ({
+      title: t('tkRevokeTokenTitle'),
+      text: t('tkRevokeTokenConfirm', { name: token.name }),
+      action: t('tkRevokeToken'),
+    }),
+    (token) => void revoke(token),
+  );
 
   return (
     <section className="page-section" aria-labelledby="tokens-title">
       <h2 id="tokens-title">{t('tkTokensSection')}</h2>
       <p className="muted">{t('tkTokensHint')}</p>
-      {list.forbidden ? (
-        <p className="note">{t('tkTokensForbidden')}</p>
-      ) : (
-        <>
-          <div className="toolbar">
-            <span role="status" className="count">
-              {list.loading ? t('loading') : t('tkTokensCount', { count: list.total })}
-            </span>
-          </div>
-          {list.problem !== null && (
-            <p role="alert" className="problem">
-              {t('error', { message: list.problem })}
-            </p>
-          )}
-          {list.items.length > 0 && (
-            <table className="list" aria-labelledby="tokens-title">
-              <thead>
-                <tr>
-                  <th scope="col">{t('tkColName')}</th>
-                  <th scope="col">{t('tkColRole')}</th>
-                  <th scope="col">{t('tkColCreated')}</th>
-                  <th scope="col">{t('tkColId')}</th>
-                  {canChange && <th scope="col">{t('colActions')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((token) => (
-                  <tr key={token.id}>
-                    <td>{token.name}</td>
-                    <td>{token.role === 'admin' ? t('roleAdmin') : t('roleViewer')}</td>
-                    <td className="nowrap">{dateTime(token.created_at)}</td>
-                    <td className="mono">{token.id}</td>
-                    {canChange && (
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={`${t('tkRevokeToken')} ${token.name}`}
-                          onClick={() => {
-                            setRevoking(token);
-                          }}
-                        >
-                          {t('tkRevokeToken')}
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {!list.loading && list.total === 0 && <p className="empty">{t('tkNoTokens')}</p>}
-          {list.more !== null && (
-            <div className="list-more">
-              <button type="button" onClick={list.more}>
-                {t('tkMore')}
-              </button>
-            </div>
-          )}
-        </>
-      )}
+      <VisibleList
+        list={list}
+        forbidden={t('tkTokensForbidden')}
+        count={t('tkTokensCount', { count: list.total })}
+        none={t('tkNoTokens')}
+      >
+        <table className="list" aria-labelledby="tokens-title">
+          <thead>
+            <tr>
+              <th scope="col">{t('tkColName')}</th>
+              <th scope="col">{t('tkColRole')}</th>
+              <th scope="col">{t('tkColCreated')}</th>
+              <th scope="col">{t('tkColId')}</th>
+              {canChange && <th scope="col">{t('colActions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>{token.role === 'admin' ? t('roleAdmin') : t('roleViewer')}</td>
+                <td className="nowrap">{dateTime(token.created_at)}</td>
+                <td className="mono">{token.id}</td>
+                {canChange && (
+                  <td className="actions">
+                    <button
+                      type="button"
+                      className="danger small"
+                      aria-label={`${t('tkRevokeToken')} ${token.name}`}
+                      onClick={() => {
+                        revoking.ask(token);
+                      }}
+                    >
+                      {t('tkRevokeToken')}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </VisibleList>
       <OutcomeLine outcome={outcome} />
       {canChange && (
         <CreateTokenForm
@@ -121,17 +109,7 @@ export function TokenSection({ canChange }: { canChange: boolean }) {
           }}
         />
       )}
-      {revoking !== null && (
-        <Confirm
-          title={t('tkRevokeTokenTitle')}
-          text={t('tkRevokeTokenConfirm', { name: revoking.name })}
-          action={t('tkRevokeToken')}
-          onConfirm={() => void revoke(revoking)}
-          onCancel={() => {
-            setRevoking(null);
-          }}
-        />
-      )}
+      {revoking.dialog}
     </section>
   );
 }
@@ -152,11 +130,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: NewToken) => void }
       setName('');
       onCreated(token);
     } catch (error) {
-      setProblem(
-        error instanceof ApiFailure
-          ? problemOf(error, tokenFields, error.message)
-          : { field: null, text: messageOf(error) },
-      );
+      setProblem(failureOf(error, tokenFields));
     } finally {
       setBusy(false);
     }
@@ -195,11 +169,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: NewToken) => void }
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('tkCreatingToken') : t('tkCreateToken')}
         </button>
-        {problem !== null && (
-          <span role="alert" className="problem">
-            {problem.field === null ? t('tkFailed', { message: problem.text }) : t('tkFailedField')}
-          </span>
-        )}
+        <FormProblem problem={problem} />
       </div>
     </form>
   );

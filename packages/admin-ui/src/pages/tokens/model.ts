@@ -80,8 +80,3 @@ export function isYou(admin: AdminItem, me: { name: string }): boolean {
 export function confirmationsToRemove(admin: AdminItem, me: { name: string }): 1 | 2 {
   return isYou(admin, me) ? 2 : 1;
 }
-
-/** The form's own check before it asks the gateway: the two passwords typed alike (the gateway holds every other rule). */
-export function repeatProblem(password: string, repeat: string, differ: string): Problem | null {
-  return password === repeat ? null : { field: '/repeat', text: differ };
-}

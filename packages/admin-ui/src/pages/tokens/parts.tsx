@@ -1,6 +1,9 @@
-// Small parts both sections use: the role choice, the line that says what the last action did, and a
-// modal dialog around a form or a message.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+// Small parts both sections use: the role choice, a list as the role lets it be seen, and the line
+// that says what the last action did.
+import type { ReactNode } from 'react';
+import { SelectField } from '../../components/Field';
+import { ListProblem, ShowMore } from '../../components/ListParts';
+import type { PagedList } from '../../components/usePagedList';
 import { useI18n } from '../../i18n';
 import { roles, type Role } from './model';
 
@@ -19,30 +22,57 @@ export function RoleField({
 }) {
   const { t } = useI18n();
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        value={value}
-        aria-invalid={error != null ? true : undefined}
-        aria-describedby={error != null ? `${id}-error` : undefined}
-        onChange={(event) => {
-          const chosen = roles.find((role) => role === event.target.value);
-          if (chosen !== undefined) onChange(chosen);
-        }}
-      >
-        {roles.map((role) => (
-          <option key={role} value={role}>
-            {role === 'admin' ? t('tkRoleAdminOption') : t('tkRoleViewerOption')}
-          </option>
-        ))}
-      </select>
-      {error != null && (
-        <span className="field-error" role="alert" id={`${id}-error`}>
-          {error}
+    <SelectField
+      id={id}
+      label={label}
+      value={value}
+      error={error}
+      onChange={(event) => {
+        const chosen = roles.find((role) => role === event.target.value);
+        if (chosen !== undefined) onChange(chosen);
+      }}
+    >
+      {roles.map((role) => (
+        <option key={role} value={role}>
+          {role === 'admin' ? t('tkRoleAdminOption') : t('tkRoleViewerOption')}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
+/**
+ * A list (useVisibleList) as the role lets it be seen: a note when it may not be (the gateway's 403),
+ * else its count, why a page did not come, the table (`children`) while there are rows, the words for
+ * none, and Show more.
+ */
+export function VisibleList({
+  list,
+  forbidden,
+  count,
+  none,
+  children,
+}: {
+  list: PagedList<unknown> & { forbidden: boolean };
+  forbidden: string;
+  count: string;
+  none: string;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  if (list.forbidden) return <p className="note">{forbidden}</p>;
+  return (
+    <>
+      <div className="toolbar">
+        <span role="status" className="count">
+          {list.loading ? t('loading') : count}
         </span>
-      )}
-    </div>
+      </div>
+      <ListProblem problem={list.problem} />
+      {list.items.length > 0 && children}
+      {!list.loading && list.total === 0 && <p className="empty">{none}</p>}
+      <ShowMore more={list.more} label={t('tkMore')} />
+    </>
   );
 }
 
@@ -61,50 +91,5 @@ export function OutcomeLine({ outcome }: { outcome: Outcome }) {
     <p role="status" className="saved status">
       {outcome.kind === 'done' ? outcome.text : ''}
     </p>
-  );
-}
-
-/**
- * A modal <dialog> (the page behind is inert, focus stays inside). Escape calls `onEscape`; without
- * it Escape does nothing (the new token's dialog: closing it loses the token for good). `onClosed`
- * hears any other way the browser closes it, so the page never keeps a dialog it no longer shows.
- */
-export function ModalDialog({
-  title,
-  className,
-  onEscape,
-  onClosed,
-  children,
-}: {
-  title: string;
-  className?: string;
-  onEscape?: () => void;
-  onClosed?: () => void;
-  children: ReactNode;
-}) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (!element.open) element.showModal();
-    return () => {
-      element.close();
-    };
-  }, []);
-  return (
-    <dialog
-      ref={dialog}
-      className={className === undefined ? 'dialog' : `dialog ${className}`}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onEscape?.();
-      }}
-      onClose={onClosed}
-    >
-      <h2 id={titleId}>{title}</h2>
-      {children}
-    </dialog>
   );
 }

@@ -1,31 +1,25 @@
 // The local groups with their members, and (for an administrator) adding and removing a group and its
 // members. VPN-access rules name groups, so removing one says what that does to the rules.
 import { Fragment, useState, type SyntheticEvent } from 'react';
-import { api, messageOf, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { api, unwrap } from '../../api/client';
 import { TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
+import { ListProblem } from '../../components/ListParts';
+import { useConfirm } from '../../components/useConfirm';
 import type { PagedList } from '../../components/usePagedList';
 import { useI18n } from '../../i18n';
+import { ListToolbar } from './ListToolbar';
 import { MemberForm } from './MemberForm';
-import { OutcomeLine, type Outcome } from './Outcome';
+import { MoreButton } from './MoreButton';
+import { OutcomeLine, useOutcome } from './Outcome';
 import { formProblemOf, noProblem, type FormProblem, type GroupItem } from './model';
 
 export function GroupsSection({ canChange, list }: { canChange: boolean; list: PagedList<GroupItem> }) {
   const { t, dateTime } = useI18n();
   const [adding, setAdding] = useState(false);
   const [addingTo, setAddingTo] = useState<string | null>(null);
-  const [removing, setRemoving] = useState<GroupItem | null>(null);
-  const [outcome, setOutcome] = useState<Outcome>(null);
 
-  const act = async (work: () => Promise<string>) => {
-    setRemoving(null);
-    try {
-      setOutcome({ ok: true, text: await work() });
-    } catch (error) {
-      setOutcome({ ok: false, text: t('usersActionFailed', { message: messageOf(error) }) });
-    }
-    list.reload();
-  };
+  const { outcome, setOutcome, act } = useOutcome(list.reload);
 
   const removeGroup = (group: GroupItem) =>
     act(async () => {
@@ -43,27 +37,28 @@ export function GroupsSection({ canChange, list }: { canChange: boolean; list: P
       return t('usersMemberRemoved', { user, group: group.name });
     });
 
+  const removal = useConfirm<GroupItem>(
+    (group) => ({
+      title: t('usersRemoveGroupTitle', { name: group.name }),
+      text: t('usersRemoveGroupConfirm', { name: group.name, count: group.members.length }),
+      action: t('usersRemoveGroup'),
+    }),
+    (group) => void removeGroup(group),
+  );
+
   const span = canChange ? 4 : 3;
   return (
     <section className="page-section" aria-labelledby="users-groups-title">
       <h2 id="users-groups-title">{t('usersGroups')}</h2>
-      <div className="toolbar">
-        <span role="status" className="count" data-testid="groups-count">
-          {list.loading ? t('loading') : t('usersGroupsCount', { count: list.total })}
-        </span>
-        {canChange && !adding && (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setAdding(true);
-              setOutcome(null);
-            }}
-          >
-            {t('usersAddGroup')}
-          </button>
-        )}
-      </div>
+      <ListToolbar
+        testId="groups-count"
+        count={list.loading ? null : t('usersGroupsCount', { count: list.total })}
+        addLabel={canChange && !adding ? t('usersAddGroup') : null}
+        onAdd={() => {
+          setAdding(true);
+          setOutcome(null);
+        }}
+      />
       {adding && (
         <AddGroupForm
           onAdded={(name) => {
@@ -77,11 +72,7 @@ export function GroupsSection({ canChange, list }: { canChange: boolean; list: P
         />
       )}
       <OutcomeLine outcome={outcome} />
-      {list.problem !== null && (
-        <p role="alert" className="problem">
-          {t('error', { message: list.problem })}
-        </p>
-      )}
+      <ListProblem problem={list.problem} />
       <table className="list" aria-label={t('usersGroupsTable')}>
         <thead>
           <tr>
@@ -145,7 +136,7 @@ export function GroupsSection({ canChange, list }: { canChange: boolean; list: P
                       className="small danger"
                       aria-label={t('usersRemoveGroupNamed', { name: group.name })}
                       onClick={() => {
-                        setRemoving(group);
+                        removal.ask(group);
                       }}
                     >
                       {t('usersRemove')}
@@ -181,22 +172,8 @@ export function GroupsSection({ canChange, list }: { canChange: boolean; list: P
           )}
         </tbody>
       </table>
-      {list.more !== null && (
-        <button type="button" className="list-more" onClick={list.more}>
-          {t('usersMore', { shown: list.items.length, total: list.total })}
-        </button>
-      )}
-      {removing !== null && (
-        <Confirm
-          title={t('usersRemoveGroupTitle', { name: removing.name })}
-          text={t('usersRemoveGroupConfirm', { name: removing.name, count: removing.members.length })}
-          action={t('usersRemoveGroup')}
-          onConfirm={() => void removeGroup(removing)}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
+      <MoreButton list={list} />
+      {removal.dialog}
     </section>
   );
 }
@@ -244,14 +221,7 @@ function AddGroupForm({ onAdded, onClose }: { onAdded: (name: string) => void; o
       <p role="alert" className="problem" hidden={problem.general === null}>
         {problem.general}
       </p>
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('usersCreateGroup')}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormButtons label={t('usersCreateGroup')} busy={busy} onCancel={onClose} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { api, unwrap } from '../../api/client';
 import { TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
 import { useSettled } from '../../components/usePagedList';
 import { useI18n } from '../../i18n';
 import { candidatesFor, formProblemOf, noProblem, type FormProblem, type GroupItem } from './model';
@@ -98,14 +99,7 @@ export function MemberForm({
           <option key={name} value={name} />
         ))}
       </datalist>
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('usersAddToGroup')}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormButtons label={t('usersAddToGroup')} busy={busy} onCancel={onClose} />
     </form>
   );
 }

@@ -1,16 +1,24 @@
 // Adding a local user and setting a user's password: the repeat is checked here, everything else by
 // the gateway, whose refusal is shown at the field it names.
-import { useEffect, useId, useRef, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { api, unwrap } from '../../api/client';
+import { Dialog } from '../../components/Dialog';
 import { TextField } from '../../components/Field';
+import { FormButtons } from '../../components/FormButtons';
+import {
+  NewPasswordFields,
+  noNewPassword,
+  repeatDiffers,
+  type NewPassword,
+} from '../../components/NewPasswordFields';
 import { useI18n } from '../../i18n';
-import { formProblemOf, noProblem, passwordsDiffer, type FormProblem, type UserItem } from './model';
+import { formProblemOf, noProblem, type FormProblem, type UserItem } from './model';
 
 const repeatField = '/repeat';
 
 /** The form's own problem for a second password that differs; null when they are the same. */
-function repeatProblem(password: string, repeat: string, text: string): FormProblem | null {
-  return passwordsDiffer(password, repeat) ? { fields: { [repeatField]: text }, general: null } : null;
+function repeatProblem(newPassword: NewPassword, text: string): FormProblem | null {
+  return repeatDiffers(newPassword) ? { fields: { [repeatField]: text }, general: null } : null;
 }
 
 function GeneralProblem({ problem }: { problem: FormProblem }) {
@@ -30,19 +38,18 @@ export function AddUserForm({
 }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [newPassword, setNewPassword] = useState(noNewPassword);
   const [problem, setProblem] = useState<FormProblem>(noProblem);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
-    const differ = repeatProblem(password, repeat, t('usersPasswordsDiffer'));
+    const differ = repeatProblem(newPassword, t('usersPasswordsDiffer'));
     setProblem(differ ?? noProblem);
     if (differ !== null) return;
     setBusy(true);
     try {
-      onAdded(unwrap(await api.POST('/api/v1/users', { body: { name, password } })));
+      onAdded(unwrap(await api.POST('/api/v1/users', { body: { name, password: newPassword.password } })));
     } catch (error) {
       setProblem(formProblemOf(error, ['/name', '/password']));
     } finally {
@@ -72,42 +79,20 @@ export function AddUserForm({
           setName(event.target.value);
         }}
       />
-      <TextField
-        id="new-user-password"
-        label={t('usersPassword')}
-        type="password"
-        autoComplete="new-password"
-        value={password}
-        error={problem.fields['/password']}
-        onChange={(event) => {
-          setPassword(event.target.value);
-        }}
-      />
-      <TextField
-        id="new-user-repeat"
-        label={t('usersRepeat')}
-        type="password"
-        autoComplete="new-password"
-        value={repeat}
-        error={problem.fields[repeatField]}
-        onChange={(event) => {
-          setRepeat(event.target.value);
-        }}
+      <NewPasswordFields
+        ids={{ password: 'new-user-password', repeat: 'new-user-repeat' }}
+        labels={{ password: t('usersPassword'), repeat: t('usersRepeat') }}
+        value={newPassword}
+        errors={{ password: problem.fields['/password'], repeat: problem.fields[repeatField] }}
+        onChange={setNewPassword}
       />
       <GeneralProblem problem={problem} />
-      <div className="buttons">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t('usersCreating') : t('usersCreate')}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t('cancel')}
-        </button>
-      </div>
+      <FormButtons label={t('usersCreate')} busyLabel={t('usersCreating')} busy={busy} onCancel={onClose} />
     </form>
   );
 }
 
-/** A modal form (the browser's <dialog>, as Confirm): the new password twice for one user. */
+/** A modal form: the new password twice for one user. */
 export function PasswordDialog({
   user,
   onSet,
@@ -118,26 +103,13 @@ export function PasswordDialog({
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const textId = useId();
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const [newPassword, setNewPassword] = useState(noNewPassword);
   const [problem, setProblem] = useState<FormProblem>(noProblem);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (!element.open) element.showModal();
-    return () => {
-      element.close();
-    };
-  }, []);
-
   const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
-    const differ = repeatProblem(password, repeat, t('usersPasswordsDiffer'));
+    const differ = repeatProblem(newPassword, t('usersPasswordsDiffer'));
     setProblem(differ ?? noProblem);
     if (differ !== null) return;
     setBusy(true);
@@ -145,7 +117,7 @@ export function PasswordDialog({
       unwrap(
         await api.PUT('/api/v1/users/{name}/password', {
           params: { path: { name: user } },
-          body: { password },
+          body: { password: newPassword.password },
         }),
       );
       onSet();
@@ -156,52 +128,23 @@ export function PasswordDialog({
   };
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={textId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
+    <Dialog
+      title={t('usersSetPasswordTitle', { name: user })}
+      text={t('usersSetPasswordText')}
+      onEscape={onCancel}
     >
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <h2 id={titleId}>{t('usersSetPasswordTitle', { name: user })}</h2>
-        <p id={textId}>{t('usersSetPasswordText')}</p>
-        <TextField
-          id="set-password-new"
-          label={t('usersNewPassword')}
-          type="password"
-          autoComplete="new-password"
+        <NewPasswordFields
+          ids={{ password: 'set-password-new', repeat: 'set-password-repeat' }}
+          labels={{ password: t('usersNewPassword'), repeat: t('usersRepeat') }}
           autoFocus
-          value={password}
-          error={problem.fields['/password']}
-          onChange={(event) => {
-            setPassword(event.target.value);
-          }}
-        />
-        <TextField
-          id="set-password-repeat"
-          label={t('usersRepeat')}
-          type="password"
-          autoComplete="new-password"
-          value={repeat}
-          error={problem.fields[repeatField]}
-          onChange={(event) => {
-            setRepeat(event.target.value);
-          }}
+          value={newPassword}
+          errors={{ password: problem.fields['/password'], repeat: problem.fields[repeatField] }}
+          onChange={setNewPassword}
         />
         <GeneralProblem problem={problem} />
-        <div className="buttons">
-          <button type="submit" className="primary" disabled={busy}>
-            {t('usersSetPassword')}
-          </button>
-          <button type="button" onClick={onCancel}>
-            {t('cancel')}
-          </button>
-        </div>
+        <FormButtons label={t('usersSetPassword')} busy={busy} onCancel={onCancel} />
       </form>
-    </dialog>
+    </Dialog>
   );
 }

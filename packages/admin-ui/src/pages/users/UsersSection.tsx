@@ -1,12 +1,15 @@
 // The local users: searched, sorted and paged on the gateway, each with its state and groups, and (for
 // an administrator) adding a user, setting a password, disabling, enabling and removing one.
 import { useState } from 'react';
-import { api, messageOf, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { api, unwrap } from '../../api/client';
+import { ListProblem } from '../../components/ListParts';
+import { useConfirm } from '../../components/useConfirm';
 import { usePagedList, useSettled } from '../../components/usePagedList';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/en';
-import { OutcomeLine, type Outcome } from './Outcome';
+import { ListToolbar } from './ListToolbar';
+import { MoreButton } from './MoreButton';
+import { OutcomeLine, useOutcome } from './Outcome';
 import { AddUserForm, PasswordDialog } from './UserForms';
 import {
   initialUserSort,
@@ -16,8 +19,6 @@ import {
   type UserSort,
   type UserSortField,
 } from './model';
-
-type Asking = { kind: 'disable' | 'remove'; user: UserItem } | { kind: 'password'; user: string } | null;
 
 const sortColumns: readonly { field: UserSortField; label: MessageKey }[] = [
   { field: 'name', label: 'usersColName' },
@@ -39,8 +40,8 @@ export function UsersSection({
   const search = useSettled(typed);
   const [sort, setSort] = useState<UserSort>(initialUserSort);
   const [adding, setAdding] = useState(false);
-  const [asking, setAsking] = useState<Asking>(null);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  /** The user whose password the dialog sets. */
+  const [settingPassword, setSettingPassword] = useState<string | null>(null);
 
   const list = usePagedList(
     async (cursor) =>
@@ -48,15 +49,7 @@ export function UsersSection({
     JSON.stringify([search, sort]),
   );
 
-  const act = async (work: () => Promise<string>) => {
-    setAsking(null);
-    try {
-      setOutcome({ ok: true, text: await work() });
-    } catch (error) {
-      setOutcome({ ok: false, text: t('usersActionFailed', { message: messageOf(error) }) });
-    }
-    list.reload();
-  };
+  const { outcome, setOutcome, act } = useOutcome(list.reload);
 
   const setDisabled = (user: UserItem, disabled: boolean) =>
     act(async () => {
@@ -80,12 +73,39 @@ export function UsersSection({
     });
 
   const groupsOf = (name: string) => memberships.get(name) ?? [];
+  const disabling = useConfirm<UserItem>(
+    (user) => ({
+      title: t('usersDisableTitle', { name: user.name }),
+      text: t('usersDisableConfirm', { name: user.name }),
+      action: t('usersDisable'),
+    }),
+    (user) => void setDisabled(user, true),
+  );
+  const removal = useConfirm<UserItem>(
+    (user) => ({
+      title: t('usersRemoveTitle', { name: user.name }),
+      text:
+        groupsOf(user.name).length === 0
+          ? t('usersRemoveConfirm', { name: user.name })
+          : t('usersRemoveConfirmGroups', { name: user.name, groups: groupsOf(user.name).join(', ') }),
+      action: t('usersRemove'),
+    }),
+    (user) => void remove(user),
+  );
   const filtered = search.trim() !== '';
   const span = canChange ? 5 : 4;
   return (
     <section className="page-section" aria-labelledby="users-local-title">
       <h2 id="users-local-title">{t('usersLocalUsers')}</h2>
-      <div className="toolbar">
+      <ListToolbar
+        testId="users-count"
+        count={list.loading ? null : t('usersCount', { count: list.total })}
+        addLabel={canChange && !adding ? t('usersAdd') : null}
+        onAdd={() => {
+          setAdding(true);
+          setOutcome(null);
+        }}
+      >
         <label htmlFor="users-search">{t('search')}</label>
         <input
           id="users-search"
@@ -98,22 +118,7 @@ export function UsersSection({
             setTyped(event.target.value);
           }}
         />
-        <span role="status" className="count" data-testid="users-count">
-          {list.loading ? t('loading') : t('usersCount', { count: list.total })}
-        </span>
-        {canChange && !adding && (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setAdding(true);
-              setOutcome(null);
-            }}
-          >
-            {t('usersAdd')}
-          </button>
-        )}
-      </div>
+      </ListToolbar>
       {adding && (
         <AddUserForm
           onAdded={(user) => {
@@ -127,11 +132,7 @@ export function UsersSection({
         />
       )}
       <OutcomeLine outcome={outcome} />
-      {list.problem !== null && (
-        <p role="alert" className="problem">
-          {t('error', { message: list.problem })}
-        </p>
-      )}
+      <ListProblem problem={list.problem} />
       <table className="list" aria-label={t('usersTable')}>
         <thead>
           <tr>
@@ -170,7 +171,7 @@ export function UsersSection({
                     className="small"
                     aria-label={t('usersSetPasswordOf', { name: user.name })}
                     onClick={() => {
-                      setAsking({ kind: 'password', user: user.name });
+                      setSettingPassword(user.name);
                     }}
                   >
                     {t('usersSetPassword')}
@@ -190,7 +191,7 @@ export function UsersSection({
                       className="small"
                       aria-label={t('usersDisableNamed', { name: user.name })}
                       onClick={() => {
-                        setAsking({ kind: 'disable', user });
+                        disabling.ask(user);
                       }}
                     >
                       {t('usersDisable')}
@@ -201,7 +202,7 @@ export function UsersSection({
                     className="small danger"
                     aria-label={t('usersRemoveNamed', { name: user.name })}
                     onClick={() => {
-                      setAsking({ kind: 'remove', user });
+                      removal.ask(user);
                     }}
                   >
                     {t('usersRemove')}
@@ -219,52 +220,21 @@ export function UsersSection({
           )}
         </tbody>
       </table>
-      {list.more !== null && (
-        <button type="button" className="list-more" onClick={list.more}>
-          {t('usersMore', { shown: list.items.length, total: list.total })}
-        </button>
-      )}
-      {asking?.kind === 'password' && (
+      <MoreButton list={list} />
+      {settingPassword !== null && (
         <PasswordDialog
-          user={asking.user}
+          user={settingPassword}
           onSet={() => {
-            setAsking(null);
-            setOutcome({ ok: true, text: t('usersPasswordSet', { name: asking.user }) });
+            setSettingPassword(null);
+            setOutcome({ ok: true, text: t('usersPasswordSet', { name: settingPassword }) });
           }}
           onCancel={() => {
-            setAsking(null);
+            setSettingPassword(null);
           }}
         />
       )}
-      {asking?.kind === 'disable' && (
-        <Confirm
-          title={t('usersDisableTitle', { name: asking.user.name })}
-          text={t('usersDisableConfirm', { name: asking.user.name })}
-          action={t('usersDisable')}
-          onConfirm={() => void setDisabled(asking.user, true)}
-          onCancel={() => {
-            setAsking(null);
-          }}
-        />
-      )}
-      {asking?.kind === 'remove' && (
-        <Confirm
-          title={t('usersRemoveTitle', { name: asking.user.name })}
-          text={
-            groupsOf(asking.user.name).length === 0
-              ? t('usersRemoveConfirm', { name: asking.user.name })
-              : t('usersRemoveConfirmGroups', {
-                  name: asking.user.name,
-                  groups: groupsOf(asking.user.name).join(', '),
-                })
-          }
-          action={t('usersRemove')}
-          onConfirm={() => void remove(asking.user)}
-          onCancel={() => {
-            setAsking(null);
-          }}
-        />
-      )}
+      {disabling.dialog}
+      {removal.dialog}
     </section>
   );
 }

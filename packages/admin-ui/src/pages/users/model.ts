@@ -78,8 +78,3 @@ export function formProblemOf(error: unknown, fields: readonly string[], fallbac
   if (fallback !== undefined) return { fields: { [fallback]: message }, general: null };
   return { fields: {}, general: message };
 }
-
-/** The form's own check: the repeated password must be the same (the gateway's rules are its own). */
-export function passwordsDiffer(password: string, repeat: string): boolean {
-  return password !== repeat;
-}

@@ -2,7 +2,7 @@
 // the API's errors shown at their field.
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { ApiFailure, messageOf } from '../../api/client';
-import { TextField } from '../../components/Field';
+import { SelectField, TextField } from '../../components/Field';
 import { useI18n } from '../../i18n';
 import { fieldOf, namesOf, type RuleField, type VpnRuleAction } from './rules';
 
@@ -94,27 +94,19 @@ export function RuleForm({
       <fieldset disabled={disabled || saving}>
         <legend>{title}</legend>
         <div className="vpn-rule-fields">
-          <div className="field">
-            <label htmlFor={`${idPrefix}-action`}>{t('vpnRulesAction')}</label>
-            <select
-              id={`${idPrefix}-action`}
-              value={action}
-              aria-invalid={errors.action === undefined ? undefined : true}
-              aria-describedby={errors.action === undefined ? undefined : `${idPrefix}-action-error`}
-              onChange={(event) => {
-                setAction(event.target.value === 'deny' ? 'deny' : 'allow');
-                forget('action');
-              }}
-            >
-              <option value="allow">{t('vpnRulesActionAllow')}</option>
-              <option value="deny">{t('vpnRulesActionDeny')}</option>
-            </select>
-            {errors.action !== undefined && (
-              <span className="field-error" role="alert" id={`${idPrefix}-action-error`}>
-                {errors.action}
-              </span>
-            )}
-          </div>
+          <SelectField
+            id={`${idPrefix}-action`}
+            label={t('vpnRulesAction')}
+            value={action}
+            error={errors.action}
+            onChange={(event) => {
+              setAction(event.target.value === 'deny' ? 'deny' : 'allow');
+              forget('action');
+            }}
+          >
+            <option value="allow">{t('vpnRulesActionAllow')}</option>
+            <option value="deny">{t('vpnRulesActionDeny')}</option>
+          </SelectField>
           <TextField
             id={`${idPrefix}-users`}
             label={t('vpnRulesUsers')}

@@ -1,9 +1,11 @@
 // VPN-access rules (DECISIONS 17; /api/v1/vpn-rules): the whole list in evaluation order, added to,
 // edited, removed and reordered. A move is planned as position PATCHes (reorder.ts) that never put the
 // other rules in a wrong order, since each PATCH re-judges the live external sessions at once.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, messageOf, unwrap } from '../../api/client';
-import { Confirm } from '../../components/Confirm';
+import { LoadState } from '../../components/LoadState';
+import { useConfirm } from '../../components/useConfirm';
+import { useLoaded } from '../../components/useLoaded';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../props';
 import { inOrder, movedTo, planMove, planSlot, type PositionPatch } from './reorder';
@@ -11,8 +13,6 @@ import { RuleForm, type RuleDraft } from './RuleForm';
 import { RuleTable } from './RuleTable';
 import { loadAllRules, type VpnRule } from './rules';
 import './vpn-rules.css';
-
-type Loaded = { kind: 'loading' } | { kind: 'failed'; text: string } | { kind: 'ready'; rules: VpnRule[] };
 
 /** The button a keyboard move came from, focused again once the list is reloaded. */
 interface FocusAfter {
@@ -29,34 +29,15 @@ async function send(patches: readonly PositionPatch[]): Promise<void> {
 
 export function VpnRules({ canChange }: PageProps) {
   const { t } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
+  const { loaded, reload, retry } = useLoaded(loadAllRules);
   /** While a move is applied: the order it makes, shown instead of the gateway's. */
   const [moving, setMoving] = useState<VpnRule[] | null>(null);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
-  const [removing, setRemoving] = useState<{ rule: VpnRule; number: number } | null>(null);
   const focusAfter = useRef<FocusAfter | null>(null);
 
-  const load = useCallback(
-    (): Promise<VpnRule[] | null> =>
-      loadAllRules().then(
-        (rules) => {
-          setLoaded({ kind: 'ready', rules });
-          return rules;
-        },
-        (error: unknown) => {
-          setLoaded({ kind: 'failed', text: messageOf(error) });
-          return null;
-        },
-      ),
-    [],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const rules = loaded.kind === 'ready' ? loaded.rules : [];
+  const rules = loaded.kind === 'ready' ? loaded.data : [];
 
   useEffect(() => {
     const wanted = focusAfter.current;
@@ -90,13 +71,13 @@ export function VpnRules({ canChange }: PageProps) {
     setStatus(t('vpnRulesMoving'));
     try {
       await send(plan.patches);
-      const now = await load();
+      const now = await reload();
       const place = now?.findIndex((rule) => rule.id === id) ?? -1;
       setStatus(place < 0 ? '' : t('vpnRulesMoved', { number: place + 1 }));
     } catch (error) {
       setStatus('');
       setProblem(t('vpnRulesMoveFailed', { message: messageOf(error) }));
-      await load();
+      await reload();
     } finally {
       setMoving(null);
     }
@@ -113,11 +94,11 @@ export function VpnRules({ canChange }: PageProps) {
         await send(slot.spread);
         unwrap(await api.POST('/api/v1/vpn-rules', { body: { ...body, position: slot.position } }));
       } finally {
-        await load();
+        await reload();
       }
     } else {
       unwrap(await api.POST('/api/v1/vpn-rules', { body }));
-      await load();
+      await reload();
     }
     setStatus(t('vpnRulesAdded'));
   };
@@ -133,12 +114,11 @@ export function VpnRules({ canChange }: PageProps) {
     );
     focusAfter.current = { id: rule.id, button: 'edit' };
     setEditingId(null);
-    await load();
+    await reload();
     setStatus(t('vpnRulesSaved', { number }));
   };
 
   const remove = async (rule: VpnRule) => {
-    setRemoving(null);
     setProblem(null);
     setStatus('');
     try {
@@ -149,8 +129,20 @@ export function VpnRules({ canChange }: PageProps) {
     } catch (error) {
       setProblem(t('vpnRulesRemoveFailed', { message: messageOf(error) }));
     }
-    await load();
+    await reload();
   };
+
+  const removal = useConfirm<{ rule: VpnRule; number: number }>(
+    ({ rule, number }) => ({
+      title: t('vpnRulesRemoveTitle', { number }),
+      text: t('vpnRulesRemoveText', {
+        action: rule.action === 'allow' ? t('vpnRulesAllow') : t('vpnRulesDeny'),
+        names: [...rule.users, ...rule.groups].join(', '),
+      }),
+      action: t('vpnRulesRemove'),
+    }),
+    ({ rule }) => void remove(rule),
+  );
 
   const shown = moving ?? rules;
   return (
@@ -180,21 +172,7 @@ export function VpnRules({ canChange }: PageProps) {
           {problem}
         </p>
       )}
-      {loaded.kind === 'loading' && <p className="muted">{t('loading')}</p>}
-      {loaded.kind === 'failed' && (
-        <div role="alert" className="problem">
-          <p>{t('error', { message: loaded.text })}</p>
-          <button
-            type="button"
-            onClick={() => {
-              setLoaded({ kind: 'loading' });
-              void load();
-            }}
-          >
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      <LoadState loaded={loaded} onRetry={retry} />
       {loaded.kind === 'ready' && shown.length === 0 && <p className="empty card">{t('vpnRulesEmpty')}</p>}
       {loaded.kind === 'ready' && shown.length > 0 && (
         <>
@@ -210,7 +188,7 @@ export function VpnRules({ canChange }: PageProps) {
               setEditingId(id);
             }}
             onRemove={(rule, number) => {
-              setRemoving({ rule, number });
+              removal.ask({ rule, number });
             }}
             renderEditor={(rule, number) => (
               <RuleForm
@@ -232,20 +210,7 @@ export function VpnRules({ canChange }: PageProps) {
           />
         </>
       )}
-      {removing !== null && (
-        <Confirm
-          title={t('vpnRulesRemoveTitle', { number: removing.number })}
-          text={t('vpnRulesRemoveText', {
-            action: removing.rule.action === 'allow' ? t('vpnRulesAllow') : t('vpnRulesDeny'),
-            names: [...removing.rule.users, ...removing.rule.groups].join(', '),
-          })}
-          action={t('vpnRulesRemove')}
-          onConfirm={() => void remove(removing.rule)}
-          onCancel={() => {
-            setRemoving(null);
-          }}
-        />
-      )}
+      {removal.dialog}
     </section>
   );
 }
