@@ -44,7 +44,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     database.pragma('busy_timeout = 5000');
     checkReadable(database, file);
     await inspectSchema(db, sqliteDialect, file);
-    const mode: unknown = database.pragma('journal_mode = WAL', { simple: true });
+    const mode = await switchToWal(database);
     if (mode !== 'wal') {
       log(`database ${file} stays in journal mode ${String(mode)}: WAL is unavailable here`);
     }
@@ -57,6 +57,25 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     // Kysely closes the file only if it ever used it.
     if (database.open) database.close();
     throw error instanceof StoreOpenError ? error : openFailure(file, error);
+  }
+}
+
+const WAL_SWITCH_DEADLINE_MS = 5000;
+
+/**
+ * Switching a new file into WAL needs the file to itself for a moment. SQLite answers SQLITE_BUSY at once,
+ * without its busy handler, when another process starting at the same time holds a lock, so the switch is
+ * retried with jittered pauses for as long as busy_timeout would have waited.
+ */
+async function switchToWal(database: Database.Database): Promise<unknown> {
+  const deadline = Date.now() + WAL_SWITCH_DEADLINE_MS;
+  for (;;) {
+    try {
+      return database.pragma('journal_mode = WAL', { simple: true });
+    } catch (error) {
+      if (errnoCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
   }
 }
 
