@@ -13,6 +13,7 @@ import { LocalPasswordAuthenticator } from './auth/local.js';
 import { KerberosAuthenticator } from './auth/kerberos.js';
 import { NtlmAuthenticator } from './auth/ntlm.js';
 import { PasswordRouter } from './auth/password-router.js';
+import type { HashPool } from './auth/hash-pool.js';
 import { Argon2idHasher } from './auth/password.js';
 import { ChangeFeed } from './changes/feed.js';
 import { systemClock } from './clock.js';
@@ -39,6 +40,8 @@ export interface ClientServiceOptions {
   ownsNode: boolean;
   /** The gateway's WireGuard private key when a tunnel driver runs, else null (no tunnels). */
   wireguardPrivateKey: string | null;
+  /** The process's password-hashing threads (DECISIONS 68). */
+  hashPool: HashPool;
   /** Handles a change before the sessions see it (the kernel owner's exemptions); true when handled. */
   beforeSessions?: (change: Change) => Promise<boolean>;
 }
@@ -59,7 +62,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
   const directoryConfig = () => store.directory.get();
   const ldap = new LdapDirectory(directoryConfig);
   const passwords = new PasswordRouter({
-    local: new LocalPasswordAuthenticator(store, new Argon2idHasher()),
+    local: new LocalPasswordAuthenticator(store, new Argon2idHasher(options.hashPool)),
     directory: ldap,
     directoryConfig,
     users: store.users,
@@ -99,6 +102,7 @@ export async function startClientService(options: ClientServiceOptions): Promise
     devices,
     authenticators: [passwords, devices, kerberos, ntlm],
     authorizeTimeoutMs: config.authorizeTimeoutSeconds * 1000,
+    hashing: options.hashPool,
     holder,
     ownsNode,
     logger,

@@ -12,6 +12,7 @@ import { exemptionLists } from './admin/exemptions.js';
 import { createAdminServices } from './admin/index.js';
 import { buildManagementApi, consolePath, loadConsole } from './api/index.js';
 import { ensureInitialAdmin } from './admins.js';
+import { HashPool } from './auth/hash-pool.js';
 import { Argon2idHasher } from './auth/password.js';
 import { startClientService } from './client-service.js';
 import { systemClock } from './clock.js';
@@ -75,7 +76,9 @@ async function run(
   paths: ReturnType<typeof dataPaths>,
   environment: GatewayEnvironment,
 ): Promise<RunningGateway> {
-  const hasher = new Argon2idHasher();
+  // DECISIONS 68: this process's logins (clients' and administrators') hash on its pool's threads.
+  const hashPool = new HashPool();
+  const hasher = new Argon2idHasher(hashPool);
   const clock = systemClock;
   const madePasswordFile = await ensureInitialAdmin(store, hasher, clock, paths.initialAdminPassword);
   if (madePasswordFile) {
@@ -150,6 +153,7 @@ async function run(
     access,
     holder: workerCount === 1 ? `${config.nodeName}/0` : `${config.nodeName}/owner`,
     ownsNode: true,
+    hashPool,
     wireguardPrivateKey: drivers.tunnel.kind === 'none' ? null : privateKey,
     beforeSessions: async (change) => {
       if (change.kind === 'access_rules') {
@@ -280,6 +284,7 @@ async function run(
         await access.shutdown();
         await dnsRelay?.stop();
         await apiInstance.close();
+        await hashPool.close();
         await store.close();
         logger.info('gateway stopped');
       },
@@ -291,6 +296,7 @@ async function run(
     await api?.close();
     await access.shutdown().catch(() => undefined);
     await dnsRelay?.stop();
+    await hashPool.close();
     throw e;
   }
 }

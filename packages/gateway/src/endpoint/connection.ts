@@ -52,6 +52,8 @@ export interface ConnectionDeps {
 
 /** Requests queued on one connection before it is refused (a client waits for each answer). */
 const maxQueued = 16;
+/** Clients retry up to a fifth later than a `timeout` says (DECISIONS 28's jitter; Kordon's client adds 0-20 %). */
+const clientRetryJitter = 1.2;
 
 export class ClientConnection implements SessionConnection, PostureConnection {
   sessionId: string | null = null;
@@ -103,12 +105,19 @@ export class ClientConnection implements SessionConnection, PostureConnection {
     });
   }
 
-  /** DECISIONS 68: a connection that does not log in closes with 4008; the client reconnects at once. */
-  private armAuthorizeTimer(): void {
+  /**
+   * DECISIONS 68: a connection that does not log in closes with 4008; the client reconnects at once.
+   * After a refusal that told the client to wait (`busy`, `throttled`), the wait it was told, with the
+   * jitter clients add to it, does not count either: its deadline runs from the end of that wait.
+   */
+  private armAuthorizeTimer(toldToWaitSeconds = 0): void {
     clearTimeout(this.authorizeTimer);
-    this.authorizeTimer = setTimeout(() => {
-      this.close(CloseCode.authorizeTimeout, 'no login in time');
-    }, this.d.authorizeTimeoutMs);
+    this.authorizeTimer = setTimeout(
+      () => {
+        this.close(CloseCode.authorizeTimeout, 'no login in time');
+      },
+      this.d.authorizeTimeoutMs + toldToWaitSeconds * 1000 * clientRetryJitter,
+    );
   }
 
   terminate(code: number, reason: string, last?: AuthStateMessage): void {
@@ -316,7 +325,7 @@ export class ClientConnection implements SessionConnection, PostureConnection {
     const refused =
       (msg.type === 'auth_state' && !msg.authorized) ||
       (msg.type === 'sso' && msg.status === 'not_authorized');
-    if (refused) this.armAuthorizeTimer();
+    if (refused) this.armAuthorizeTimer(msg.type === 'auth_state' ? msg.timeout : 0);
     this.ws.send(encodeServerMessage(msg));
   }
 

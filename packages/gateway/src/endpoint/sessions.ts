@@ -43,6 +43,7 @@ import {
   type TunnelWgReply,
 } from '@kordon/protocol';
 import type { AccessGate } from '../access.js';
+import type { HashingCapacity } from '../auth/hash-pool.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { SharedLoginThrottle } from './shared-throttle.js';
 import type { ResumeTickets } from './tickets.js';
@@ -86,6 +87,8 @@ export interface SessionServiceOptions {
   authenticators: readonly Authenticator[];
   /** DECISIONS 68: a login that would wait longer than this in the hashing queue is answered `busy`. */
   authorizeTimeoutMs: number;
+  /** The threads that hash passwords and what a hash costs on them, for that wait. */
+  hashing: HashingCapacity;
 }
 
 /** The gateway side of every tunnel (PROTOCOL.md `tunnel_wg`, DECISIONS 38). */
@@ -123,8 +126,6 @@ interface Ending {
 const replacedTicketMs = 60_000;
 /** How often sessions whose grace ended are swept from the store. */
 const graceSweepMs = 500;
-/** Threads of libuv's pool that hash passwords at once (its default size; the gateway does not change it). */
-const hashingThreads = 4;
 
 export function failure(
   reason: AuthFailureReason,
@@ -152,9 +153,10 @@ export class SessionService {
   private readonly tunnelTimers = new Map<string, NodeJS.Timeout>();
   private readonly byMethod: ReadonlyMap<AuthMethod, Authenticator>;
   private sweepTimer: NodeJS.Timeout | undefined;
-  /** Password checks running or queued, and their mean duration, for `busy` (DECISIONS 68). */
-  private hashing = 0;
-  private meanHashMs = 25;
+  /** Password logins admitted and not yet checked, for `busy` (DECISIONS 68). */
+  private loginsInFlight = 0;
+  /** When the last client told `busy` is due back (monotonic ms). */
+  private busyReturnsUntilMs = 0;
 
   constructor(private readonly options: SessionServiceOptions) {
     this.byMethod = new Map(options.authenticators.map((a) => [a.method, a]));
@@ -187,18 +189,26 @@ export class SessionService {
     const address = conn.sourceAddress;
     const accountKey = normalizeLocalLogin(login) ?? login.trim().toLowerCase();
     const addressKey = addressGroup(address);
-    // DECISIONS 68: the queue's expected wait is checked before anything is queued.
-    const queueWaitMs = (this.hashing * this.meanHashMs) / hashingThreads;
+    // DECISIONS 68: the queue's expected wait is checked before anything is queued. Every login in
+    // flight counts, from its admission to its answer: one hash each (a directory login's bind too).
+    const { hashing } = this.options;
+    const hashSlotMs = hashing.meanHashMs() / hashing.threads;
+    const queueWaitMs = this.loginsInFlight * hashSlotMs;
     if (queueWaitMs > this.options.authorizeTimeoutMs) {
       metrics.authAttempts.inc({ result: 'busy' });
-      const seconds = toTimeoutSeconds(queueWaitMs);
+      // Each client told `busy` is given a return time of its own, one hash after the one told before
+      // it, so that a crowd refused together comes back at the rate the threads can take it.
+      const now = clock.monotonicMs();
+      const waitMs = Math.max(queueWaitMs, this.busyReturnsUntilMs - now);
+      this.busyReturnsUntilMs = now + waitMs + hashSlotMs;
+      const seconds = toTimeoutSeconds(waitMs);
       return { reply: failure('busy', seconds, { waitSeconds: seconds }) };
     }
     // DECISIONS 55, 68, 71: checked and reserved in one step in the store, shared by every worker; an
     // attempt during a back-off is not checked and not counted.
     const keys = { account: accountKey, address: addressKey };
     // Queued work from here on, for `busy`: waiting for a reservation, then hashing.
-    this.hashing++;
+    this.loginsInFlight++;
     let result;
     try {
       const waitMs = await this.throttle.reserve(keys);
@@ -207,7 +217,6 @@ export class SessionService {
         const seconds = toTimeoutSeconds(waitMs);
         return { reply: failure('throttled', seconds, { waitSeconds: seconds }) };
       }
-      const started = clock.monotonicMs();
       try {
         result = await this.options.passwords.authenticate({ login, password });
       } catch (err) {
@@ -219,9 +228,8 @@ export class SessionService {
         await this.event('login_failed', null, address, err.message);
         return { reply: failure('internal', 5, { what: err.what }) };
       }
-      this.meanHashMs = 0.9 * this.meanHashMs + 0.1 * (clock.monotonicMs() - started);
     } finally {
-      this.hashing--;
+      this.loginsInFlight--;
     }
     // A disabled account gave the right password: no guess to slow down (DECISIONS 15).
     const backoff = await this.throttle.settle(keys, !result.ok && result.reason === 'credentials');

@@ -2,6 +2,7 @@
 // and the change feed for them; access goes to the owner. It exits when the owner is gone, so the
 // service manager restarts the whole gateway.
 import type { Store } from '@kordon/core';
+import { HashPool } from '../auth/hash-pool.js';
 import { startClientService, type ClientService } from '../client-service.js';
 import { dataPaths, loadOrCreateText } from '../data-dir.js';
 import { createLogger } from '../logging.js';
@@ -18,6 +19,7 @@ let service: ClientService | undefined;
 let store: Store | undefined;
 const metrics = createMetrics();
 const access = new RemoteAccess(send);
+const hashPool = new HashPool();
 
 process.on('disconnect', () => {
   // The owner died: the kernel state is gone with it, so nothing here may go on (DECISIONS 71).
@@ -61,6 +63,7 @@ async function start(message: Extract<OwnerMessage, { type: 'start' }>): Promise
     access,
     holder: `${config.nodeName}/${worker}`,
     ownsNode: false,
+    hashPool,
     wireguardPrivateKey: message.tunnels
       ? loadOrCreateText(paths.wireguardKey, () => {
           throw new Error('the owner has not made the WireGuard key');
@@ -73,5 +76,6 @@ async function start(message: Extract<OwnerMessage, { type: 'start' }>): Promise
 
 async function stop(): Promise<void> {
   await service?.stop();
+  await hashPool.close();
   await store?.close();
 }

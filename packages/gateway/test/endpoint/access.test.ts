@@ -122,6 +122,7 @@ beforeEach(async () => {
     devices,
     authenticators: [passwords, devices],
     authorizeTimeoutMs: 60_000,
+    hashing: { threads: 1, meanHashMs: () => 25 },
     holder: 'n/0',
     ownsNode: true,
     clock: systemClock,
@@ -246,6 +247,27 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     expect(second.reply.timeout).toBeGreaterThan(0);
     expect((await first).reply).toMatchObject({ authorized: true });
     busy.shutdown();
+  });
+
+  it('tells a crowd refused as busy to come back one hash apart, at the rate the threads take them', async () => {
+    // One thread, a second per hash: a queue of one login outlasts the half-second deadline.
+    const paced = new SessionService({
+      ...options,
+      authorizeTimeoutMs: 500,
+      hashing: { threads: 1, meanHashMs: () => 1000 },
+    });
+    const first = paced.authorizePassword(connection('127.0.7.3'), 'alice', 'pw', settings);
+    // Called together: each is judged before the first login's hash is done.
+    const crowd = await Promise.all(
+      [4, 5, 6].map((i) => paced.authorizePassword(connection(`127.0.7.${i}`), 'bob', 'pw', settings)),
+    );
+    expect(crowd.map((outcome) => outcome.reply)).toMatchObject([
+      { reason: 'busy', timeout: 1 },
+      { reason: 'busy', timeout: 2 },
+      { reason: 'busy', timeout: 3 },
+    ]);
+    expect((await first).reply).toMatchObject({ authorized: true });
+    paced.shutdown();
   });
 });
 

@@ -43,6 +43,25 @@ describe('limits under abuse (DECISIONS 68)', () => {
     c.close();
   });
 
+  it('the wait a refusal asks for does not count against the deadline', async () => {
+    await gw.addUser('trudy', 'right-password');
+    const c = await TestClient.connect(gw.port, gw.ca, { localAddress: '127.0.30.3' });
+    await c.request({ type: 'version', major: 1, minor: 0, build: 0, os: 'linux' });
+    // The fifth failure in a row starts the account's back-off (DECISIONS 47): a wait of 2 s.
+    let refused: unknown;
+    for (let i = 0; i < 5; i += 1) {
+      refused = await c.request({ type: 'authorize', login: 'trudy', password: `wrong-${String(i)}` });
+    }
+    expect(refused).toMatchObject({ authorized: false, reason: 'credentials', timeout: 2 });
+    const told = (refused as { timeout: number }).timeout;
+    // Past the 1 s deadline, but within the wait it was told plus the deadline: still open.
+    await new Promise((r) => setTimeout(r, 1000 + told * 1000));
+    expect(await c.request({ type: 'authorize', login: 'trudy', password: 'right-password' })).toMatchObject({
+      authorized: true,
+    });
+    c.close();
+  });
+
   it('a TLS handshake that does not finish in 10 s is closed', { timeout: 20_000 }, async () => {
     const socket = connect({ host: '127.0.0.1', port: gw.port, localAddress: '127.0.30.9' });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
