@@ -1,7 +1,8 @@
 // GET /api/v1/sessions/stream: the monitor's live updates as server-sent events (added, changed,
 // ended). The store is the truth (ARCHITECTURE principle 6: sessions live in every worker and, later,
 // on other nodes), so while anyone listens one poll a second reads the live sessions and sends what
-// differs from the last poll; with no listener nothing runs.
+// differs from the last poll; with no listener nothing runs. A poll that takes long (a hundred thousand
+// sessions) spaces the next ones out, so the stream never takes more than a tenth of the process's time.
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
@@ -25,14 +26,20 @@ interface Listener {
 
 /** Every this many polls each listener's right to listen is checked again. */
 const recheckEveryPolls = 5;
+/** A poll may take at most this share of the time between polls; slower ones space the next out. */
+const maxPollShare = 0.1;
 
 export class SessionStream {
   private readonly listeners = new Set<Listener>();
   private previous: SessionSnapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
-  private polling = false;
   private polls = 0;
+  private running = false;
+  /** Counts starts, so a poll still running from before a stop does not go on after a new start. */
+  private generation = 0;
+  /** How long the last poll took, for the pause before the next (ms). */
+  private lastPollMs = 0;
 
   constructor(private readonly options: SessionStreamOptions) {}
 
@@ -73,20 +80,19 @@ export class SessionStream {
   }
 
   private startPolling(): void {
-    if (this.timer !== undefined) return;
-    this.timer = setInterval(() => {
-      void this.poll();
-    }, this.options.pollMs ?? 1000);
-    this.timer.unref();
+    if (this.running) return;
+    this.running = true;
+    this.generation += 1;
     this.heartbeat = setInterval(() => {
       for (const listener of this.listeners) listener.response.write(': heartbeat\n\n');
     }, this.options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
-    void this.poll();
+    void this.pollThenWait(this.generation);
   }
 
   private stopPolling(): void {
-    clearInterval(this.timer);
+    this.running = false;
+    clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     this.timer = undefined;
     this.heartbeat = undefined;
@@ -94,9 +100,25 @@ export class SessionStream {
     this.previous = undefined;
   }
 
+  /** One poll, then the next after the poll interval, or longer when a poll took over a tenth of it. */
+  private async pollThenWait(generation: number): Promise<void> {
+    const started = performance.now();
+    await this.poll();
+    this.lastPollMs = performance.now() - started;
+    if (!this.running || generation !== this.generation) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.pollThenWait(generation);
+    }, this.nextPollInMs());
+    this.timer.unref();
+  }
+
+  /** The pause before the next poll (ms). */
+  nextPollInMs(): number {
+    return Math.max(this.options.pollMs ?? 1000, this.lastPollMs / maxPollShare - this.lastPollMs);
+  }
+
   private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
     try {
       if (++this.polls % recheckEveryPolls === 0) await this.recheckListeners();
       if (this.listeners.size === 0) return;
@@ -117,8 +139,6 @@ export class SessionStream {
     } catch (err) {
       if (this.options.logger)
         this.options.logger.error({ err }, 'the sessions stream could not read the sessions');
-    } finally {
-      this.polling = false;
     }
   }
 
