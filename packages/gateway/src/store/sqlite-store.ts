@@ -12,6 +12,8 @@ import {
   type DatabaseConnection,
   type DialectAdapter,
   type Driver,
+  type SqliteDatabase,
+  type SqliteStatement,
 } from 'kysely';
 import type { Store } from '@kordon/core';
 import { sqliteDialect } from './dialect.js';
@@ -102,11 +104,12 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #database: Database.Database;
+  readonly #database: SqliteDatabase;
 
   constructor(database: Database.Database) {
-    super({ database });
-    this.#database = database;
+    const cached = withStatementCache(database);
+    super({ database: cached });
+    this.#database = cached;
   }
 
   override createDriver(): Driver {
@@ -116,6 +119,39 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
   }
+}
+
+/** Statements kept; a query with a list of values has a text per length, so the cache is bounded. */
+const cachedStatements = 512;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing costs about as much as running a
+ * small query. Statements are kept by their SQL text, the least recently used dropped past the bound.
+ * A statement runs to its end before the next query starts (the driver runs them synchronously), so
+ * sharing one is safe; SQLite prepares it again by itself after a schema change.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql: string): SqliteStatement {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        if (statements.size >= cachedStatements) {
+          const oldest = statements.keys().next();
+          if (oldest.done !== true) statements.delete(oldest.value);
+        }
+      } else {
+        statements.delete(sql);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close(): void {
+      statements.clear();
+      database.close();
+    },
+  };
 }
 
 /** Creates an empty file with mode 0600 (it will hold password hashes); false when it already exists. */
