@@ -9,7 +9,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@kordon/source'], externalConditions: ['@kordon/source'] } },
   test: {
     projects: [
-      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
+      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'] } },
       {
         resolve,
         test: {

@@ -15,6 +15,8 @@ export type OwnerMessage =
       tunnels: boolean;
       /** Whether the owner's stdout (which the worker shares) is a terminal, for the log format. */
       terminal: boolean;
+      /** Password-hashing threads for this worker: the cores shared out over the workers (DECISIONS 68). */
+      hashThreads: number;
     }
   | { type: 'access_result'; id: number; error: string | null }
   | { type: 'metrics_request'; id: number }

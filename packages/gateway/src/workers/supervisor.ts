@@ -1,6 +1,7 @@
 // The owner's side of the workers (DECISIONS 71): starts the endpoint processes on the client port,
 // answers their grant and revoke requests from the one AccessControl, collects their metrics, and
 // restarts a worker that died after handing its sessions to the grace.
+import { availableParallelism } from 'node:os';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
@@ -134,6 +135,9 @@ export class WorkerSupervisor {
       tls: this.options.tls,
       tunnels: this.options.tunnels,
       terminal: process.stdout.isTTY,
+      // Together the workers hash on as many threads as there are cores, not as many per worker: a
+      // thread's isolate and its hash memory stay with it (about 30 MiB each, docs/benchmarks.md S1).
+      hashThreads: Math.ceil(availableParallelism() / this.options.count),
     });
     logger.info({ worker: index, pid: child.pid }, 'worker started');
     return worker;

@@ -19,7 +19,7 @@ let service: ClientService | undefined;
 let store: Store | undefined;
 const metrics = createMetrics();
 const access = new RemoteAccess(send);
-const hashPool = new HashPool();
+let hashPool: HashPool | undefined;
 
 process.on('disconnect', () => {
   // The owner died: the kernel state is gone with it, so nothing here may go on (DECISIONS 71).
@@ -54,6 +54,7 @@ async function start(message: Extract<OwnerMessage, { type: 'start' }>): Promise
   const logger = createLogger(config, { worker }, message.terminal);
   const paths = dataPaths(config.dataDir);
   store = await openStore({ file: paths.database, databaseUrl: config.databaseUrl });
+  hashPool = new HashPool(message.hashThreads);
   service = await startClientService({
     config,
     store,
@@ -76,6 +77,6 @@ async function start(message: Extract<OwnerMessage, { type: 'start' }>): Promise
 
 async function stop(): Promise<void> {
   await service?.stop();
-  await hashPool.close();
+  await hashPool?.close();
   await store?.close();
 }
