@@ -122,6 +122,13 @@ interface Ending {
   last?: AuthStateMessage;
 }
 
+/**
+ * The longest wait a login is queued for. A client gives up on an answer after 30 s (DECISIONS 63):
+ * a login queued longer would be hashed for a client that has gone (S3 measured 2,771 such at a queue
+ * of 60 s), so past this the login is answered `busy` (DECISIONS 68) even under a longer
+ * --authorize-timeout; the margin covers the estimate's error.
+ */
+const loginQueueLimitMs = 20_000;
 /** DECISIONS 79: how long a replaced ticket stays good from the same device. */
 const replacedTicketMs = 60_000;
 /** How often sessions whose grace ended are swept from the store. */
@@ -194,7 +201,7 @@ export class SessionService {
     const { hashing } = this.options;
     const hashSlotMs = hashing.meanHashMs() / hashing.threads;
     const queueWaitMs = this.loginsInFlight * hashSlotMs;
-    if (queueWaitMs > this.options.authorizeTimeoutMs) {
+    if (queueWaitMs > Math.min(this.options.authorizeTimeoutMs, loginQueueLimitMs)) {
       metrics.authAttempts.inc({ result: 'busy' });
       // Each client told `busy` is given a return time of its own, one hash after the one told before
       // it, so that a crowd refused together comes back at the rate the threads can take it.

@@ -249,6 +249,20 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     busy.shutdown();
   });
 
+  it('queues no login for longer than a client waits for its answer (30 s), whatever the deadline', async () => {
+    // 25 s a hash: one login ahead is within the 60 s deadline but past what a client waits.
+    const slow = new SessionService({
+      ...options,
+      authorizeTimeoutMs: 60_000,
+      hashing: { threads: 1, meanHashMs: () => 25_000 },
+    });
+    const first = slow.authorizePassword(connection('127.0.7.7'), 'alice', 'pw', settings);
+    const second = await slow.authorizePassword(connection('127.0.7.8'), 'bob', 'pw', settings);
+    expect(second.reply).toMatchObject({ authorized: false, reason: 'busy', timeout: 25 });
+    expect((await first).reply).toMatchObject({ authorized: true });
+    slow.shutdown();
+  });
+
   it('tells a crowd refused as busy to come back one hash apart, at the rate the threads take them', async () => {
     // One thread, a second per hash: a queue of one login outlasts the half-second deadline.
     const paced = new SessionService({
