@@ -173,29 +173,24 @@ export class ClientEndpoint {
         if (n <= 0) this.unauthorized.delete(group);
         else this.unauthorized.set(group, n);
       };
-      new ClientConnection(
-        ws,
-        address,
-        presented,
-        {
-          sessions: this.o.sessions,
-          sso: this.o.sso,
-          posture: this.o.posture,
-          settings: this.o.settings,
-          installers: this.o.installers,
-          metrics: this.o.metrics,
-          logger: this.o.logger,
-          port: this.port,
-          versionTimeoutMs: this.o.versionTimeoutMs,
-          authorizeTimeoutMs: this.o.authorizeTimeoutMs,
-          pingIntervalMs: this.o.pingIntervalMs,
-          onAuthorized: release,
-          onClosed: () => {
-            release();
-            this.o.metrics.connectionsOpen.dec();
-          },
+      new ClientConnection(ws, address, presented, {
+        sessions: this.o.sessions,
+        sso: this.o.sso,
+        posture: this.o.posture,
+        settings: this.o.settings,
+        installers: this.o.installers,
+        metrics: this.o.metrics,
+        logger: this.o.logger,
+        port: this.port,
+        versionTimeoutMs: this.o.versionTimeoutMs,
+        authorizeTimeoutMs: this.o.authorizeTimeoutMs,
+        pingIntervalMs: this.o.pingIntervalMs,
+        onAuthorized: release,
+        onClosed: () => {
+          release();
+          this.o.metrics.connectionsOpen.dec();
         },
-      );
+      });
     });
   }
 }
