@@ -58,44 +58,96 @@ export async function selfSigned(dir: string): Promise<{ key: string; cert: stri
   return { key, cert };
 }
 
+/** The bare server loaded step by step: `open` adds connections, each from the next source address. */
+export interface BareServerLoad {
+  pid: number;
+  /** The server's RSS before any connection, bytes. */
+  rssBefore: number;
+  /** Opens connections until `total` are open in all (or tried). */
+  openUpTo(total: number): Promise<{ open: number; failed: number; loginMs: number[]; wallMs: number }>;
+  roundTrips(messages: number, concurrency: number): ReturnType<LoadGenerator['roundTrips']>;
+  stop(): Promise<void>;
+}
+
+export async function startBareServer(options: {
+  processes: number;
+  concurrency: number;
+  /** The first source address's index, so a run's scenarios never share an address. */
+  firstSource?: number;
+  /** Ask for a client certificate as the gateway's TLS server does (DECISIONS 77). */
+  requestCert?: boolean;
+  execArgv?: string[];
+  env?: Record<string, string>;
+}): Promise<BareServerLoad> {
+  const dir = mkdtempSync(join(tmpdir(), 'kordon-bench-bound-'));
+  const { key, cert } = await selfSigned(dir);
+  const server = fork(
+    fileURLToPath(new URL('./bare-server.ts', import.meta.url)),
+    [key, cert, ...(options.requestCert === true ? ['--request-cert'] : [])],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+      env: { ...process.env, ...options.env },
+    },
+  );
+  const generator = await LoadGenerator.start(options.processes);
+  const stop = async () => {
+    await generator.close();
+    server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const port = await listening(server);
+    await sleep(1000);
+    const pid = server.pid as number;
+    const ca = readFileSync(cert, 'utf8');
+    const first = options.firstSource ?? 0;
+    let tried = 0;
+    let open = 0;
+    return {
+      pid,
+      rssBefore: treeRss(pid),
+      async openUpTo(total) {
+        const sources = loopbackSources(first + total).slice(first + tried);
+        const opened = await generator.open({
+          url: `wss://127.0.0.1:${port}/connect`,
+          ca,
+          sources,
+          logins: [],
+          concurrency: options.concurrency,
+        });
+        if (opened.failed > 0)
+          console.error(`bound: ${opened.failed} connections failed; the first: ${opened.firstError}`);
+        tried = total;
+        open += opened.open;
+        return { open, failed: tried - open, loginMs: opened.loginMs, wallMs: opened.wallMs };
+      },
+      roundTrips: (messages, concurrency) => generator.roundTrips(messages, concurrency),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 export async function measureBound(options: {
   connections: number;
   processes: number;
   concurrency: number;
   messages: number;
-  /** The first source address's index, so a run's scenarios never share an address. */
   firstSource?: number;
 }): Promise<BoundResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'kordon-bench-bound-'));
-  const { key, cert } = await selfSigned(dir);
-  const server = fork(fileURLToPath(new URL('./bare-server.ts', import.meta.url)), [key, cert], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const generator = await LoadGenerator.start(options.processes);
+  const load = await startBareServer(options);
   try {
-    const port = await listening(server);
-    await sleep(1000);
-    const pid = server.pid as number;
-    const before = treeRss(pid);
-    const sources = loopbackSources(options.connections + (options.firstSource ?? 0)).slice(
-      options.firstSource ?? 0,
-    );
-    const opened = await generator.open({
-      url: `wss://127.0.0.1:${port}/connect`,
-      ca: readFileSync(cert, 'utf8'),
-      sources,
-      logins: [],
-      concurrency: options.concurrency,
-    });
-    if (opened.failed > 0)
-      console.error(`bound: ${opened.failed} connections failed; the first: ${opened.firstError}`);
+    const opened = await load.openUpTo(options.connections);
     await sleep(3000);
-    const after = treeRss(pid);
-    const trips = await generator.roundTrips(options.messages, options.concurrency);
+    const after = treeRss(load.pid);
+    const trips = await load.roundTrips(options.messages, options.concurrency);
     return {
       connections: opened.open,
       failed: opened.failed,
-      memoryPerConnectionKiB: (after - before) / 1024 / Math.max(1, opened.open),
+      memoryPerConnectionKiB: (after - load.rssBefore) / 1024 / Math.max(1, opened.open),
       serverRssMiB: after / 1024 ** 2,
       openedPerSecond: opened.open / (opened.wallMs / 1000),
       loginP50Ms: percentile(opened.loginMs, 50),
@@ -105,9 +157,7 @@ export async function measureBound(options: {
       roundTripP99Ms: percentile(trips.latencyMs, 99),
     };
   } finally {
-    await generator.close();
-    server.kill();
-    rmSync(dir, { recursive: true, force: true });
+    await load.stop();
   }
 }
 

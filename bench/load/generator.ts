@@ -2,22 +2,44 @@
 // 127.x.y.z source address of its own, driven together and their reports merged.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ClientCommand, ClientReport, Login } from './protocol.ts';
+import {
+  addCounters,
+  type ClientCommand,
+  type ClientCounters,
+  type ClientMode,
+  type ClientReport,
+  type Login,
+} from './protocol.ts';
 
 const clientScript = fileURLToPath(new URL('./client.ts', import.meta.url));
 
-/** 127.1.0.1, 127.1.0.2, ...: `count` loopback addresses, none of them 127.0.0.1 (the server's). */
-export function loopbackSources(count: number): string[] {
+/**
+ * 127.1.0.1, 127.1.0.2, ...: `count` loopback addresses, none of them 127.0.0.1 (the server's); from
+ * 127.`secondOctet`.0.1 when given (S2 puts its external clients in 127.128.0.0/9).
+ */
+export function loopbackSources(count: number, secondOctet = 1): string[] {
   const sources: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const n = i + 1;
-    sources.push(`127.${1 + Math.floor(n / 65_536)}.${Math.floor(n / 256) % 256}.${n % 256}`);
+    sources.push(`127.${secondOctet + Math.floor(n / 65_536)}.${Math.floor(n / 256) % 256}.${n % 256}`);
   }
   return sources;
 }
 
 type Opened = Extract<ClientReport, { kind: 'opened' }>;
 type RoundTrips = Extract<ClientReport, { kind: 'round-trips' }>;
+type Keepalive = Extract<ClientReport, { kind: 'keepalive' }>;
+type Cycles = Extract<ClientReport, { kind: 'cycles' }>;
+
+/** What every process's clients report, merged. */
+export interface GeneratorStatus {
+  clients: number;
+  connected: number;
+  tunneled: number;
+  /** Epoch ms of each client's first connection since the mark. */
+  authorizedAt: number[];
+  counters: ClientCounters;
+}
 
 export class LoadGenerator {
   // No parameter property: Node runs this file by stripping types, which cannot rewrite one.
@@ -28,9 +50,15 @@ export class LoadGenerator {
   }
 
   /** `count` client processes, ready for commands. */
-  static async start(count: number): Promise<LoadGenerator> {
+  /**
+   * `count` client processes, ready for commands; with `niceness`, they run at that nice value, below
+   * the server's processes and threads (S3: the clients stand for other machines' work).
+   */
+  static async start(count: number, niceness = 0): Promise<LoadGenerator> {
     const processes = Array.from({ length: count }, () =>
-      fork(clientScript, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+      fork(clientScript, niceness === 0 ? [] : [`--nice=${niceness}`], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
     );
     await Promise.all(processes.map((child) => nextReport(child, 'ready')));
     return new LoadGenerator(processes);
@@ -43,6 +71,7 @@ export class LoadGenerator {
     sources: readonly string[];
     logins: readonly Login[];
     concurrency: number;
+    mode?: ClientMode;
   }): Promise<Opened> {
     const share = Math.ceil(options.sources.length / this.processes.length);
     const reports = await Promise.all(
@@ -56,6 +85,7 @@ export class LoadGenerator {
           sources,
           logins: logins.length === 0 ? [{ login: 'bench', password: 'bench' }] : logins,
           concurrency: Math.max(1, Math.ceil(options.concurrency / this.processes.length)),
+          ...(options.mode === undefined ? {} : { mode: options.mode }),
         });
         return nextReport(child, 'opened');
       }),
@@ -88,6 +118,114 @@ export class LoadGenerator {
       done: sum(reports.map((r) => r.done)),
       wallMs: Math.max(...reports.map((r) => r.wallMs)),
       latencyMs: reports.flatMap((r) => r.latencyMs),
+    };
+  }
+
+  /** WebSocket pings over the open connections, `perSecond` in all, for `seconds`. */
+  async keepalive(perSecond: number, seconds: number): Promise<Keepalive> {
+    const reports = await Promise.all(
+      this.processes.map((child) => {
+        command(child, { kind: 'keepalive', perSecond: perSecond / this.processes.length, seconds });
+        return nextReport(child, 'keepalive');
+      }),
+    );
+    return {
+      kind: 'keepalive',
+      done: sum(reports.map((r) => r.done)),
+      lost: sum(reports.map((r) => r.lost)),
+      latencyMs: reports.flatMap((r) => r.latencyMs),
+    };
+  }
+
+  /** Counters and first-connection times start again from now. */
+  async mark(): Promise<void> {
+    await Promise.all(
+      this.processes.map((child) => {
+        command(child, { kind: 'mark' });
+        return nextReport(child, 'marked');
+      }),
+    );
+  }
+
+  async status(): Promise<GeneratorStatus> {
+    const reports = await Promise.all(
+      this.processes.map((child) => {
+        command(child, { kind: 'status' });
+        return nextReport(child, 'status');
+      }),
+    );
+    return {
+      clients: sum(reports.map((r) => r.clients)),
+      connected: sum(reports.map((r) => r.connected)),
+      tunneled: sum(reports.map((r) => r.tunneled)),
+      authorizedAt: reports.flatMap((r) => r.authorizedAt),
+      counters: addCounters(reports.map((r) => r.counters)),
+    };
+  }
+
+  /** `count` connect-login-disconnect cycles at `perSecond` in all, by the clients of `sources`. */
+  async cycles(options: {
+    url: string;
+    ca: string;
+    sources: readonly string[];
+    logins: readonly Login[];
+    how: 'authorize' | 'resume';
+    count: number;
+    perSecond: number;
+  }): Promise<Cycles> {
+    const n = this.processes.length;
+    const share = Math.ceil(options.sources.length / n);
+    const reports = await Promise.all(
+      this.processes.map((child, i) => {
+        command(child, {
+          kind: 'cycles',
+          url: options.url,
+          ca: options.ca,
+          sources: options.sources.slice(i * share, (i + 1) * share),
+          logins: rotate(options.logins, i * share),
+          how: options.how,
+          count: Math.floor(options.count / n) + (i < options.count % n ? 1 : 0),
+          perSecond: options.perSecond / n,
+        });
+        return nextReport(child, 'cycles');
+      }),
+    );
+    return {
+      kind: 'cycles',
+      done: sum(reports.map((r) => r.done)),
+      failed: sum(reports.map((r) => r.failed)),
+      loginMs: reports.flatMap((r) => r.loginMs),
+      wallMs: Math.max(...reports.map((r) => r.wallMs)),
+      late: sum(reports.map((r) => r.late)),
+      firstError: reports.find((r) => r.firstError !== null)?.firstError ?? null,
+    };
+  }
+
+  /** Lanes (one per source) that log in, log out and log in again for `seconds`. */
+  async loginLoop(options: {
+    url: string;
+    ca: string;
+    sources: readonly string[];
+    logins: readonly Login[];
+    seconds: number;
+  }): Promise<{ loginsAt: number[]; counters: ClientCounters }> {
+    const share = Math.ceil(options.sources.length / this.processes.length);
+    const reports = await Promise.all(
+      this.processes.map((child, i) => {
+        command(child, {
+          kind: 'login-loop',
+          url: options.url,
+          ca: options.ca,
+          sources: options.sources.slice(i * share, (i + 1) * share),
+          logins: rotate(options.logins, i * share),
+          seconds: options.seconds,
+        });
+        return nextReport(child, 'login-loop');
+      }),
+    );
+    return {
+      loginsAt: reports.flatMap((r) => r.loginsAt),
+      counters: addCounters(reports.map((r) => r.counters)),
     };
   }
 

@@ -54,3 +54,15 @@ export function treeCpuSeconds(pid: number): number {
   }
   return ticks / 100;
 }
+
+/** MemAvailable of /proc/meminfo, bytes: what the machine can still give without swapping. */
+export function memAvailable(): number {
+  const match = /^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return match === null ? Number.NaN : Number(match[1]) * 1024;
+}
+
+/** Threads of one process (the main thread, libuv's pool, V8's, worker threads). */
+export function threadCount(pid: number): number {
+  const match = /^Threads:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match === null ? Number.NaN : Number(match[1]);
+}

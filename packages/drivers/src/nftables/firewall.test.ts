@@ -3,11 +3,14 @@
 //   other  198.18.30.2 --[not enforced]-/ \--[tunnel interface, created after install]-- vpn 100.64.0.2
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FirewallConfig } from '@kordon/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { link, Netns } from '../netns.js';
-import { NftablesError, NftablesFirewall } from './firewall.js';
+import { NftablesError, NftablesFirewall, tornSets } from './firewall.js';
 
 const NODE = fileURLToPath(new URL('../../../../node_modules/.bin/node', import.meta.url));
 const id = randomBytes(2).toString('hex');
@@ -120,6 +123,31 @@ class Background {
   kill(): void {
     this.child.kill('SIGKILL');
   }
+}
+
+/** The pids of this process's `nft -i` children (the driver's session, session.ts). */
+async function interactiveNftChildren(): Promise<number[]> {
+  const children: number[] = [];
+  for (const task of await readdir(`/proc/${process.pid}/task`)) {
+    const listed = await readFile(`/proc/${process.pid}/task/${task}/children`, 'utf8').catch(() => '');
+    children.push(
+      ...listed
+        .split(' ')
+        .filter((pid) => pid !== '')
+        .map(Number),
+    );
+  }
+  const found: number[] = [];
+  for (const pid of children) {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv.some((arg) => arg.endsWith('nft')) && argv.includes('-i')) found.push(pid);
+  }
+  return found;
+}
+
+/** Tunnel addresses 100.64.<n/256>.<n%256> for n from `from`. */
+function tunnelAddresses(count: number, from = 2): string[] {
+  return Array.from({ length: count }, (_, i) => `100.64.${(i + from) >> 8}.${(i + from) & 255}`);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -315,6 +343,62 @@ describe('NftablesFirewall on real nftables', { timeout: 20_000 }, () => {
     await expectAuthorized([CLIENT, '2001:db8::7']);
     await firewall.revoke([CLIENT, '198.18.10.99']);
     await expectAuthorized(['2001:db8::7']);
+  });
+
+  it('applies small changes through one nft -i and large ones through nft -f -, with the same result', async () => {
+    await firewall.install(config);
+    const many = tunnelAddresses(2000); // over 16 KiB of script: nft -f -
+    await firewall.allow(many);
+    for (const address of tunnelAddresses(20, 3000)) await firewall.allow([address]);
+    const sessions = await interactiveNftChildren();
+    expect(sessions).toHaveLength(1);
+    await expectAuthorized([...many, ...tunnelAddresses(20, 3000)]);
+    // A table replaced under the session (new handles, a new generation) is seen by its next change.
+    await firewall.install({ ...config, authorized: [CLIENT] });
+    await firewall.allow(['100.64.200.1']);
+    await firewall.revoke([CLIENT]);
+    await expectAuthorized(['100.64.200.1']);
+    await firewall.revoke(['100.64.200.1']);
+    expect(await interactiveNftChildren()).toEqual(sessions);
+    await expectAuthorized([]);
+  });
+
+  it('a change whose nft -i process dies is applied anyway, and a new process takes over', async () => {
+    await firewall.allow([CLIENT]);
+    const [session] = await interactiveNftChildren();
+    expect(session).toBeDefined();
+    process.kill(session ?? 0, 'SIGKILL');
+    await sleep(100);
+    await firewall.revoke([CLIENT]);
+    await firewall.allow(['100.64.0.9']);
+    await expectAuthorized(['100.64.0.9']);
+    const replaced = await interactiveNftChildren();
+    expect(replaced).toHaveLength(1);
+    expect(replaced).not.toContain(session);
+    await firewall.revoke(['100.64.0.9']);
+  });
+
+  it('an nft without the interactive mode applies every change with nft -f -', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kordon-nft-'));
+    try {
+      // As an nft built without a command-line editor says, for `-i` only.
+      const wrapper = join(dir, 'nft');
+      await writeFile(
+        wrapper,
+        '#!/bin/sh\nif [ "$1" = "-i" ]; then echo "nft: interactive CLI not supported in this build" >&2; exit 1; fi\nexec nft "$@"\n',
+      );
+      await chmod(wrapper, 0o755);
+      const logged: string[] = [];
+      const plain = new NftablesFirewall({ netns: router, nftCommand: wrapper, log: (m) => logged.push(m) });
+      for (const address of [CLIENT, '100.64.0.7', '100.64.0.8']) await plain.allow([address]);
+      await plain.revoke(['100.64.0.7']);
+      await expectAuthorized([CLIENT, '100.64.0.8']);
+      expect(logged.filter((m) => m.includes('nft -i is not usable'))).toHaveLength(1);
+      await plain.revoke([CLIENT, '100.64.0.8']);
+      await expectAuthorized([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('remove deletes the table (twice is fine); later changes fail with what nft said', async () => {
@@ -648,5 +732,64 @@ describe('exemptions and the boot table on real nftables', { timeout: 30_000 }, 
     }
     expect(await reachability()).toEqual(expected(exemptionsOnly));
     await firewall.remove();
+  });
+});
+
+describe('tornSets', () => {
+  const set = (name: string, elem?: unknown[]): unknown => ({
+    set: { family: 'inet', name, table: 'kordon', type: 'ipv4_addr', ...(elem ? { elem } : {}) },
+  });
+
+  it('names the sets a listing shows an element of twice (a set resized while it was listed)', () => {
+    const listing = [
+      { metainfo: { version: '1.0.6' } },
+      set('auth4', ['100.64.0.2', '100.64.0.3', '100.64.0.2']),
+      set('auth6'),
+      set('exempt_from4', [
+        { prefix: { addr: '198.18.40.0', len: 24 } },
+        { prefix: { addr: '198.18.40.0', len: 24 } },
+      ]),
+      set('exempt_to4', [
+        { prefix: { addr: '198.18.40.0', len: 24 } },
+        { prefix: { addr: '198.18.41.0', len: 24 } },
+      ]),
+      { chain: { name: 'forward' } },
+    ];
+    expect(tornSets(listing)).toEqual(['auth4', 'exempt_from4']);
+    expect(tornSets([set('auth4', ['100.64.0.2', '100.64.0.3']), set('auth6', [])])).toEqual([]);
+  });
+
+  it('authorized() lists again while the listing comes out torn, and says so when it stays torn', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kordon-nft-'));
+    try {
+      const listing = (auth4: string[]): string =>
+        JSON.stringify({
+          nftables: [
+            { set: { family: 'inet', name: 'auth4', table: 'kordon', type: 'ipv4_addr', elem: auth4 } },
+            { set: { family: 'inet', name: 'auth6', table: 'kordon', type: 'ipv6_addr' } },
+          ],
+        });
+      await writeFile(join(dir, 'torn.json'), listing(['100.64.0.2', '100.64.0.2']));
+      await writeFile(join(dir, 'whole.json'), listing(['100.64.0.2', '100.64.0.3']));
+      // Stands in for nft: the first listing torn, the next ones whole; or always torn.
+      const once = join(dir, 'nft-torn-once');
+      await writeFile(
+        once,
+        `#!/bin/sh\nif [ -e "${dir}/listed" ]; then cat "${dir}/whole.json"; else touch "${dir}/listed"; cat "${dir}/torn.json"; fi\n`,
+      );
+      const always = join(dir, 'nft-torn');
+      await writeFile(always, `#!/bin/sh\ncat "${dir}/torn.json"\n`);
+      await chmod(once, 0o755);
+      await chmod(always, 0o755);
+      expect(await new NftablesFirewall({ nftCommand: once }).authorized()).toEqual([
+        '100.64.0.2',
+        '100.64.0.3',
+      ]);
+      await expect(new NftablesFirewall({ nftCommand: always }).authorized()).rejects.toThrow(
+        'nftables: could not list the authorized sets of table inet kordon: unexpected output of nft -j (auth4 listed elements twice 5 times (resized while listed))',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

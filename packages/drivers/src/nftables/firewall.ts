@@ -1,4 +1,6 @@
-// Kordon's nftables table, applied with `nft -f -` (scripts on stdin, one transaction each).
+// Kordon's nftables table, applied with `nft -f -` (scripts on stdin, one transaction each), and
+// single grants and revokes through a long-lived `nft -i` (session.ts), one transaction a line.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClosedFirewallConfig, FirewallConfig, FirewallDriver } from '@kordon/core';
 import type { Netns } from '../netns.js';
 import { CommandError, runCommand, type RunResult } from '../process.js';
@@ -18,6 +20,7 @@ import {
   renderRuleset,
   type BootFirewallConfig,
 } from './ruleset.js';
+import { interactiveLine, NftRefusedError, NftSession } from './session.js';
 
 export interface NftablesFirewallOptions {
   /** Kordon's table in the `inet` family (default "kordon"). */
@@ -35,6 +38,12 @@ export class NftablesError extends Error {
 }
 
 const MAX_DETAIL = 2000;
+/**
+ * Changes up to this size go through the long-lived `nft -i` (session.ts): one grant or revoke in
+ * under a millisecond instead of a process each. Larger ones (a bulk load) go through `nft -f -`, where
+ * the process is a small part of the cost and nft's history does not hold the script.
+ */
+const SESSION_SCRIPT_MAX = 16 * 1024;
 
 function describeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -86,6 +95,25 @@ function setElements(listing: unknown[], setName: string): string[] {
   throw new Error(`set ${setName} is missing`);
 }
 
+/** A listing is read again, this many times at most, while it comes out torn (tornSets). */
+const LISTING_ATTEMPTS = 5;
+
+/**
+ * The sets of an `nft -j list` output in which an element appears twice. The kernel lists a big set
+ * in several messages, each resuming after as many elements as were sent; a hash set resized between
+ * two of them (it grows or shrinks in the background after big changes) comes out with some elements
+ * twice and as many missing. Measured after a load of 100,000 on a busy machine (docs/benchmarks.md, S5).
+ */
+export function tornSets(listing: readonly unknown[]): string[] {
+  const torn: string[] = [];
+  for (const entry of listing) {
+    if (!isRecord(entry) || !isRecord(entry.set) || !Array.isArray(entry.set.elem)) continue;
+    const elements = entry.set.elem.map((element: unknown) => JSON.stringify(element));
+    if (new Set(elements).size !== elements.length) torn.push(String(entry.set.name));
+  }
+  return torn;
+}
+
 /** The exemption sets as the kernel has them (merged by auto-merge, so not always as given). */
 export interface KernelExemptions {
   exemptFrom: string[];
@@ -107,6 +135,10 @@ export class NftablesFirewall implements FirewallDriver {
   private readonly nftCommand: string;
   private readonly log: (msg: string) => void;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Undefined once `nft -i` proved unusable here (an nft built without it): every change is then `nft -f -`. */
+  private session: NftSession | undefined;
+  /** Session processes that failed before the session ever completed a command. */
+  private sessionFailures = 0;
   /** The profile keys of the installed table's profile sets, by set number (ruleset.ts). */
   private profileKeys: readonly string[] = [];
 
@@ -115,6 +147,9 @@ export class NftablesFirewall implements FirewallDriver {
     this.netns = options.netns;
     this.nftCommand = options.nftCommand ?? 'nft';
     this.log = options.log ?? (() => undefined);
+    this.session = new NftSession({
+      argv: [...(this.netns ? this.netns.execPrefix() : []), this.nftCommand, '-i'],
+    });
   }
 
   async install(config: FirewallConfig): Promise<void> {
@@ -182,7 +217,7 @@ export class NftablesFirewall implements FirewallDriver {
     await this.serially(async () => {
       const script = renderAllow(addresses, this.table, this.profileKeys, profiles);
       if (script === '') return;
-      await this.apply(script, `add ${addresses.length} addresses to table inet ${this.table}`);
+      await this.change(script, `add ${addresses.length} addresses to table inet ${this.table}`);
     });
   }
 
@@ -191,7 +226,7 @@ export class NftablesFirewall implements FirewallDriver {
     await this.serially(async () => {
       const script = renderRevoke(addresses, this.table, this.profileKeys.length);
       if (script === '') return;
-      await this.apply(script, `remove ${addresses.length} addresses from table inet ${this.table}`);
+      await this.change(script, `remove ${addresses.length} addresses from table inet ${this.table}`);
     });
   }
 
@@ -207,7 +242,10 @@ export class NftablesFirewall implements FirewallDriver {
 
   async remove(): Promise<void> {
     const script = renderRemove(this.table);
-    await this.serially(() => this.apply(script, `delete table inet ${this.table}`));
+    await this.serially(async () => {
+      await this.apply(script, `delete table inet ${this.table}`);
+      this.session?.close();
+    });
     this.log(`nftables: removed table inet ${this.table}`);
   }
 
@@ -216,35 +254,75 @@ export class NftablesFirewall implements FirewallDriver {
    * a set's elements in the kernel's own text (nft prints IPv6 like inet_ntop), not re-normalized.
    */
   private async listTable(action: string): Promise<(setName: string) => string[]> {
-    const { stdout } = await this.serially(() =>
-      this.nft(['-j', 'list', 'table', 'inet', this.table], action),
-    );
     const fail = (error: unknown): NftablesError =>
       new NftablesError(
         `nftables: could not ${action}: unexpected output of nft -j (${error instanceof Error ? error.message : String(error)})`,
         { cause: error },
       );
-    let listing: unknown[];
-    try {
-      const parsed: unknown = JSON.parse(stdout);
-      if (!isRecord(parsed) || !Array.isArray(parsed.nftables)) throw new Error('no "nftables" list');
-      listing = parsed.nftables;
-    } catch (error) {
-      throw fail(error);
-    }
-    return (setName) => {
+    for (let attempt = 1; ; attempt++) {
+      const { stdout } = await this.serially(() =>
+        this.nft(['-j', 'list', 'table', 'inet', this.table], action),
+      );
+      let listing: unknown[];
       try {
-        return setElements(listing, setName);
+        const parsed: unknown = JSON.parse(stdout);
+        if (!isRecord(parsed) || !Array.isArray(parsed.nftables)) throw new Error('no "nftables" list');
+        listing = parsed.nftables;
       } catch (error) {
         throw fail(error);
       }
-    };
+      const torn = tornSets(listing);
+      if (torn.length > 0) {
+        if (attempt < LISTING_ATTEMPTS) {
+          await sleep(50 * attempt);
+          continue;
+        }
+        throw fail(
+          new Error(
+            `${torn.join(', ')} listed elements twice ${LISTING_ATTEMPTS} times (resized while listed)`,
+          ),
+        );
+      }
+      return (setName) => {
+        try {
+          return setElements(listing, setName);
+        } catch (error) {
+          throw fail(error);
+        }
+      };
+    }
   }
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.queue.then(operation, operation);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A grant or revoke: through the session when small. A session whose process failed (died, hung)
+   * may or may not have applied the change, so it is applied again with `nft -f -`: every change
+   * script is idempotent (renderAllow, renderRevoke), and a dead process applies nothing later.
+   */
+  private async change(script: string, action: string): Promise<void> {
+    const session = this.session;
+    if (session === undefined || script.length > SESSION_SCRIPT_MAX) return this.apply(script, action);
+    const line = interactiveLine(script);
+    try {
+      await session.run(line);
+      return;
+    } catch (error) {
+      if (error instanceof NftRefusedError) {
+        throw new NftablesError(`nftables: could not ${action}: ${describeFailure(error)}`, { cause: error });
+      }
+      if (!session.worked && ++this.sessionFailures >= 2) {
+        this.session = undefined;
+        this.log(`nftables: nft -i is not usable, every change runs nft -f - (${describeFailure(error)})`);
+      } else {
+        this.log(`nftables: the nft -i process failed, applying with nft -f - (${describeFailure(error)})`);
+      }
+    }
+    await this.apply(script, action);
   }
 
   private async apply(script: string, action: string): Promise<void> {

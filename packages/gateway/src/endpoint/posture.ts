@@ -4,7 +4,9 @@
 // `posture_state` for clients that asked for it. Re-checks run on a one-second sweep of this process's
 // connections: the re-evaluation timer, the request after silent periods, and the 60 s answer deadline.
 // What a connection was asked and when is this process's own business (it holds the connection);
-// every result is in the store, so any process shows it and a resume elsewhere starts from it.
+// every result is in the store, so any process shows it and a resume elsewhere starts from it. A report
+// costs one write (the evaluations of the moment share one transaction) and reads the session only when
+// its profiles change: the S6 benchmark (docs/benchmarks.md) measures this path.
 import type { Logger } from 'pino';
 import {
   DEVICE_WITHOUT_PROFILE,
@@ -70,9 +72,28 @@ interface Tracked {
   lastState: string | null;
   /** Work on one session runs in turn: a report, the sweep and a change never interleave. */
   chain: Promise<void>;
+  /**
+   * The session's evaluation as stored, once known: this process is its only writer while it holds the
+   * connection (docs/posture.md "Storage"), so a report needs no read of the session, only the write.
+   * Undefined: not known yet, read from the store.
+   */
+  posture: SessionPosture | null | undefined;
 }
 
 const MINUTE_MS = 60_000;
+
+/** What a batch's write found: the session gone, or stored (and read back when its profiles changed). */
+type Written = { stored: false } | { stored: true; session: Session | undefined };
+
+/** A session's evaluation waiting for its batch's write. */
+interface PendingWrite {
+  id: string;
+  posture: SessionPosture;
+  /** The `session_posture` event's words when the profiles changed: written with the evaluation. */
+  change: { at: Date; detail: string } | null;
+  done: (written: Written) => void;
+  failed: (err: unknown) => void;
+}
 
 /** What an evaluation judges: a report (or none), when it came, and why there is none. */
 interface Judged {
@@ -85,17 +106,20 @@ interface Judged {
  * The re-check and a posture change: the current profiles applied to the last report, its ages grown
  * since; a session never evaluated is left to its first report.
  */
-const lastJudged = (session: Session): Judged | null =>
-  session.posture && {
-    report: session.posture.report,
-    reportedAt: session.posture.reportedAt,
-    note: session.posture.note,
+const lastJudged = (posture: SessionPosture | null): Judged | null =>
+  posture && {
+    report: posture.report,
+    reportedAt: posture.reportedAt,
+    note: posture.note,
   };
 
 export class PostureService {
   private policyLoad: Promise<Policy> | undefined;
   private readonly tracked = new Map<string, Tracked>();
   private readonly sweepTimer: NodeJS.Timeout;
+  /** The evaluations to write in the next batch, and the batch being written. */
+  private writes: PendingWrite[] | undefined;
+  private writing: Promise<void> = Promise.resolve();
   constructor(private readonly o: PostureServiceOptions) {
     this.sweepTimer = setInterval(() => {
       this.sweep().catch((err: unknown) => {
@@ -108,6 +132,7 @@ export class PostureService {
   /** After an `auth_state` that authorized `session` on `conn` (a login or a resume). */
   async authorized(conn: PostureConnection, session: Session): Promise<void> {
     const tracked = this.track(session.id, conn);
+    tracked.posture = session.posture;
     await this.inTurn(session.id, tracked, async () => {
       const policy = await this.policy();
       this.ask(tracked, policy);
@@ -144,6 +169,7 @@ export class PostureService {
       requestKey: null,
       lastState: null,
       chain: Promise.resolve(),
+      posture: undefined,
     };
     this.tracked.set(id, tracked);
     return tracked;
@@ -168,7 +194,8 @@ export class PostureService {
       await Promise.all(
         [...this.tracked].map(([id, t]) =>
           this.inTurn(id, t, async () => {
-            const posture = (await this.o.store.sessions.get(id))?.posture;
+            const posture =
+              t.posture === undefined ? (await this.o.store.sessions.get(id))?.posture : t.posture;
             if (posture) this.tell(t, posture, policy);
           }),
         ),
@@ -233,19 +260,28 @@ export class PostureService {
     t.heardAt = now;
   }
 
-  /** Evaluates what the session has to show, stores it, moves its access, logs and tells a change. */
+  /**
+   * Evaluates what the session has to show, stores it, moves its access, logs and tells a change. The
+   * session itself is read only when its evaluation is not known here yet and, in the write's
+   * transaction, when its profiles change (the grant and the event need it): an unchanged result costs
+   * one write in a batch.
+   */
   private async judge(
     id: string,
     t: Tracked,
-    what: Judged | ((session: Session) => Judged | null),
+    what: Judged | ((posture: SessionPosture | null) => Judged | null),
   ): Promise<void> {
     const { store, clock } = this.o;
-    const session = await store.sessions.get(id);
-    if (!session) {
-      this.tracked.delete(id);
-      return;
+    if (t.posture === undefined) {
+      const session = await store.sessions.get(id);
+      if (!session) {
+        this.tracked.delete(id);
+        return;
+      }
+      t.posture = session.posture;
     }
-    const input = typeof what === 'function' ? what(session) : what;
+    const before = t.posture;
+    const input = typeof what === 'function' ? what(before) : what;
     if (input === null) return;
     const policy = await this.policy();
     const now = clock.now();
@@ -255,7 +291,6 @@ export class PostureService {
       .filter((name) => name !== DEVICE_WITHOUT_PROFILE)
       .flatMap((name) => policy.idByName.get(name) ?? [])
       .sort();
-    const before = session.posture;
     const changed = before === null || !sameList(before.profileIds, profileIds);
     const posture: SessionPosture = {
       report: input.report,
@@ -268,27 +303,85 @@ export class PostureService {
       note: input.note,
     };
     t.checkedAt = this.o.clock.monotonicMs();
-    if (!(await store.sessions.setPosture(id, posture))) {
+    const was = before === null ? 'not evaluated' : before.profiles.join(', ');
+    const change = changed
+      ? {
+          at: now,
+          detail: `posture profiles: ${result.profiles.join(', ')} (was: ${was})${input.note ? `; ${input.note}` : ''}`,
+        }
+      : null;
+    // Undefined until written: a failed write leaves what the store holds unknown here.
+    t.posture = undefined;
+    const written = await this.record({ id, posture, change });
+    if (!written.stored || (changed && !written.session)) {
       this.tracked.delete(id);
       return;
     }
-    if (changed) {
+    t.posture = posture;
+    if (changed && written.session) {
+      const session = written.session;
       // Fail closed: a session whose new profiles cannot be enforced ends (SessionService).
       if (!(await this.o.grant({ ...session, posture }))) return;
-      const was = before === null ? 'not evaluated' : before.profiles.join(', ');
-      await store.events.append({
-        at: now,
-        kind: 'session_posture',
-        account: session.account,
-        sourceAddress: session.sourceAddress,
-        detail: `posture profiles: ${result.profiles.join(', ')} (was: ${was})${input.note ? `; ${input.note}` : ''}`,
-      });
       this.o.logger.info(
         { session: id, account: session.account, profiles: result.profiles, changes: posture.changes },
         'posture profiles changed',
       );
     }
     this.tell(t, posture, policy);
+  }
+
+  /**
+   * `setPosture`, with the evaluations of the moment written in one transaction: one commit for many
+   * reports, and one turn on the store's connection. A change of profiles is written with its event and
+   * reads its session back there. The batch closes when the one before it is written, so batches grow
+   * with the load.
+   */
+  private record(write: Omit<PendingWrite, 'done' | 'failed'>): Promise<Written> {
+    return new Promise((done, failed) => {
+      if (!this.writes) {
+        const batch: PendingWrite[] = [];
+        this.writes = batch;
+        this.writing = this.writing.then(() => this.write(batch));
+      }
+      this.writes.push({ ...write, done, failed });
+    });
+  }
+
+  private async write(batch: PendingWrite[]): Promise<void> {
+    // What the reports read in this turn of the event loop evaluate joins the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.writes === batch) this.writes = undefined;
+    const { store } = this.o;
+    try {
+      const [only] = batch;
+      const written: Written[] =
+        batch.length === 1 && only && only.change === null
+          ? [{ stored: await store.sessions.setPosture(only.id, only.posture), session: undefined }]
+          : await store.transaction(async (tx) => {
+              const each: Written[] = [];
+              for (const w of batch) {
+                if (!(await tx.sessions.setPosture(w.id, w.posture))) {
+                  each.push({ stored: false });
+                  continue;
+                }
+                const session = w.change ? await tx.sessions.get(w.id) : undefined;
+                if (w.change && session) {
+                  await tx.events.append({
+                    at: w.change.at,
+                    kind: 'session_posture',
+                    account: session.account,
+                    sourceAddress: session.sourceAddress,
+                    detail: w.change.detail,
+                  });
+                }
+                each.push({ stored: true, session });
+              }
+              return each;
+            });
+      batch.forEach((w, i) => w.done(written[i] ?? { stored: false }));
+    } catch (err) {
+      for (const w of batch) w.failed(err);
+    }
   }
 
   /** DECISIONS 76: `posture_state` when it says something new, to clients that announced it. */
