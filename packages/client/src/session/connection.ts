@@ -108,8 +108,13 @@ export class GatewayConnection {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { ...tls, maxPayload: 128 * 1024, handshakeTimeout: handshakeTimeoutMs });
       const connection = new GatewayConnection(ws, handlers);
+      // Whatever fails before the upgrade fails the open. (ws is already CLOSING when it reports a
+      // handshake that timed out or was reset, so the state cannot tell; after `open` this is a no-op.)
       ws.on('error', (err) => {
-        if (ws.readyState === WebSocket.CONNECTING) reject(err);
+        reject(err);
+      });
+      ws.on('close', (code) => {
+        reject(new Error(`the connection closed before the WebSocket opened (code ${String(code)})`));
       });
       ws.on('unexpected-response', (_req, res) => {
         res.destroy();
