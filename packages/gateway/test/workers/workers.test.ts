@@ -1,6 +1,6 @@
 // DECISIONS 71: the gateway with `--workers 4`, as a service manager runs it (the built CLI): rules that
 // span sessions hold across workers, changes reach every worker, a worker's death loses no session.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,28 @@ async function sessionsOf(account: string): Promise<SessionItem[]> {
   expect(response.status).toBe(200);
   const body = JSON.parse(response.text) as { items: SessionItem[] };
   return body.items.filter((s) => s.account === account);
+}
+
+/**
+ * Waits until the process has exited (a zombie or gone): only then has the kernel closed its listening
+ * socket. Until that moment a connection the kernel hands to the dying worker's socket is reset, as the
+ * real client's back-off would absorb (DECISIONS 28).
+ */
+async function exited(pid: number): Promise<void> {
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    let state: string;
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .charAt(0);
+    } catch {
+      return;
+    }
+    if (state === 'Z' || state === 'X') return;
+    if (performance.now() > deadline) throw new Error(`process ${pid} still ${state} after 5 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function addUser(name: string): Promise<void> {
@@ -151,6 +173,7 @@ describe('--workers 4 (DECISIONS 71)', () => {
     for (const [i, l] of logins.entries()) {
       if (onVictim.includes(`127.0.80.${i + 1}`)) expect((await l.client.closed).code).toBe(1006);
     }
+    await exited(pid ?? 0);
     // They come back with their tickets, on whichever worker the kernel picks.
     for (const [i, l] of logins.entries()) {
       const address = `127.0.80.${i + 1}`;
