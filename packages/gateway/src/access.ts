@@ -11,11 +11,47 @@ import {
 } from '@kordon/core';
 
 interface Pending {
-  /** Per address, the last wish: its posture profile keys while authorized, false once revoked. */
-  addresses: Map<string, readonly string[] | false>;
-  /** Per public key, the peer to have, or null to remove. */
-  peers: Map<string, TunnelPeer | null>;
+  /** Addresses and public keys whose kernel state is to follow their holders (computed at the flush). */
+  addresses: Set<string>;
+  peers: Set<string>;
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+}
+
+/**
+ * Who holds each address and each peer, by session id, and what the latest grant asked for. The
+ * kernel's state is derived from this, never from the order requests arrive in: a revoke of a session
+ * that ended (a grace swept, a device replaced) may reach the owner after another session at the same
+ * address was granted, from the same worker or from another (DECISIONS 1, 3, 31), and must not take the
+ * address from the session that holds it now.
+ */
+class Holders<V> {
+  private readonly held = new Map<string, { sessions: string[]; value: V }>();
+
+  hold(key: string, session: string, value: V): void {
+    const entry = this.held.get(key);
+    if (!entry) {
+      this.held.set(key, { sessions: [session], value });
+      return;
+    }
+    if (!entry.sessions.includes(session)) entry.sessions.push(session);
+    entry.value = value;
+  }
+
+  release(key: string, session: string): void {
+    const entry = this.held.get(key);
+    if (!entry) return;
+    entry.sessions = entry.sessions.filter((s) => s !== session);
+    if (entry.sessions.length === 0) this.held.delete(key);
+  }
+
+  /** The latest grant's value while some session holds the key. */
+  get(key: string): V | undefined {
+    return this.held.get(key)?.value;
+  }
+
+  clear(): void {
+    this.held.clear();
+  }
 }
 
 /** What a session is authorized by: its tunnel address (and peer) or its source address (DECISIONS 1). */
@@ -66,6 +102,8 @@ export interface AccessGate {
 }
 
 export class AccessControl implements AccessGate {
+  private readonly addressHolders = new Holders<readonly string[]>();
+  private readonly peerHolders = new Holders<TunnelPeer>();
   private pending: Pending | undefined;
   private flushing: Promise<void> = Promise.resolve();
   /** Set at the start of a stop: no grant is applied after the closed table (DECISIONS 70). */
@@ -82,25 +120,29 @@ export class AccessControl implements AccessGate {
     const access = accessOf(session);
     if (!access) return Promise.resolve();
     if (this.closed) return Promise.reject(new Error('the gateway is stopping: no access is granted'));
+    this.addressHolders.hold(access.address, session.id, access.profiles);
+    if (access.peer) this.peerHolders.hold(access.peer.publicKey, session.id, access.peer);
     return this.enqueue((p) => {
-      if (access.peer) p.peers.set(access.peer.publicKey, access.peer);
-      p.addresses.set(access.address, access.profiles);
+      if (access.peer) p.peers.add(access.peer.publicKey);
+      p.addresses.add(access.address);
     });
   }
 
-  /** Resolves once the session's access is gone. */
+  /** Resolves once the session's access is gone (what another session holds stays). */
   revoke(session: Session): Promise<void> {
     const access = accessOf(session);
     if (!access) return Promise.resolve();
+    this.addressHolders.release(access.address, session.id);
+    if (access.peer) this.peerHolders.release(access.peer.publicKey, session.id);
     return this.enqueue((p) => {
-      p.addresses.set(access.address, false);
-      if (access.peer) p.peers.set(access.peer.publicKey, null);
+      p.addresses.add(access.address);
+      if (access.peer) p.peers.add(access.peer.publicKey);
     });
   }
 
   private enqueue(change: (p: Pending) => void): Promise<void> {
     if (!this.pending) {
-      const batch: Pending = { addresses: new Map(), peers: new Map(), waiters: [] };
+      const batch: Pending = { addresses: new Set(), peers: new Set(), waiters: [] };
       this.pending = batch;
       // The batch closes when the current flush is done: requests arriving meanwhile share one operation.
       this.flushing = this.flushing.then(() => this.flush(batch));
@@ -116,17 +158,19 @@ export class AccessControl implements AccessGate {
     const allow: string[] = [];
     const profiles: Record<string, readonly string[]> = {};
     const revoke: string[] = [];
-    for (const [address, wish] of batch.addresses) {
-      if (wish === false) {
+    for (const address of batch.addresses) {
+      const held = this.addressHolders.get(address);
+      if (held === undefined) {
         revoke.push(address);
       } else {
         allow.push(address);
-        profiles[address] = wish;
+        profiles[address] = held;
       }
     }
     const add: TunnelPeer[] = [];
     const remove: string[] = [];
-    for (const [key, peer] of batch.peers) {
+    for (const key of batch.peers) {
+      const peer = this.peerHolders.get(key);
       if (peer) add.push(peer);
       else remove.push(key);
     }
@@ -142,12 +186,13 @@ export class AccessControl implements AccessGate {
         'applying access changes failed',
       );
       for (const w of batch.waiters) w.reject(e);
-      // Revocations are retried until they hold: an ended session must not keep access.
+      // Revocations are retried until they hold: an ended session must not keep access. The retry
+      // follows the holders as they are then (an address granted again meanwhile is allowed).
       if (revoke.length > 0 || remove.length > 0) {
         setTimeout(() => {
           void this.enqueue((p) => {
-            for (const a of revoke) if (!p.addresses.has(a)) p.addresses.set(a, false);
-            for (const k of remove) if (!p.peers.has(k)) p.peers.set(k, null);
+            for (const a of revoke) p.addresses.add(a);
+            for (const k of remove) p.peers.add(k);
           }).catch(() => undefined);
         }, 1000).unref();
       }
@@ -159,6 +204,14 @@ export class AccessControl implements AccessGate {
     sessions: readonly Session[],
     install: (access: AuthorizedAccess) => Promise<void>,
   ): Promise<void> {
+    this.addressHolders.clear();
+    this.peerHolders.clear();
+    for (const session of sessions) {
+      const access = accessOf(session);
+      if (!access) continue;
+      this.addressHolders.hold(access.address, session.id, access.profiles);
+      if (access.peer) this.peerHolders.hold(access.peer.publicKey, session.id, access.peer);
+    }
     await install(authorizedAccess(sessions));
     const peers = sessions.map(accessOf).flatMap((a) => (a?.peer ? [a.peer] : []));
     await this.tunnel.replacePeers(peers);

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseCidr, tunnelPool, type Store, type TunnelDriver, type TunnelPeer } from '@kordon/core';
+import {
+  parseCidr,
+  tunnelPool,
+  type Session,
+  type Store,
+  type TunnelDriver,
+  type TunnelPeer,
+} from '@kordon/core';
 import type { AuthStateMessage } from '@kordon/protocol';
 import { AccessControl } from '../../src/access.js';
 import { NoFirewall } from '../../src/drivers.js';
@@ -341,5 +348,64 @@ describe('a tunnel that cannot be served ends the pending session with auth_stat
     expect(await store.sessions.listByAccount('alice')).toStrictEqual([]);
     expect(await firewall.authorized()).toStrictEqual([]);
     failing.shutdown();
+  });
+});
+
+describe('the kernel follows who holds an address or a peer, not the order requests arrive in', () => {
+  const session = (id: string, address: string, device: string | null = null): Session => ({
+    id,
+    account: 'alice',
+    method: 'password',
+    sourceAddress: address,
+    vpn: device !== null,
+    tunnelIpv4: device === null ? null : '100.64.0.9',
+    device: device ?? address,
+    state: 'active',
+    since: new Date(),
+    node: 'n',
+    holder: null,
+    graceUntil: null,
+    resumeNonceHash: null,
+    previousNonceHash: null,
+    rotatedAt: null,
+    posture: null,
+  });
+
+  it("an ended session's late revoke keeps the address of the session granted it since", async () => {
+    const access = new AccessControl(tunnel, firewall, pino({ level: 'silent' }));
+    const swept = session('swept', '127.0.9.1');
+    await access.grant(swept);
+    const next = session('next', '127.0.9.1');
+    // The same batch, then one after the other: the revoke comes last both times.
+    await Promise.all([access.grant(next), access.revoke(swept)]);
+    expect([...(await firewall.authorized())]).toEqual(['127.0.9.1']);
+    await access.revoke(swept);
+    expect([...(await firewall.authorized())]).toEqual(['127.0.9.1']);
+    await access.revoke(next);
+    expect([...(await firewall.authorized())]).toEqual([]);
+  });
+
+  it("a replaced device's late revoke keeps its peer and tunnel address for the new session", async () => {
+    const access = new AccessControl(tunnel, firewall, pino({ level: 'silent' }));
+    const old = session('old', '198.18.9.1', key(3));
+    const replacing = session('replacing', '198.18.9.2', key(3));
+    await access.grant(old);
+    await access.grant(replacing);
+    await access.revoke(old);
+    expect([...tunnel.peers_.keys()]).toEqual([key(3)]);
+    expect([...(await firewall.authorized())]).toEqual(['100.64.0.9']);
+    await access.revoke(replacing);
+    expect(tunnel.peers_.size).toBe(0);
+    expect([...(await firewall.authorized())]).toEqual([]);
+  });
+
+  it('after a restart the holders are the stored sessions: a revoke of one that is not stored changes nothing', async () => {
+    const access = new AccessControl(tunnel, firewall, pino({ level: 'silent' }));
+    const stored = session('stored', '127.0.9.2');
+    await access.reconcile([stored], ({ authorized }) => firewall.allow(authorized));
+    await access.revoke(session('gone', '127.0.9.2'));
+    expect([...(await firewall.authorized())]).toEqual(['127.0.9.2']);
+    await access.revoke(stored);
+    expect([...(await firewall.authorized())]).toEqual([]);
   });
 });
