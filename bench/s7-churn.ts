@@ -3,10 +3,10 @@
 // gateway's processes per cycle must stay within ±20% across the levels (no per-connect work that grows
 // with the number of sessions). Two kinds of cycle: a password login ended with `unauthorize` (the path
 // users take: one argon2id hash each), and a `resume` of a session its client left in grace (DECISIONS 3,
-// 4: the per-connect work without the hash). The gateway's idle CPU at each level, measured just before,
-// is taken out of the cycles' CPU, so the figure is what the cycles cost. Run: `npm run bench -- s7
-// [--levels 1000,5000,15000] [--workers 1|auto|N] [--cycles 1000] [--rate 20] [--resume-rate 50]
-// [--processes 4] [--idle-seconds 15] [--no-write]`.
+// 4: the per-connect work without the hash). The gateway's idle CPU at each level, measured before and
+// after, is taken out of the cycles' CPU, so the figure is what the cycles cost. Run: `npm run bench -- s7
+// [--levels 1000,5000,15000] [--workers 1|auto|N] [--cycles 1000] [--rate 20] [--resume-rate 100]
+// [--resume-cycles 3000] [--processes 4] [--cycle-clients 40] [--idle-seconds 30] [--no-write]`.
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sleep } from './load/bound.ts';
@@ -24,10 +24,11 @@ const { values: options } = parseArgs({
     workers: { type: 'string', default: '1' },
     cycles: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '20' },
-    'resume-rate': { type: 'string', default: '50' },
+    'resume-rate': { type: 'string', default: '100' },
+    'resume-cycles': { type: 'string', default: '3000' },
     processes: { type: 'string', default: '4' },
     'cycle-clients': { type: 'string', default: '40' },
-    'idle-seconds': { type: 'string', default: '15' },
+    'idle-seconds': { type: 'string', default: '30' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -35,6 +36,7 @@ const levels = options.levels.split(',').map(Number);
 const cycles = Number(options.cycles);
 const rate = Number(options.rate);
 const resumeRate = Number(options['resume-rate']);
+const resumeCycles = Number(options['resume-cycles']);
 const processes = Number(options.processes);
 const cycleClients = Number(options['cycle-clients']);
 const idleSeconds = Number(options['idle-seconds']);
@@ -45,6 +47,9 @@ interface CycleFigures {
   done: number;
   failed: number;
   late: number;
+  /** The gateway's CPU over the cycles and their time, ms. */
+  cpuMs: number;
+  wallMs: number;
   /** Gateway CPU per cycle, ms: all of it over the cycles' time, and less the idle CPU of that time. */
   grossMs: number;
   netMs: number;
@@ -84,12 +89,8 @@ async function main(): Promise<void> {
   const resumeSources = loopbackSources(cycleClients, 101);
   const results: Level[] = [];
   try {
-    /** `count` cycles; the gateway's CPU over them, less `idlePerSecond` of CPU over their time. */
-    const run = async (
-      how: 'authorize' | 'resume',
-      count: number,
-      idlePerSecond = 0,
-    ): Promise<CycleFigures> => {
+    /** `count` cycles and the gateway's CPU over them (its idle CPU is taken out by `lessIdle`). */
+    const run = async (how: 'authorize' | 'resume', count: number): Promise<CycleFigures> => {
       const cpuBefore = treeCpuSeconds(gateway.pid);
       const report = await generator.cycles({
         url: gateway.url,
@@ -101,18 +102,29 @@ async function main(): Promise<void> {
         perSecond: how === 'authorize' ? rate : resumeRate,
       });
       const cpuMs = (treeCpuSeconds(gateway.pid) - cpuBefore) * 1000;
-      const done = Math.max(1, report.done);
       return {
         done: report.done,
         failed: report.failed,
         late: report.late,
-        grossMs: cpuMs / done,
-        netMs: (cpuMs - idlePerSecond * report.wallMs) / done,
+        cpuMs,
+        wallMs: report.wallMs,
+        grossMs: cpuMs / Math.max(1, report.done),
+        netMs: Number.NaN,
         perSecond: report.done / (report.wallMs / 1000),
         loginP50Ms: percentile(report.loginMs, 50),
         loginP99Ms: percentile(report.loginMs, 99),
         firstError: report.firstError,
       };
+    };
+    const lessIdle = (f: CycleFigures, idlePerSecond: number): CycleFigures => ({
+      ...f,
+      netMs: (f.cpuMs - idlePerSecond * f.wallMs) / Math.max(1, f.done),
+    });
+    /** The gateway's CPU per second over `idleSeconds` with nothing but the standing sessions. */
+    const idle = async (): Promise<number> => {
+      const before = treeCpuSeconds(gateway.pid);
+      await sleep(idleSeconds * 1000);
+      return (treeCpuSeconds(gateway.pid) - before) / idleSeconds;
     };
     // Warm-up, not measured: the login path once per client, and the resume clients' first sessions.
     console.error('warming up...');
@@ -132,12 +144,14 @@ async function main(): Promise<void> {
         console.error(`${more.failed} standing sessions failed; the first: ${more.firstError}`);
       opened = level;
       await sleep(5000);
-      const idleBefore = treeCpuSeconds(gateway.pid);
-      await sleep(idleSeconds * 1000);
-      const idlePerSecond = (treeCpuSeconds(gateway.pid) - idleBefore) / idleSeconds;
-      console.error(`level ${level}: ${cycles} login cycles, then ${cycles} resume cycles...`);
-      const authorize = await run('authorize', cycles, idlePerSecond);
-      const resume = await run('resume', cycles, idlePerSecond);
+      // Idle before and after the cycles: their mean is taken out, so that a drift meanwhile halves.
+      const idleBefore = await idle();
+      console.error(`level ${level}: ${cycles} login cycles, then ${resumeCycles} resume cycles...`);
+      const authorizeRun = await run('authorize', cycles);
+      const resumeRun = await run('resume', resumeCycles);
+      const idlePerSecond = (idleBefore + (await idle())) / 2;
+      const authorize = lessIdle(authorizeRun, idlePerSecond);
+      const resume = lessIdle(resumeRun, idlePerSecond);
       const sessionsActive = metricSum(await gateway.metrics(), 'kordon_sessions_active');
       results.push({
         standing: level,
@@ -243,16 +257,17 @@ async function report(results: readonly Level[], problems: Map<string, number>):
       `Written by \`bench/s7-churn.ts\` on ${new Date().toISOString()}. Machine: ${machine()}; load ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at the end.`,
-      `Run: \`npm run bench -- s7 --levels ${options.levels} --workers ${options.workers} --cycles ${cycles} --rate ${rate} --resume-rate ${resumeRate} --processes ${processes} --cycle-clients ${options['cycle-clients']} --idle-seconds ${idleSeconds}\`.`,
+      `Run: \`npm run bench -- s7 --levels ${options.levels} --workers ${options.workers} --cycles ${cycles} --rate ${rate} --resume-rate ${resumeRate} --resume-cycles ${resumeCycles} --processes ${processes} --cycle-clients ${options['cycle-clients']} --idle-seconds ${idleSeconds}\`.`,
       `The built gateway (SQLite, no tunnels, no firewall, loopback as the local network${suffix === '' ? ', one process' : `, workers ${options.workers}`}) holds`,
       `standing local sessions (${perAccount} per account, each from a 127.x.y.z address of its own, set up with a light`,
       'argon2id hash so that setting them up takes seconds). At each level, after 5 s, the gateway idles for',
-      `${idleSeconds} s (its idle CPU), then ${cycles.toLocaleString('en-US')} cycles of each kind run at a fixed rate, from ${cycleClients} clients with addresses of`,
-      `their own: a password login (${rate}/s; accounts with the gateway's own argon2id parameters, so one real hash`,
-      `each) ended with \`unauthorize\`, and a \`resume\` (${resumeRate}/s) of the session the client's last cycle left in grace`,
-      "(a dropped connection, DECISIONS 3), dropped again. The CPU is that of the gateway's processes",
-      '(/proc, user + system) over the cycles, per cycle; "less idle" takes out the idle CPU of the same time. The',
-      'bound is the first level: the target is that more sessions do not make a cycle dearer.',
+      `${idleSeconds} s (its idle CPU; the gateway pings each connection every 30 s), then cycles run at a fixed rate, from ${cycleClients} clients of each kind with addresses of their own:`,
+      `${cycles.toLocaleString('en-US')} password logins (${rate}/s; accounts with the gateway's own argon2id parameters, so one real hash each)`,
+      `ended with \`unauthorize\`, then ${resumeCycles.toLocaleString('en-US')} \`resume\`s (${resumeRate}/s) of the session the client's last cycle left in`,
+      'grace (a dropped connection, DECISIONS 3), dropped again; then it idles again. The CPU is that of the',
+      'gateway\'s processes (/proc, user + system) over the cycles, per cycle; "less idle" takes out the mean of the',
+      "two idle rates over the same time. A cycle is the WebSocket connection alone (the real client's HTTPS probe",
+      'of /connect before it is left out). The bound is the first level: more sessions must not make a cycle dearer.',
       '',
       targets,
       '',
