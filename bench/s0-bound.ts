@@ -5,7 +5,7 @@
 // [--processes 4] [--concurrency 200] [--messages 20000] [--no-write]`.
 import { parseArgs } from 'node:util';
 import { boundRows, measureBound } from './load/bound.ts';
-import { machine, markdownTable, writeSection } from './support/report.ts';
+import { machine, markdownTable, recordTargets, writeSection } from './support/report.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -30,6 +30,16 @@ async function main(): Promise<void> {
   const rows = boundRows(result);
   const table = markdownTable(['S0: bare ws server over TLS', 'measured'], rows);
   console.log(table);
+  await recordTargets('s0', [
+    {
+      what: `S0 bound, ${connections.toLocaleString('en-US')} connections`,
+      target: 'the reference',
+      measured:
+        `${result.memoryPerConnectionKiB.toFixed(1)} KiB a connection; ${result.openedPerSecond.toFixed(0)} opened and ` +
+        `authorized a second; ${result.roundTripsPerSecond.toFixed(0)} round trips a second`,
+      met: null,
+    },
+  ]);
   if (options['no-write']) return;
   await writeSection(
     'S0: the bound (a bare ws server over TLS)',

@@ -15,7 +15,7 @@ import { createProbes, type ProbeReport } from './load/probes.ts';
 import { memAvailable, processTree, treeCpuSeconds, treeRss } from './load/processes.ts';
 import { percentile } from './load/protocol.ts';
 import { writeChart, type LineChart } from './support/chart.ts';
-import { machine, markdownTable, writeSection } from './support/report.ts';
+import { machine, markdownTable, recordTargets, writeSection } from './support/report.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -414,6 +414,37 @@ async function report(
       ];
     }),
   );
+  const last = steps.at(-1) as Step;
+  const b = boundAt(last.sessions);
+  const w = worst(last);
+  const lag = Math.max(last.metricsLagP99Ms, w.lagP99Ms);
+  const where = `${last.open.toLocaleString('en-US')} sessions, ${heading.slice('S1: density ('.length, -1)}`;
+  await recordTargets(`s1-${options.workers}`, [
+    {
+      what: `S1 memory per session (${where})`,
+      target: `≤ ${targets.memoryRatio}× the bound`,
+      measured: `${kib(last.memoryPerSessionKiB)} against ${kib(b.memoryPerConnectionKiB)}: ${(last.memoryPerSessionKiB / b.memoryPerConnectionKiB).toFixed(3)}×`,
+      met: last.memoryPerSessionKiB / b.memoryPerConnectionKiB <= targets.memoryRatio,
+    },
+    {
+      what: `S1 event-loop lag p99, idle (${where})`,
+      target: `< ${targets.lagP99Ms} ms`,
+      measured: `${ms(lag)} (worst process)`,
+      met: lag < targets.lagP99Ms,
+    },
+    {
+      what: `S1 idle CPU (${where})`,
+      target: `< ${cpuBudget(last.open).toFixed(0)}% of a core`,
+      measured: `${last.idleCpuPercent.toFixed(1)}%`,
+      met: last.idleCpuPercent < cpuBudget(last.open),
+    },
+    {
+      what: `S1 sessions held (${where})`,
+      target: `all ${last.sessions.toLocaleString('en-US')} open`,
+      measured: `${last.open.toLocaleString('en-US')} open, ${last.failed} failed`,
+      met: last.open === last.sessions && last.failed === 0,
+    },
+  ]);
   const compositionTable = markdownTable(
     [
       'per session (KiB), at',
@@ -435,7 +466,6 @@ async function report(
       (c.rss - c.heapTotal - c.external).toFixed(1),
     ]),
   );
-  const last = steps.at(-1) as Step;
   const processTable = markdownTable(
     ['process (pid)', 'TCP sockets', 'RSS', 'JS heap used', 'lag p50 / p99 / max over the idle window'],
     last.processes.map((p) => [

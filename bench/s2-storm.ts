@@ -24,7 +24,7 @@ import { percentile, type ClientCounters, type Login, type ServerReport } from '
 import { cumulativeCounts, metricSum } from './load/figures.ts';
 import { StormGateway } from './load/storm-gateway.ts';
 import { writeChart } from './support/chart.ts';
-import { machine, markdownTable, writeSection } from './support/report.ts';
+import { linesOf, machine, markdownTable, recordTargets, writeSection } from './support/report.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -382,123 +382,128 @@ async function inside(wgInterface: string): Promise<void> {
   const met = (ok: boolean) => (ok ? 'yes' : '**no**');
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const c = gw.storm.counters;
+  const tableRows = [
+    ['clients connected before the kill', gw.before.connected.toLocaleString('en-US'), '', '', ''],
+    ['kill → listening again (the restart)', s(gw.storm.downMs), `${s(bound.downMs)} (held as long)`, '', ''],
+    [
+      'restart → every client back (resumed, tunnel set up)',
+      Number.isFinite(last) ? `${last.toFixed(2)} s` : `${gw.storm.missing} not back after ${s(deadlineMs)}`,
+      Number.isFinite(boundLast) ? `${boundLast.toFixed(2)} s` : `${bound.missing} not back`,
+      `≤ ${targetSeconds} s`,
+      met(last <= targetSeconds),
+    ],
+    [
+      'restart → half / 90% / 99% back',
+      [50, 90, 99].map((p) => s(percentile(gw.storm.backMs, p))).join(' / '),
+      [50, 90, 99].map((p) => s(percentile(bound.backMs, p))).join(' / '),
+      '',
+      '',
+    ],
+    [
+      'resumes accepted',
+      gw.storm.resumed.toLocaleString('en-US'),
+      bound.resumed.toLocaleString('en-US'),
+      sessions.toLocaleString('en-US'),
+      met(gw.storm.resumed >= sessions),
+    ],
+    [
+      'resumes refused (resume_refused, device_mismatch)',
+      `${refusedResumes(c)}`,
+      '',
+      '0',
+      met(refusedResumes(c) === 0),
+    ],
+    [
+      'password logins: sent by clients / checked by the gateway (/metrics)',
+      `${c.passwordLogins} / ${gw.passwordChecks}`,
+      '',
+      '0',
+      met(c.passwordLogins === 0 && gw.passwordChecks === 0),
+    ],
+    [
+      '`busy` answers; HTTP 503 (Retry-After)',
+      `${gw.busyAnswers}; ${c.busy503} (${gw.refused503} at the gateway)`,
+      `${bound.counters.busy503}`,
+      '',
+      '',
+    ],
+    [
+      'HTTPS probes of /connect (failed); WebSocket attempts (failed before the upgrade*); reply timeouts',
+      `${c.probes} (${c.probeFailures}); ${c.connects} (${c.connectFailures}); ${c.replyTimeouts}`,
+      `${bound.counters.probes} (${bound.counters.probeFailures}); ${bound.counters.connects} (${bound.counters.connectFailures}); ${bound.counters.replyTimeouts}`,
+      '',
+      '',
+    ],
+    [
+      'clients closed with a code after which the client stops (4001, ...: DECISIONS 29)',
+      `${c.stopped}${closeList(c) === '' ? '' : ` (${closeList(c)})`}`,
+      `${bound.counters.stopped}`,
+      '0',
+      met(c.stopped === 0),
+    ],
+    [
+      "the restarted gateway's event-loop lag over its life, p99 / max (/metrics)",
+      `${gw.lag.p99Ms.toFixed(0)} / ${gw.lag.maxMs.toFixed(0)} ms`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'WireGuard peers: before / right after the restart / after',
+      `${gw.before.peers} / ${gw.restoredAtStart.peers} / ${gw.after.peers}`,
+      '',
+      `the tunnel sessions: ${gw.before.tunneled} / ${tunnels} / ${gw.after.tunneled}`,
+      met(
+        gw.before.peers === gw.before.tunneled &&
+          gw.restoredAtStart.peers === tunnels &&
+          gw.after.peers === gw.after.tunneled,
+      ),
+    ],
+    [
+      'nftables `auth4` elements: before / right after the restart / after',
+      `${gw.before.elements} / ${gw.restoredAtStart.elements} / ${gw.after.elements}`,
+      '',
+      `the live sessions: ${gw.before.sessionsActive} / ${sessions} / ${gw.after.sessionsActive}`,
+      met(
+        gw.before.elements === gw.before.sessionsActive &&
+          gw.restoredAtStart.elements === sessions &&
+          gw.after.elements === gw.after.sessionsActive,
+      ),
+    ],
+    [
+      "the store's active sessions without their set element / elements without a session, after",
+      `${gw.mismatch.missing.length} / ${gw.mismatch.extra.length}${
+        gw.mismatch.missing.length + gw.mismatch.extra.length > 0
+          ? ` (e.g. ${[...gw.mismatch.missing.slice(0, 3), ...gw.mismatch.extra.slice(0, 3)].join(', ')})`
+          : ''
+      }`,
+      '',
+      '0 / 0',
+      met(gw.mismatch.missing.length + gw.mismatch.extra.length === 0),
+    ],
+    [
+      'live sessions (/metrics) after; clients connected after',
+      `${gw.after.sessionsActive}; ${gw.after.connected}`,
+      '',
+      `${sessions}`,
+      met(gw.after.sessionsActive === sessions),
+    ],
+  ];
   const table = markdownTable(
     ['S2: reconnect storm', 'gateway', 'bound (bare server)', 'target', 'met'],
-    [
-      ['clients connected before the kill', gw.before.connected.toLocaleString('en-US'), '', '', ''],
-      [
-        'kill → listening again (the restart)',
-        s(gw.storm.downMs),
-        `${s(bound.downMs)} (held as long)`,
-        '',
-        '',
-      ],
-      [
-        'restart → every client back (resumed, tunnel set up)',
-        Number.isFinite(last)
-          ? `${last.toFixed(2)} s`
-          : `${gw.storm.missing} not back after ${s(deadlineMs)}`,
-        Number.isFinite(boundLast) ? `${boundLast.toFixed(2)} s` : `${bound.missing} not back`,
-        `≤ ${targetSeconds} s`,
-        met(last <= targetSeconds),
-      ],
-      [
-        'restart → half / 90% / 99% back',
-        [50, 90, 99].map((p) => s(percentile(gw.storm.backMs, p))).join(' / '),
-        [50, 90, 99].map((p) => s(percentile(bound.backMs, p))).join(' / '),
-        '',
-        '',
-      ],
-      [
-        'resumes accepted',
-        gw.storm.resumed.toLocaleString('en-US'),
-        bound.resumed.toLocaleString('en-US'),
-        sessions.toLocaleString('en-US'),
-        met(gw.storm.resumed >= sessions),
-      ],
-      [
-        'resumes refused (resume_refused, device_mismatch)',
-        `${refusedResumes(c)}`,
-        '',
-        '0',
-        met(refusedResumes(c) === 0),
-      ],
-      [
-        'password logins: sent by clients / checked by the gateway (/metrics)',
-        `${c.passwordLogins} / ${gw.passwordChecks}`,
-        '',
-        '0',
-        met(c.passwordLogins === 0 && gw.passwordChecks === 0),
-      ],
-      [
-        '`busy` answers; HTTP 503 (Retry-After)',
-        `${gw.busyAnswers}; ${c.busy503} (${gw.refused503} at the gateway)`,
-        `${bound.counters.busy503}`,
-        '',
-        '',
-      ],
-      [
-        'HTTPS probes of /connect (failed); WebSocket attempts (failed before the upgrade*); reply timeouts',
-        `${c.probes} (${c.probeFailures}); ${c.connects} (${c.connectFailures}); ${c.replyTimeouts}`,
-        `${bound.counters.probes} (${bound.counters.probeFailures}); ${bound.counters.connects} (${bound.counters.connectFailures}); ${bound.counters.replyTimeouts}`,
-        '',
-        '',
-      ],
-      [
-        'clients closed with a code after which the client stops (4001, ...: DECISIONS 29)',
-        `${c.stopped}${closeList(c) === '' ? '' : ` (${closeList(c)})`}`,
-        `${bound.counters.stopped}`,
-        '0',
-        met(c.stopped === 0),
-      ],
-      [
-        "the restarted gateway's event-loop lag over its life, p99 / max (/metrics)",
-        `${gw.lag.p99Ms.toFixed(0)} / ${gw.lag.maxMs.toFixed(0)} ms`,
-        '',
-        '',
-        '',
-      ],
-      [
-        'WireGuard peers: before / right after the restart / after',
-        `${gw.before.peers} / ${gw.restoredAtStart.peers} / ${gw.after.peers}`,
-        '',
-        `the tunnel sessions: ${gw.before.tunneled} / ${tunnels} / ${gw.after.tunneled}`,
-        met(
-          gw.before.peers === gw.before.tunneled &&
-            gw.restoredAtStart.peers === tunnels &&
-            gw.after.peers === gw.after.tunneled,
-        ),
-      ],
-      [
-        'nftables `auth4` elements: before / right after the restart / after',
-        `${gw.before.elements} / ${gw.restoredAtStart.elements} / ${gw.after.elements}`,
-        '',
-        `the live sessions: ${gw.before.sessionsActive} / ${sessions} / ${gw.after.sessionsActive}`,
-        met(
-          gw.before.elements === gw.before.sessionsActive &&
-            gw.restoredAtStart.elements === sessions &&
-            gw.after.elements === gw.after.sessionsActive,
-        ),
-      ],
-      [
-        "the store's active sessions without their set element / elements without a session, after",
-        `${gw.mismatch.missing.length} / ${gw.mismatch.extra.length}${
-          gw.mismatch.missing.length + gw.mismatch.extra.length > 0
-            ? ` (e.g. ${[...gw.mismatch.missing.slice(0, 3), ...gw.mismatch.extra.slice(0, 3)].join(', ')})`
-            : ''
-        }`,
-        '',
-        '0 / 0',
-        met(gw.mismatch.missing.length + gw.mismatch.extra.length === 0),
-      ],
-      [
-        'live sessions (/metrics) after; clients connected after',
-        `${gw.after.sessionsActive}; ${gw.after.connected}`,
-        '',
-        `${sessions}`,
-        met(gw.after.sessionsActive === sessions),
-      ],
-    ],
+    tableRows,
+  );
+  await recordTargets(
+    's2',
+    linesOf(
+      `S2 (${sessions.toLocaleString('en-US')} sessions, ${tunnels.toLocaleString('en-US')} with tunnels)`,
+      tableRows.map(([what = '', gateway = '', bare = '', target = '', verdict = '']) => [
+        what,
+        bare === '' ? gateway : `${gateway} (bound: ${bare})`,
+        target,
+        verdict,
+      ]),
+    ),
   );
   console.log(table);
   if (options['no-write']) return;

@@ -18,7 +18,7 @@ import { percentile, type ClientCounters } from './load/protocol.ts';
 import { metricSum, thinned } from './load/figures.ts';
 import { StormGateway } from './load/storm-gateway.ts';
 import { writeChart } from './support/chart.ts';
-import { machine, markdownTable, writeSection } from './support/report.ts';
+import { linesOf, machine, markdownTable, recordTargets, writeSection } from './support/report.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -268,86 +268,85 @@ async function report(
     timeouts.length === 0
       ? ''
       : `timeouts ${Math.min(...timeouts)} to ${Math.max(...timeouts)} s, median ${percentile(timeouts, 50)} s`;
-  const table = markdownTable(
-    ['S3: password logins', 'measured', 'target', 'met'],
+  const tableRows = [
     [
-      [
-        '(a) raw argon2id rate, this machine, in this run: before (b) / after (b) / mean',
-        `${rates.rawBefore.toFixed(1)} / ${rates.rawAfter.toFixed(1)} / ${raw.toFixed(1)} hashes/s (${cores} at once)`,
-        '',
-        '',
-      ],
-      [
-        '(b) sustained password logins through the gateway',
-        `${sustained.loginsPerSecond.toFixed(1)} logins/s (${(ratio * 100).toFixed(0)}% of (a))`,
-        `≥ ${targets.rateRatio * 100}% of (a)`,
-        met(ratio >= targets.rateRatio),
-      ],
-      [
-        '(b) WebSocket ping round trip meanwhile, p50 / p99 / max',
-        `${sustained.keepalive.p50Ms.toFixed(1)} / ${sustained.keepalive.p99Ms.toFixed(1)} / ${sustained.keepalive.maxMs.toFixed(0)} ms (${sustained.keepalive.done} pings, ${sustained.keepalive.lost} lost)`,
-        `p99 < ${targets.keepaliveP99Ms} ms`,
-        met(sustained.keepalive.p99Ms < targets.keepaliveP99Ms),
-      ],
-      [
-        "(b) lanes' `busy` / `throttled` answers, reply timeouts",
-        `${sustained.counters.refusals['busy'] ?? 0} / ${sustained.counters.refusals['throttled'] ?? 0}, ${sustained.counters.replyTimeouts}`,
-        '',
-        '',
-      ],
-      [
-        `(c) ${c.clients.toLocaleString('en-US')} clients at once: all logged in`,
-        Number.isFinite(crowdSeconds)
-          ? `${crowdSeconds.toFixed(0)} s (half by ${(percentile(c.inMs, 50) / 1000).toFixed(0)} s)`
-          : `${c.authorized.toLocaleString('en-US')} in after ${(crowdDeadlineMs / 1000).toFixed(0)} s`,
-        `all, < ${targets.crowdSeconds / 60} min`,
-        met(crowdSeconds < targets.crowdSeconds),
-      ],
-      ["(c) the floor: as many hashes at (a)'s rate", `${(c.clients / raw).toFixed(0)} s`, '', ''],
-      [
-        '(c) `busy` answers (their timeouts)',
-        `${k.refusals['busy'] ?? 0}${busyTimeouts === '' ? '' : ` (${busyTimeouts})`}`,
-        '',
-        '',
-      ],
-      [
-        '(c) HTTP 503 with Retry-After (to the probe or the upgrade)',
-        `${k.busy503} (${c.gateway.refused503} upgrades refused at the gateway)`,
-        '',
-        '',
-      ],
-      [
-        '(c) refusals without a wait: 503 without Retry-After, other HTTP answers, `busy` with timeout 0',
-        `${refusalsWithout}`,
-        '0',
-        met(refusalsWithout === 0),
-      ],
-      [
-        '(c) other `auth_state` refusals (not busy or throttled)',
-        `${otherRefusals}`,
-        '0',
-        met(otherRefusals === 0),
-      ],
-      [
-        "(c) the client's 30 s reply deadline passed; connections failed before the upgrade",
-        `${k.replyTimeouts}; ${k.connectFailures} (probes failed: ${k.probeFailures})`,
-        '',
-        '',
-      ],
-      [
-        '(c) password logins sent / checked by the gateway (success + failure) / answered busy',
-        `${k.passwordLogins} / ${c.gateway.successes + c.gateway.failures} / ${c.gateway.busy}`,
-        '',
-        '',
-      ],
-      [
-        '(c) WebSocket ping round trip in the first minute, p50 / p99',
-        `${c.keepalive.p50Ms.toFixed(1)} / ${c.keepalive.p99Ms.toFixed(1)} ms (${c.keepalive.lost} lost)`,
-        '',
-        '',
-      ],
+      '(a) raw argon2id rate, this machine, in this run: before (b) / after (b) / mean',
+      `${rates.rawBefore.toFixed(1)} / ${rates.rawAfter.toFixed(1)} / ${raw.toFixed(1)} hashes/s (${cores} at once)`,
+      '',
+      '',
     ],
-  );
+    [
+      '(b) sustained password logins through the gateway',
+      `${sustained.loginsPerSecond.toFixed(1)} logins/s (${(ratio * 100).toFixed(0)}% of (a))`,
+      `≥ ${targets.rateRatio * 100}% of (a)`,
+      met(ratio >= targets.rateRatio),
+    ],
+    [
+      '(b) WebSocket ping round trip meanwhile, p50 / p99 / max',
+      `${sustained.keepalive.p50Ms.toFixed(1)} / ${sustained.keepalive.p99Ms.toFixed(1)} / ${sustained.keepalive.maxMs.toFixed(0)} ms (${sustained.keepalive.done} pings, ${sustained.keepalive.lost} lost)`,
+      `p99 < ${targets.keepaliveP99Ms} ms`,
+      met(sustained.keepalive.p99Ms < targets.keepaliveP99Ms),
+    ],
+    [
+      "(b) lanes' `busy` / `throttled` answers, reply timeouts",
+      `${sustained.counters.refusals['busy'] ?? 0} / ${sustained.counters.refusals['throttled'] ?? 0}, ${sustained.counters.replyTimeouts}`,
+      '',
+      '',
+    ],
+    [
+      `(c) ${c.clients.toLocaleString('en-US')} clients at once: all logged in`,
+      Number.isFinite(crowdSeconds)
+        ? `${crowdSeconds.toFixed(0)} s (half by ${(percentile(c.inMs, 50) / 1000).toFixed(0)} s)`
+        : `${c.authorized.toLocaleString('en-US')} in after ${(crowdDeadlineMs / 1000).toFixed(0)} s`,
+      `all, < ${targets.crowdSeconds / 60} min`,
+      met(crowdSeconds < targets.crowdSeconds),
+    ],
+    ["(c) the floor: as many hashes at (a)'s rate", `${(c.clients / raw).toFixed(0)} s`, '', ''],
+    [
+      '(c) `busy` answers (their timeouts)',
+      `${k.refusals['busy'] ?? 0}${busyTimeouts === '' ? '' : ` (${busyTimeouts})`}`,
+      '',
+      '',
+    ],
+    [
+      '(c) HTTP 503 with Retry-After (to the probe or the upgrade)',
+      `${k.busy503} (${c.gateway.refused503} upgrades refused at the gateway)`,
+      '',
+      '',
+    ],
+    [
+      '(c) refusals without a wait: 503 without Retry-After, other HTTP answers, `busy` with timeout 0',
+      `${refusalsWithout}`,
+      '0',
+      met(refusalsWithout === 0),
+    ],
+    [
+      '(c) other `auth_state` refusals (not busy or throttled)',
+      `${otherRefusals}`,
+      '0',
+      met(otherRefusals === 0),
+    ],
+    [
+      "(c) the client's 30 s reply deadline passed; connections failed before the upgrade",
+      `${k.replyTimeouts}; ${k.connectFailures} (probes failed: ${k.probeFailures})`,
+      '',
+      '',
+    ],
+    [
+      '(c) password logins sent / checked by the gateway (success + failure) / answered busy',
+      `${k.passwordLogins} / ${c.gateway.successes + c.gateway.failures} / ${c.gateway.busy}`,
+      '',
+      '',
+    ],
+    [
+      '(c) WebSocket ping round trip in the first minute, p50 / p99',
+      `${c.keepalive.p50Ms.toFixed(1)} / ${c.keepalive.p99Ms.toFixed(1)} ms (${c.keepalive.lost} lost)`,
+      '',
+      '',
+    ],
+  ];
+  const table = markdownTable(['S3: password logins', 'measured', 'target', 'met'], tableRows);
+  await recordTargets('s3', linesOf('S3', tableRows));
   console.log(table);
   if (options['no-write']) return;
   const suffix = options.workers === '1' ? '' : ` (workers ${options.workers})`;

@@ -15,7 +15,7 @@ import {
   runCommand,
   withSecretPipe,
 } from '@kordon/drivers';
-import { writeSection } from './support/report.ts';
+import { recordTargets, writeSection } from './support/report.ts';
 
 interface Peer {
   publicKey: string;
@@ -274,6 +274,20 @@ async function main(): Promise<void> {
       `\`wg syncconf\` fit: one change takes ${addFit.a.toFixed(2)} ms + ${(addFit.b * 1000).toFixed(2)} µs ` +
         `per peer present (adds), ${removeFit.a.toFixed(2)} ms + ${(removeFit.b * 1000).toFixed(2)} µs (removes)`,
     );
+    await recordTargets('s4', [
+      {
+        what: `S4 ${N} peers added / removed: one UAPI set against one \`wg set\` per peer`,
+        target: '≥ 20×',
+        measured: `${(wgAdd / uapiAdd).toFixed(0)}× / ${(wgRemove / uapiRemove).toFixed(0)}×`,
+        met: Math.min(wgAdd / uapiAdd, wgRemove / uapiRemove) >= 20,
+      },
+      {
+        what: `S4 ${N} peers added / removed: one UAPI set against \`wg syncconf\` per change (extrapolated)`,
+        target: '≥ 100×',
+        measured: `${(syncAddExtra / uapiAdd).toFixed(0)}× / ${(syncRemoveExtra / uapiRemove).toFixed(0)}×`,
+        met: Math.min(syncAddExtra / uapiAdd, syncRemoveExtra / uapiRemove) >= 100,
+      },
+    ]);
     const section = await renderSection(name, rows, facts, {
       uapiAdd,
       uapiRemove,

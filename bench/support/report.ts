@@ -41,3 +41,47 @@ export async function writeSection(heading: string, section: string): Promise<vo
   }
   await writeFile(docsPath, `${text.trimEnd()}\n`);
 }
+
+/** One line of the summary of a whole run (`npm run bench -- all`): a target against what was measured. */
+export interface TargetLine {
+  what: string;
+  target: string;
+  measured: string;
+  /** null for a figure that is a reference, not a target (S0, the bounds). */
+  met: boolean | null;
+}
+
+/** The folder `npm run bench -- all` hands each scenario for its lines (unset when run alone). */
+export const runFolderVariable = 'KORDON_BENCH_RUN';
+
+/**
+ * Under `npm run bench -- all`, writes the scenario's lines for the run's summary (`key` names the file:
+ * one per scenario and variant, e.g. `s1-workers-auto`); run alone, does nothing.
+ */
+export async function recordTargets(key: string, lines: readonly TargetLine[]): Promise<void> {
+  const folder = process.env[runFolderVariable];
+  if (folder === undefined || folder === '') return;
+  await writeFile(join(folder, `${key}.json`), JSON.stringify(lines));
+}
+
+/**
+ * The lines of a targets table whose rows are [what, measured, target, met], `prefix` before each what
+ * (rows without a target, the table's context, are left out).
+ */
+export function linesOf(prefix: string, rows: readonly (readonly string[])[]): TargetLine[] {
+  return rows
+    .filter((row) => (row[2] ?? '') !== '')
+    .map((row) => ({
+      what: `${prefix} ${row[0] ?? ''}`,
+      measured: row[1] ?? '',
+      target: row[2] ?? '',
+      met: metOf(row[3] ?? ''),
+    }));
+}
+
+/** A table cell's verdict (`yes`, `**no**`, empty) as a line's `met`. */
+function metOf(cell: string): boolean | null {
+  if (/\byes\b/.test(cell)) return true;
+  if (/\bno\b/.test(cell)) return false;
+  return null;
+}
