@@ -27,6 +27,7 @@ import {
   type ZtnaRequest,
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
+import { ClientDeadline } from './deadline.js';
 import type { PostureConnection, PostureService } from './posture.js';
 import { failure, type AuthOutcome, type SessionConnection, type SessionService } from './sessions.js';
 import type { SingleSignOn } from './single-sign-on.js';
@@ -66,8 +67,8 @@ export class ClientConnection implements SessionConnection, PostureConnection {
   private downloadUrl: string | null = null;
   /** The extensions the client announced in `version` (DECISIONS 76): new message types go only to these. */
   features: ReadonlySet<string> = new Set();
-  private readonly versionTimer: NodeJS.Timeout;
-  private authorizeTimer: NodeJS.Timeout | undefined;
+  private readonly versionTimer: ClientDeadline;
+  private authorizeTimer: ClientDeadline | undefined;
   private readonly pingTimer: NodeJS.Timeout;
   private alive = true;
 
@@ -79,9 +80,9 @@ export class ClientConnection implements SessionConnection, PostureConnection {
     private readonly d: ConnectionDeps,
   ) {
     // DECISIONS 6: 4001 when no version comes in time; DECISIONS 68: 4008 when no login comes in time.
-    this.versionTimer = setTimeout(() => {
+    this.versionTimer = new ClientDeadline(d.versionTimeoutMs, () => {
       this.close(CloseCode.versionTimeout, 'no version message in time');
-    }, d.versionTimeoutMs);
+    });
     this.armAuthorizeTimer();
     this.pingTimer = setInterval(() => {
       if (!this.alive) {
@@ -111,12 +112,12 @@ export class ClientConnection implements SessionConnection, PostureConnection {
    * jitter clients add to it, does not count either: its deadline runs from the end of that wait.
    */
   private armAuthorizeTimer(toldToWaitSeconds = 0): void {
-    clearTimeout(this.authorizeTimer);
-    this.authorizeTimer = setTimeout(
+    this.authorizeTimer?.cancel();
+    this.authorizeTimer = new ClientDeadline(
+      this.d.authorizeTimeoutMs + toldToWaitSeconds * 1000 * clientRetryJitter,
       () => {
         this.close(CloseCode.authorizeTimeout, 'no login in time');
       },
-      this.d.authorizeTimeoutMs + toldToWaitSeconds * 1000 * clientRetryJitter,
     );
   }
 
@@ -172,7 +173,7 @@ export class ClientConnection implements SessionConnection, PostureConnection {
       msg.type === 'sso' ||
       msg.type === 'authorize_device'
     )
-      clearTimeout(this.authorizeTimer);
+      this.authorizeTimer?.cancel();
     await this.dispatch(msg);
   }
 
@@ -257,7 +258,7 @@ export class ClientConnection implements SessionConnection, PostureConnection {
   }
 
   private async version(msg: VersionMessage): Promise<void> {
-    clearTimeout(this.versionTimer);
+    this.versionTimer.cancel();
     this.features = new Set(msg.kordon?.features ?? []);
     const installer = await this.d.installers.get(msg.os);
     const update = installer !== undefined && needsUpdate(msg, installer, installer.policy);
@@ -332,14 +333,14 @@ export class ClientConnection implements SessionConnection, PostureConnection {
   private close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.authorizeTimer);
+    this.authorizeTimer?.cancel();
     this.ws.close(code, reason.slice(0, 120));
   }
 
   private teardown(): void {
     this.closed = true;
-    clearTimeout(this.versionTimer);
-    clearTimeout(this.authorizeTimer);
+    this.versionTimer.cancel();
+    this.authorizeTimer?.cancel();
     clearInterval(this.pingTimer);
     this.d.sso.connectionClosed(this);
     this.d.posture.connectionClosed(this);
