@@ -129,8 +129,11 @@ async function runAll(only: readonly string[]): Promise<number> {
     }
     const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
     const command = `npm run bench -- all${only.length === 0 ? '' : ` ${only.join(' ')}`}`;
+    // A run of some scenarios writes a section of its own beside the whole run's.
+    const heading =
+      only.length === 0 ? summaryHeading : `Target against measured, ${only.join(', ')} (one run)`;
     const section = [
-      `## ${summaryHeading}`,
+      `## ${heading}`,
       '',
       `Written by \`bench/run.ts\` from a run started ${started.toISOString()} and ended ${new Date().toISOString()}.`,
       `Machine: ${machineLine}. Run: \`${command}\`. The scenarios ran one after another, each measuring`,
@@ -141,7 +144,7 @@ async function runAll(only: readonly string[]): Promise<number> {
       '',
     ].join('\n');
     console.log(section);
-    await writeSection(summaryHeading, section);
+    await writeSection(heading, section);
     return outcomes.every((o) => o.code === 0) ? 0 : 1;
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -48,6 +48,8 @@ export interface ClientEndpointOptions {
 
 /** DECISIONS 68: a TLS handshake has 10 s. */
 const handshakeTimeoutMs = 10_000;
+/** A refusal at a pending cap that no login queue explains says to come back after this. */
+const pendingRetryAfterSeconds = 10;
 
 export class ClientEndpoint {
   private readonly server: Server;
@@ -153,7 +155,8 @@ export class ClientEndpoint {
           : undefined;
     if (busy !== undefined) {
       this.o.metrics.protocolErrors.inc({ code: 'too_many_connections' });
-      refuse(socket, 503, 'Service Unavailable', busy, { 'Retry-After': '10' });
+      const retryAfter = this.o.sessions.pendingRefusalSeconds(pendingRetryAfterSeconds);
+      refuse(socket, 503, 'Service Unavailable', busy, { 'Retry-After': String(retryAfter) });
       return;
     }
     // Read now, so that no closure below holds the upgrade's request (1 KiB a session, S1's heap).

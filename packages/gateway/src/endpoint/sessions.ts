@@ -186,29 +186,50 @@ export class SessionService {
     return isLocalAddress(address, this.options.localNetworks);
   }
 
+  /**
+   * DECISIONS 68: the `Retry-After` of a connection refused at the pending-connection cap. While
+   * clients told `busy` are still to come back (the password queue is what keeps connections
+   * pending), it is a return time of its own after theirs (a crowd turned away at the door comes back at the rate the threads take it,
+   * instead of all at once every few seconds, each time costing a TLS handshake); otherwise
+   * `fallbackSeconds`.
+   */
+  pendingRefusalSeconds(fallbackSeconds: number): number {
+    if (this.busyReturnsUntilMs <= this.options.clock.monotonicMs()) return fallbackSeconds;
+    return Math.max(1, toTimeoutSeconds(this.returnSlotMs(this.loginsInFlight * this.hashSlotMs())));
+  }
+
+  /** One hash's share of the threads' time, ms. */
+  private hashSlotMs(): number {
+    return this.options.hashing.meanHashMs() / this.options.hashing.threads;
+  }
+
+  /**
+   * Each client turned away is given a return time of its own, one hash after the one told before it,
+   * so that a crowd refused together comes back at the rate the threads can take it. Returns its wait.
+   */
+  private returnSlotMs(atLeastMs: number): number {
+    const now = this.options.clock.monotonicMs();
+    const waitMs = Math.max(atLeastMs, this.busyReturnsUntilMs - now);
+    this.busyReturnsUntilMs = now + waitMs + this.hashSlotMs();
+    return waitMs;
+  }
+
   async authorizePassword(
     conn: SessionConnection,
     login: string,
     password: string,
     settings: ClientSettings,
   ): Promise<AuthOutcome> {
-    const { clock, metrics } = this.options;
+    const { metrics } = this.options;
     const address = conn.sourceAddress;
     const accountKey = normalizeLocalLogin(login) ?? login.trim().toLowerCase();
     const addressKey = addressGroup(address);
     // DECISIONS 68: the queue's expected wait is checked before anything is queued. Every login in
     // flight counts, from its admission to its answer: one hash each (a directory login's bind too).
-    const { hashing } = this.options;
-    const hashSlotMs = hashing.meanHashMs() / hashing.threads;
-    const queueWaitMs = this.loginsInFlight * hashSlotMs;
+    const queueWaitMs = this.loginsInFlight * this.hashSlotMs();
     if (queueWaitMs > Math.min(this.options.authorizeTimeoutMs, loginQueueLimitMs)) {
       metrics.authAttempts.inc({ result: 'busy' });
-      // Each client told `busy` is given a return time of its own, one hash after the one told before
-      // it, so that a crowd refused together comes back at the rate the threads can take it.
-      const now = clock.monotonicMs();
-      const waitMs = Math.max(queueWaitMs, this.busyReturnsUntilMs - now);
-      this.busyReturnsUntilMs = now + waitMs + hashSlotMs;
-      const seconds = toTimeoutSeconds(waitMs);
+      const seconds = toTimeoutSeconds(this.returnSlotMs(queueWaitMs));
       return { reply: failure('busy', seconds, { waitSeconds: seconds }) };
     }
     // DECISIONS 55, 68, 71: checked and reserved in one step in the store, shared by every worker; an

@@ -290,6 +290,23 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     expect((await first).reply).toMatchObject({ authorized: true });
     paced.shutdown();
   });
+
+  it('gives connections refused at the pending cap return times after the busy ones, else its own wait', async () => {
+    const paced = new SessionService({
+      ...options,
+      authorizeTimeoutMs: 500,
+      hashing: { threads: 1, meanHashMs: () => 1000 },
+    });
+    // No crowd told busy: the cap is not the queue's doing, and the endpoint's own wait stands.
+    expect(paced.pendingRefusalSeconds(10)).toBe(10);
+    const first = paced.authorizePassword(connection('127.0.7.3'), 'alice', 'pw', settings);
+    const busy = await paced.authorizePassword(connection('127.0.7.4'), 'bob', 'pw', settings);
+    expect(busy.reply).toMatchObject({ reason: 'busy', timeout: 1 });
+    // Turned away at the door meanwhile: each comes back one hash after the one before.
+    expect([paced.pendingRefusalSeconds(10), paced.pendingRefusalSeconds(10)]).toStrictEqual([2, 3]);
+    expect((await first).reply).toMatchObject({ authorized: true });
+    paced.shutdown();
+  });
 });
 
 describe('a resume right after the connection dropped (same process)', () => {
