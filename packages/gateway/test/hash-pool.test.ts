@@ -58,6 +58,10 @@ describe('the password-hashing pool', () => {
     // A cheap hash (m=8 KiB) takes far less than the first guess for m=19 MiB.
     for (let i = 0; i < 20; i += 1) await pool.derive(parameters(`p${String(i)}`, 8));
     expect(pool.meanHashMs()).toBeLessThan(guess / 2);
+    // Its CPU too, which a thread alone on its core spends in about the time the hash takes.
+    expect(pool.hashCpuMs()).toBeLessThan(guess / 2);
+    expect(pool.hashCpuMs()).toBeGreaterThan(0);
+    expect(pool.hashCpuMs()).toBeLessThanOrEqual(pool.meanHashMs() * 1.5 + 1);
   });
 
   it('hashes below the event loop’s priority (nice 10 on its threads)', async () => {

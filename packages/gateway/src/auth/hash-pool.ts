@@ -18,6 +18,12 @@ export interface HashingCapacity {
   readonly threads: number;
   /** The mean time one hash takes on a thread here, in ms (what the queue's wait is made of). */
   meanHashMs(): number;
+  /**
+   * The mean CPU one hash takes, in ms: what a hash costs once its thread has the core. Returns are
+   * spaced by it, since the wall time is inflated while a crowd's handshakes hold the cores, and the
+   * clients told to return come back after that.
+   */
+  hashCpuMs(): number;
 }
 
 interface Pending {
@@ -27,7 +33,7 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-type ThreadReply = { id: number; key: Uint8Array; ms: number } | { id: number; error: string };
+type ThreadReply = { id: number; key: Uint8Array; ms: number; cpuMs: number } | { id: number; error: string };
 
 interface Thread {
   worker: Worker;
@@ -48,6 +54,7 @@ export class HashPool implements HashingCapacity {
   private nextId = 1;
   /** A first guess until the first hash is measured: about what m=19 MiB, t=2 takes on one core. */
   private meanMs = 25;
+  private meanCpuMs = 25;
   private closed = false;
 
   constructor(threads: number = availableParallelism()) {
@@ -56,6 +63,10 @@ export class HashPool implements HashingCapacity {
 
   meanHashMs(): number {
     return this.meanMs;
+  }
+
+  hashCpuMs(): number {
+    return this.meanCpuMs;
   }
 
   /** Jobs waiting or running. */
@@ -118,6 +129,7 @@ export class HashPool implements HashingCapacity {
       if ('error' in reply) job.reject(new Error(reply.error));
       else {
         this.meanMs = 0.9 * this.meanMs + 0.1 * reply.ms;
+        this.meanCpuMs = 0.9 * this.meanCpuMs + 0.1 * reply.cpuMs;
         job.resolve(Buffer.from(reply.key));
       }
     }

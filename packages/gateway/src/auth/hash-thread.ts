@@ -26,10 +26,13 @@ try {
 
 parentPort?.on('message', (job: Job) => {
   const started = performance.now();
+  const cpuBefore = process.threadCpuUsage();
   const { id, ...parameters } = job;
   try {
     const key = argon2Sync('argon2id', parameters);
-    parentPort?.postMessage({ id, key, ms: performance.now() - started });
+    const cpu = process.threadCpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    parentPort?.postMessage({ id, key, ms: performance.now() - started, cpuMs });
   } catch (error) {
     parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

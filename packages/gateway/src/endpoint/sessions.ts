@@ -198,7 +198,7 @@ export class SessionService {
     return Math.max(1, toTimeoutSeconds(this.returnSlotMs(this.loginsInFlight * this.hashSlotMs())));
   }
 
-  /** One hash's share of the threads' time, ms. */
+  /** One hash's share of the threads' time, ms: as it takes now (the queue's wait). */
   private hashSlotMs(): number {
     return this.options.hashing.meanHashMs() / this.options.hashing.threads;
   }
@@ -210,7 +210,9 @@ export class SessionService {
   private returnSlotMs(atLeastMs: number): number {
     const now = this.options.clock.monotonicMs();
     const waitMs = Math.max(atLeastMs, this.busyReturnsUntilMs - now);
-    this.busyReturnsUntilMs = now + waitMs + this.hashSlotMs();
+    // Spaced by the hash's CPU, not its wall time: S3's crowd, spaced by a wall time its own handshakes
+    // had tripled, was told to return up to 983 s later while the threads idled at a quarter of their rate.
+    this.busyReturnsUntilMs = now + waitMs + this.options.hashing.hashCpuMs() / this.options.hashing.threads;
     return waitMs;
   }
 

@@ -129,7 +129,7 @@ beforeEach(async () => {
     devices,
     authenticators: [passwords, devices],
     authorizeTimeoutMs: 60_000,
-    hashing: { threads: 1, meanHashMs: () => 25 },
+    hashing: { threads: 1, meanHashMs: () => 25, hashCpuMs: () => 25 },
     holder: 'n/0',
     ownsNode: true,
     clock: systemClock,
@@ -261,7 +261,7 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     const slow = new SessionService({
       ...options,
       authorizeTimeoutMs: 60_000,
-      hashing: { threads: 1, meanHashMs: () => 25_000 },
+      hashing: { threads: 1, meanHashMs: () => 25_000, hashCpuMs: () => 25_000 },
     });
     const first = slow.authorizePassword(connection('127.0.7.7'), 'alice', 'pw', settings);
     const second = await slow.authorizePassword(connection('127.0.7.8'), 'bob', 'pw', settings);
@@ -275,7 +275,7 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     const paced = new SessionService({
       ...options,
       authorizeTimeoutMs: 500,
-      hashing: { threads: 1, meanHashMs: () => 1000 },
+      hashing: { threads: 1, meanHashMs: () => 1000, hashCpuMs: () => 1000 },
     });
     const first = paced.authorizePassword(connection('127.0.7.3'), 'alice', 'pw', settings);
     // Called together: each is judged before the first login's hash is done.
@@ -291,11 +291,32 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     paced.shutdown();
   });
 
+  it('spaces the returns by what a hash costs in CPU, not by a wall time the crowd inflated', async () => {
+    // Hashes take 1 s of wall time now (the cores are taken), a quarter of that in CPU.
+    const paced = new SessionService({
+      ...options,
+      authorizeTimeoutMs: 500,
+      hashing: { threads: 1, meanHashMs: () => 1000, hashCpuMs: () => 250 },
+    });
+    const first = paced.authorizePassword(connection('127.0.7.3'), 'alice', 'pw', settings);
+    const crowd = await Promise.all(
+      [4, 5, 6, 7, 8, 9].map((i) =>
+        paced.authorizePassword(connection(`127.0.7.${i}`), 'bob', 'pw', settings),
+      ),
+    );
+    // 1 s, then 1.25, 1.5, 1.75, 2, 2.25 s, in whole seconds up.
+    expect(crowd.map((outcome) => outcome.reply)).toMatchObject(
+      [1, 2, 2, 2, 2, 3].map((timeout) => ({ reason: 'busy', timeout })),
+    );
+    expect((await first).reply).toMatchObject({ authorized: true });
+    paced.shutdown();
+  });
+
   it('gives connections refused at the pending cap return times after the busy ones, else its own wait', async () => {
     const paced = new SessionService({
       ...options,
       authorizeTimeoutMs: 500,
-      hashing: { threads: 1, meanHashMs: () => 1000 },
+      hashing: { threads: 1, meanHashMs: () => 1000, hashCpuMs: () => 1000 },
     });
     // No crowd told busy: the cap is not the queue's doing, and the endpoint's own wait stands.
     expect(paced.pendingRefusalSeconds(10)).toBe(10);
