@@ -270,46 +270,37 @@ describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', (
     slow.shutdown();
   });
 
-  it('tells a crowd refused as busy to come back one hash apart, at the rate the threads take them', async () => {
-    // One thread, a second per hash: a queue of one login outlasts the half-second deadline.
+  /**
+   * One thread, a second of wall time per hash (`cpuMs` of CPU): a queue of one login outlasts the
+   * half-second deadline, so a crowd arriving while the first login hashes is answered `busy`.
+   */
+  async function busyCrowd(size: number, cpuMs: number): Promise<unknown[]> {
     const paced = new SessionService({
       ...options,
       authorizeTimeoutMs: 500,
-      hashing: { threads: 1, meanHashMs: () => 1000, hashCpuMs: () => 1000 },
+      hashing: { threads: 1, meanHashMs: () => 1000, hashCpuMs: () => cpuMs },
     });
     const first = paced.authorizePassword(connection('127.0.7.3'), 'alice', 'pw', settings);
     // Called together: each is judged before the first login's hash is done.
     const crowd = await Promise.all(
-      [4, 5, 6].map((i) => paced.authorizePassword(connection(`127.0.7.${i}`), 'bob', 'pw', settings)),
+      Array.from({ length: size }, (_, i) =>
+        paced.authorizePassword(connection(`127.0.7.${i + 4}`), 'bob', 'pw', settings),
+      ),
     );
-    expect(crowd.map((outcome) => outcome.reply)).toMatchObject([
-      { reason: 'busy', timeout: 1 },
-      { reason: 'busy', timeout: 2 },
-      { reason: 'busy', timeout: 3 },
-    ]);
     expect((await first).reply).toMatchObject({ authorized: true });
     paced.shutdown();
+    return crowd.map((outcome) => outcome.reply);
+  }
+
+  it('tells a crowd refused as busy to come back one hash apart, at the rate the threads take them', async () => {
+    expect(await busyCrowd(3, 1000)).toMatchObject([1, 2, 3].map((timeout) => ({ reason: 'busy', timeout })));
   });
 
   it('spaces the returns by what a hash costs in CPU, not by a wall time the crowd inflated', async () => {
-    // Hashes take 1 s of wall time now (the cores are taken), a quarter of that in CPU.
-    const paced = new SessionService({
-      ...options,
-      authorizeTimeoutMs: 500,
-      hashing: { threads: 1, meanHashMs: () => 1000, hashCpuMs: () => 250 },
-    });
-    const first = paced.authorizePassword(connection('127.0.7.3'), 'alice', 'pw', settings);
-    const crowd = await Promise.all(
-      [4, 5, 6, 7, 8, 9].map((i) =>
-        paced.authorizePassword(connection(`127.0.7.${i}`), 'bob', 'pw', settings),
-      ),
-    );
-    // 1 s, then 1.25, 1.5, 1.75, 2, 2.25 s, in whole seconds up.
-    expect(crowd.map((outcome) => outcome.reply)).toMatchObject(
+    // A quarter of the wall time in CPU: 1 s, then 1.25, 1.5, 1.75, 2, 2.25 s, in whole seconds up.
+    expect(await busyCrowd(6, 250)).toMatchObject(
       [1, 2, 2, 2, 2, 3].map((timeout) => ({ reason: 'busy', timeout })),
     );
-    expect((await first).reply).toMatchObject({ authorized: true });
-    paced.shutdown();
   });
 
   it('gives connections refused at the pending cap return times after the busy ones, else its own wait', async () => {
