@@ -189,9 +189,9 @@ export class SessionService {
   /**
    * DECISIONS 68: the `Retry-After` of a connection refused at the pending-connection cap. While
    * clients told `busy` are still to come back (the password queue is what keeps connections
-   * pending), it is a return time of its own after theirs (a crowd turned away at the door comes back at the rate the threads take it,
-   * instead of all at once every few seconds, each time costing a TLS handshake); otherwise
-   * `fallbackSeconds`.
+   * pending), it is a return time of its own after theirs, so a crowd turned away at the door comes
+   * back at the rate the threads take it instead of all at once every few seconds, each time costing
+   * a TLS handshake; otherwise `fallbackSeconds`.
    */
   pendingRefusalSeconds(fallbackSeconds: number): number {
     if (this.busyReturnsUntilMs <= this.options.clock.monotonicMs()) return fallbackSeconds;
