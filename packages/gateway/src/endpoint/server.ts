@@ -147,15 +147,19 @@ export class ClientEndpoint {
     }
     const address = canonicalAddress(req.socket.remoteAddress ?? '');
     const group = addressGroup(address);
-    const busy =
-      this.unauthorizedTotal >= this.o.maxPendingConnections
-        ? 'too many connections not yet authorized on this gateway'
-        : (this.unauthorized.get(group) ?? 0) >= this.o.maxConnectionsPerAddress
-          ? 'too many connections not yet authorized from this address'
-          : undefined;
+    const full = this.unauthorizedTotal >= this.o.maxPendingConnections;
+    const busy = full
+      ? 'too many connections not yet authorized on this gateway'
+      : (this.unauthorized.get(group) ?? 0) >= this.o.maxConnectionsPerAddress
+        ? 'too many connections not yet authorized from this address'
+        : undefined;
     if (busy !== undefined) {
       this.o.metrics.protocolErrors.inc({ code: 'too_many_connections' });
-      const retryAfter = this.o.sessions.pendingRefusalSeconds(pendingRetryAfterSeconds);
+      // Only the gateway's own cap takes a place among the returns: one address at its cap must not
+      // push everyone else's returns later.
+      const retryAfter = full
+        ? this.o.sessions.pendingRefusalSeconds(pendingRetryAfterSeconds)
+        : pendingRetryAfterSeconds;
       refuse(socket, 503, 'Service Unavailable', busy, { 'Retry-After': String(retryAfter) });
       return;
     }
