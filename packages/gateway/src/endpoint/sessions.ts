@@ -802,8 +802,10 @@ export class SessionService {
     }
     if (before.local_tunnel !== after.local_tunnel) {
       // PROTOCOL.md: changing local_tunnel drops every local session; they reconnect under the new value.
+      // Only those made under the old value: a worker may read this change after a client has already
+      // logged in again under the new one (a tunnel now, or none), and that session must stay.
       for (const s of sessions) {
-        if (this.isLocal(s.sourceAddress)) {
+        if (this.isLocal(s.sourceAddress) && s.vpn !== after.local_tunnel) {
           await this.end(s, CloseCode.localTunnelChanged, 'local_tunnel changed: reconnect');
         }
       }

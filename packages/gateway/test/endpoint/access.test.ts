@@ -219,6 +219,23 @@ describe('access follows sessions', () => {
     expect((await firewall.authorized()).length).toBe(0);
     expect(c.closed).toBe(4002);
   });
+
+  it('a local_tunnel change read late ends the sessions made under the old value, not one made under the new', async () => {
+    const old = connection('127.0.8.4');
+    await sessions.authorizePassword(old, 'alice', 'pw', settings);
+    // The client logged in again under the new value before this process read the change.
+    const on = { ...settings, local_tunnel: true };
+    const fresh = connection('127.0.8.5');
+    expect((await sessions.authorizePassword(fresh, 'alice', 'pw', on)).reply).toMatchObject({
+      need_tunnel: true,
+    });
+    expect(await sessions.setupTunnel(fresh, key(8))).toMatchObject({ kind: 'tunnel' });
+    await sessions.applyChange({ kind: 'settings', before: settings, after: on });
+    expect(old.closed).toBe(4005);
+    expect(fresh.closed).toBeNull();
+    expect(tunnel.peers_.has(key(8))).toBe(true);
+    expect(await firewall.authorized()).toHaveLength(1);
+  });
 });
 
 describe('refusals that change nothing of anyone else (DECISIONS 61, 68, 69)', () => {
