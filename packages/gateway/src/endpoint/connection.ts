@@ -21,10 +21,8 @@ import {
   parseClientMessage,
   type AuthStateMessage,
   type ClientMessage,
-  type PostureStateMessage,
   type ServerMessage,
   type VersionMessage,
-  type ZtnaRequest,
 } from '@kordon/protocol';
 import type { GatewayMetrics } from '../metrics.js';
 import { ClientDeadline } from './deadline.js';
@@ -304,8 +302,9 @@ export class ClientConnection implements SessionConnection, PostureConnection {
     }
   }
 
-  sendPosture(message: ZtnaRequest | PostureStateMessage): void {
-    this.send(message);
+  sendPosture(encoded: string): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(encoded);
   }
 
   private reject(code: string, message: string, field: string | null): void {

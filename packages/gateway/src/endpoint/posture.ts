@@ -24,14 +24,23 @@ import {
   type SessionPosture,
   type Store,
 } from '@kordon/core';
-import type { PostureStateMessage, ZtnaReport, ZtnaRequest } from '@kordon/protocol';
+import {
+  encodeServerMessage,
+  type PostureStateMessage,
+  type ZtnaReport,
+  type ZtnaRequest,
+} from '@kordon/protocol';
 
 /** What the exchange needs of a client connection. */
 export interface PostureConnection {
   readonly sessionId: string | null;
   /** DECISIONS 76: `posture_state` goes only to clients that announced it. */
   readonly features: ReadonlySet<string>;
-  sendPosture(message: ZtnaRequest | PostureStateMessage): void;
+  /**
+   * A `ztna` request or a `posture_state`, already encoded: the service encodes each state once (to
+   * tell whether it changed) and the request once per policy, so nothing is encoded twice per report.
+   */
+  sendPosture(encoded: string): void;
 }
 
 export interface PostureServiceOptions {
@@ -54,7 +63,7 @@ interface Policy {
   settings: PostureSettings;
   rules: AccessRule[];
   request: ZtnaRequest | null;
-  /** The request as text: a change of it is asked again of every connection. */
+  /** The request as sent (encoded once), or "null": a change of it is asked again of every connection. */
   requestKey: string;
   idByName: Map<string, string>;
 }
@@ -175,9 +184,14 @@ export class PostureService {
     return tracked;
   }
 
-  /** The connection closed: its session's exchange ends here (its result stays stored). */
+  /**
+   * The connection closed: its session's exchange ends here (its result stays stored). Found by the
+   * session it holds, not by a walk of every connection (S7: no per-connect work that grows with the
+   * sessions); an entry left under a session the connection no longer holds goes at the next sweep.
+   */
   connectionClosed(conn: PostureConnection): void {
-    for (const [id, t] of this.tracked) if (t.conn === conn) this.tracked.delete(id);
+    const id = conn.sessionId;
+    if (id !== null && this.tracked.get(id)?.conn === conn) this.tracked.delete(id);
   }
 
   /**
@@ -254,7 +268,7 @@ export class PostureService {
   private ask(t: Tracked, policy: Policy): void {
     t.requestKey = policy.requestKey;
     if (policy.request === null) return;
-    t.conn.sendPosture(policy.request);
+    t.conn.sendPosture(policy.requestKey);
     const now = this.o.clock.monotonicMs();
     t.askedAt = now;
     t.heardAt = now;
@@ -389,10 +403,10 @@ export class PostureService {
     if (!t.conn.features.has('posture_state')) return;
     const view = postureStateOf(posture, policy.rules, posture.note);
     const message: PostureStateMessage = { type: 'posture_state', ...view };
-    const text = JSON.stringify(message);
+    const text = encodeServerMessage(message);
     if (text === t.lastState) return;
     t.lastState = text;
-    t.conn.sendPosture(message);
+    t.conn.sendPosture(text);
   }
 
   private inTurn(id: string, t: Tracked, work: () => Promise<void>): Promise<void> {
@@ -421,7 +435,7 @@ export class PostureService {
         settings,
         rules,
         request,
-        requestKey: JSON.stringify(request),
+        requestKey: request === null ? 'null' : encodeServerMessage(request),
         idByName: new Map(profiles.map((p) => [p.name, p.id])),
       };
     })();

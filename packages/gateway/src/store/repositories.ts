@@ -1,5 +1,5 @@
 // The repositories of the Store port over one Kysely handle (the root database or a transaction).
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely';
 import {
   decodeChange,
   encodeChange,
@@ -318,6 +318,39 @@ export function installerRepository(db: Db, dialect: StoreDialect): InstallerRep
   };
 }
 
+interface SetPostureQuery {
+  compiled: CompiledQuery;
+  /** Which value each of the compiled query's parameters is, in order. */
+  order: ('posture' | 'id')[];
+}
+
+const setPostureQueries = new WeakMap<StoreDialect, SetPostureQuery>();
+
+/**
+ * `UPDATE sessions SET posture = ? WHERE id = ?` as the dialect compiles it. Kysely's builder and
+ * compiler cost a report about as much as SQLite's run of the update (S6's profile); the text never
+ * changes, so it is compiled once with markers whose places say where each value goes.
+ */
+function setPostureQuery(db: Db, dialect: StoreDialect): SetPostureQuery {
+  let query = setPostureQueries.get(dialect);
+  if (query === undefined) {
+    const markers = { posture: '\u0000posture', id: '\u0000id' } as const;
+    const compiled = db
+      .updateTable('sessions')
+      .set({ posture: markers.posture })
+      .where('id', '=', markers.id)
+      .compile();
+    const order = compiled.parameters.map((value) => {
+      if (value === markers.posture) return 'posture' as const;
+      if (value === markers.id) return 'id' as const;
+      throw new Error(`setPosture: unexpected parameter in ${compiled.sql}`);
+    });
+    query = { compiled, order };
+    setPostureQueries.set(dialect, query);
+  }
+  return query;
+}
+
 export function sessionRepository(db: Db, dialect: StoreDialect): SessionRepository {
   return {
     async list() {
@@ -394,12 +427,14 @@ export function sessionRepository(db: Db, dialect: StoreDialect): SessionReposit
       await db.updateTable('sessions').set(fields).where('id', '=', id).execute();
     },
     async setPosture(id, posture) {
-      const result = await db
-        .updateTable('sessions')
-        .set({ posture: postureToColumn(posture) })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      // Every posture report writes this (S6): built and compiled once per dialect, only the values vary.
+      const query = setPostureQuery(db, dialect);
+      const values = { posture: postureToColumn(posture), id };
+      const result = await db.executeQuery({
+        ...query.compiled,
+        parameters: query.order.map((name) => values[name]),
+      });
+      return Number(result.numAffectedRows ?? 0n) > 0;
     },
     async remove(id) {
       const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();

@@ -255,10 +255,46 @@ describe('the posture exchange', () => {
   });
 });
 
+/** A stored session of its own for a PostureService driven by the test, and a connection holding it. */
+async function heldSession(
+  account: string,
+  address: string,
+): Promise<{
+  session: Session;
+  sent: Record<string, unknown>[];
+  conn: { sessionId: string | null; features: Set<string>; sendPosture: (encoded: string) => void };
+}> {
+  const session: Session = {
+    id: randomUUID(),
+    account,
+    method: 'password',
+    sourceAddress: address,
+    vpn: false,
+    tunnelIpv4: null,
+    device: address,
+    state: 'active',
+    since: new Date(),
+    node: 'test-node',
+    holder: 'test-node/elsewhere',
+    graceUntil: null,
+    resumeNonceHash: null,
+    previousNonceHash: null,
+    rotatedAt: null,
+    posture: null,
+  };
+  await gw.store.sessions.insert(session);
+  const sent: Record<string, unknown>[] = [];
+  const conn = {
+    sessionId: session.id as string | null,
+    features: new Set(['posture_state']),
+    sendPosture: (encoded: string) => void sent.push(JSON.parse(encoded) as Record<string, unknown>),
+  };
+  return { session, sent, conn };
+}
+
 describe('the posture timers (one PostureService, its clock in the test’s hands)', () => {
   it('re-checks on its timer, asks again after the silent periods, and an unanswered request leaves no profile', async () => {
     let now = 0;
-    const sent: Record<string, unknown>[] = [];
     const granted: Session[] = [];
     const service = new PostureService({
       store: gw.store,
@@ -270,30 +306,7 @@ describe('the posture timers (one PostureService, its clock in the test’s hand
       },
       sweepMs: 3_600_000,
     });
-    const session: Session = {
-      id: randomUUID(),
-      account: 'timer',
-      method: 'password',
-      sourceAddress: '127.0.72.1',
-      vpn: false,
-      tunnelIpv4: null,
-      device: '127.0.72.1',
-      state: 'active',
-      since: new Date(),
-      node: 'test-node',
-      holder: 'test-node/elsewhere',
-      graceUntil: null,
-      resumeNonceHash: null,
-      previousNonceHash: null,
-      rotatedAt: null,
-      posture: null,
-    };
-    await gw.store.sessions.insert(session);
-    const conn = {
-      sessionId: session.id,
-      features: new Set(['posture_state']),
-      sendPosture: (m: object) => void sent.push(m as Record<string, unknown>),
-    };
+    const { session, sent, conn } = await heldSession('timer', '127.0.72.1');
     const requests = (): number => sent.filter((m) => m['type'] === 'ztna').length;
     const stored = async (): Promise<Session['posture']> =>
       (await gw.store.sessions.get(session.id))?.posture ?? null;
@@ -339,6 +352,39 @@ describe('the posture timers (one PostureService, its clock in the test’s hand
     } finally {
       service.stop();
       await gw.store.sessions.remove(session.id);
+    }
+  });
+
+  it('a closed connection leaves the exchange; the other connections keep theirs', async () => {
+    let now = 0;
+    const service = new PostureService({
+      store: gw.store,
+      clock: { now: () => new Date(), monotonicMs: () => now },
+      logger: pino({ level: 'silent' }),
+      grant: () => Promise.resolve(true),
+      sweepMs: 3_600_000,
+    });
+    const closing = await heldSession('closing', '127.0.72.2');
+    const staying = await heldSession('staying', '127.0.72.3');
+    const requests = (sent: Record<string, unknown>[]): number =>
+      sent.filter((m) => m['type'] === 'ztna').length;
+    try {
+      await service.authorized(closing.conn, closing.session);
+      await service.authorized(staying.conn, staying.session);
+      await service.report(closing.conn, linuxReport(['osqueryd', 'clamd']) as never);
+      await service.report(staying.conn, linuxReport(['osqueryd', 'clamd']) as never);
+      // A connection that never held this session closing changes nothing.
+      service.connectionClosed({ ...closing.conn, sendPosture: () => undefined });
+      service.connectionClosed(closing.conn);
+      // Past three silent periods of 60 minutes: only the connection still open is asked again.
+      now = 3 * 3_600_000;
+      await service.sweep();
+      expect(requests(closing.sent)).toBe(1);
+      expect(requests(staying.sent)).toBe(2);
+    } finally {
+      service.stop();
+      await gw.store.sessions.remove(closing.session.id);
+      await gw.store.sessions.remove(staying.session.id);
     }
   });
 });
