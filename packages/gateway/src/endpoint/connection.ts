@@ -28,6 +28,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import { ClientDeadline } from './deadline.js';
 import type { PostureConnection, PostureService } from './posture.js';
 import { failure, type AuthOutcome, type SessionConnection, type SessionService } from './sessions.js';
+import type { Keepalive, KeptAlive } from './keepalive.js';
 import type { SingleSignOn } from './single-sign-on.js';
 
 export interface ConnectionDeps {
@@ -43,7 +44,8 @@ export interface ConnectionDeps {
   versionTimeoutMs: number;
   /** DECISIONS 68: from the upgrade, and after each refused login, to the next `authorize`/`resume`/`sso`. */
   authorizeTimeoutMs: number;
-  pingIntervalMs: number;
+  /** Pings the connection once an interval and drops it when it stays silent. */
+  keepalive: Keepalive;
   /** Called once when the connection first holds a session, and when it closes. */
   onAuthorized: () => void;
   onClosed: (wasAuthorized: boolean) => void;
@@ -54,7 +56,7 @@ const maxQueued = 16;
 /** Clients retry up to a fifth later than a `timeout` says (DECISIONS 28's jitter; Kordon's client adds 0-20 %). */
 const clientRetryJitter = 1.2;
 
-export class ClientConnection implements SessionConnection, PostureConnection {
+export class ClientConnection implements SessionConnection, PostureConnection, KeptAlive {
   sessionId: string | null = null;
   private state: ConnectionState = initialConnectionState;
   private errorsInARow = 0;
@@ -67,7 +69,7 @@ export class ClientConnection implements SessionConnection, PostureConnection {
   features: ReadonlySet<string> = new Set();
   private readonly versionTimer: ClientDeadline;
   private authorizeTimer: ClientDeadline | undefined;
-  private readonly pingTimer: NodeJS.Timeout;
+  /** Whether the client said anything (a pong, a message) since the last keepalive ping. */
   private alive = true;
 
   constructor(
@@ -82,14 +84,7 @@ export class ClientConnection implements SessionConnection, PostureConnection {
       this.close(CloseCode.versionTimeout, 'no version message in time');
     });
     this.armAuthorizeTimer();
-    this.pingTimer = setInterval(() => {
-      if (!this.alive) {
-        ws.terminate();
-        return;
-      }
-      this.alive = false;
-      ws.ping();
-    }, d.pingIntervalMs);
+    d.keepalive.add(this);
     ws.on('pong', () => (this.alive = true));
     ws.on('message', (data, isBinary) => {
       this.received(data, isBinary);
@@ -117,6 +112,15 @@ export class ClientConnection implements SessionConnection, PostureConnection {
         this.close(CloseCode.authorizeTimeout, 'no login in time');
       },
     );
+  }
+
+  keepaliveTick(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
   }
 
   terminate(code: number, reason: string, last?: AuthStateMessage): void {
@@ -340,7 +344,7 @@ export class ClientConnection implements SessionConnection, PostureConnection {
     this.closed = true;
     this.versionTimer.cancel();
     this.authorizeTimer?.cancel();
-    clearInterval(this.pingTimer);
+    this.d.keepalive.remove(this);
     this.d.sso.connectionClosed(this);
     this.d.posture.connectionClosed(this);
     this.d.sessions.connectionClosed(this);

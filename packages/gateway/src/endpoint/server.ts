@@ -19,6 +19,7 @@ import type { GatewayMetrics } from '../metrics.js';
 import type { TlsIdentity } from '../tls.js';
 import { ClientConnection } from './connection.js';
 import { serveInstaller } from './installer-files.js';
+import { Keepalive } from './keepalive.js';
 import type { PostureService } from './posture.js';
 import type { SessionService } from './sessions.js';
 import type { SingleSignOn } from './single-sign-on.js';
@@ -63,8 +64,10 @@ export class ClientEndpoint {
   private unauthorizedTotal = 0;
   /** DECISIONS 48: `download_url` names the port this endpoint listens on. */
   private port = 0;
+  private readonly keepalive: Keepalive;
 
   constructor(private readonly o: ClientEndpointOptions) {
+    this.keepalive = new Keepalive(o.pingIntervalMs);
     const tlsOptions = {
       key: o.tls.key,
       cert: o.tls.cert,
@@ -118,6 +121,7 @@ export class ClientEndpoint {
       await new Promise((r) => setTimeout(r, 20));
     for (const ws of this.wss.clients) ws.terminate();
     this.server.closeAllConnections();
+    this.keepalive.stop();
     await closed;
   }
 
@@ -191,7 +195,7 @@ export class ClientEndpoint {
         port: this.port,
         versionTimeoutMs: this.o.versionTimeoutMs,
         authorizeTimeoutMs: this.o.authorizeTimeoutMs,
-        pingIntervalMs: this.o.pingIntervalMs,
+        keepalive: this.keepalive,
         onAuthorized: release,
         onClosed: () => {
           release();
