@@ -23,8 +23,25 @@ function connection(): KeptAlive & { ticks: number[]; alive: boolean; dropped: b
 }
 
 describe('Keepalive', () => {
+  it('ticks every 100 ms by default: one group of an interval of 30 s is a three-hundredth of them', () => {
+    const keepalive = new Keepalive(30_000);
+    const conns = Array.from({ length: 600 }, (_, i) => {
+      const c = connection();
+      keepalive.add(c);
+      if (i % 2 === 1) vi.advanceTimersByTime(100);
+      return c;
+    });
+    const ticked = (): number => conns.reduce((n, c) => n + c.ticks.length, 0);
+    // After 300 ticks of joining, two a group: the next tick reaches the first two only.
+    const before = ticked();
+    expect(before).toBe(2);
+    vi.advanceTimersByTime(100);
+    expect(ticked() - before).toBe(2);
+    keepalive.stop();
+  });
+
   it('ticks each connection once an interval, the first a whole interval after it joined', () => {
-    const keepalive = new Keepalive(30_000, 30);
+    const keepalive = new Keepalive(30_000, 1000);
     const start = Date.now();
     const first = connection();
     keepalive.add(first);
@@ -39,7 +56,7 @@ describe('Keepalive', () => {
   });
 
   it('spreads the connections over its groups: one tick reaches only those of one group', () => {
-    const keepalive = new Keepalive(3000, 3);
+    const keepalive = new Keepalive(3000, 1000);
     const conns = Array.from({ length: 9 }, (_, i) => {
       const c = connection();
       keepalive.add(c);
@@ -57,7 +74,7 @@ describe('Keepalive', () => {
   });
 
   it('a removed connection is never ticked again, and stop ends every tick', () => {
-    const keepalive = new Keepalive(1000, 10);
+    const keepalive = new Keepalive(1000, 100);
     const gone = connection();
     const kept = connection();
     keepalive.add(gone);
